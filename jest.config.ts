@@ -1,0 +1,19 @@
+import type { Config } from 'jest'
+
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }]
+  },
+  moduleNameMapper: {
+    '^tripswitch$': '<rootDir>/src/index.ts',
+    '^tripswitch/(.*)$': '<rootDir>/src/$1/index.ts'
+  },
+  collectCoverageFrom: ['src/**/*.ts'],
+  coverageReporters: ['text-summary', 'lcov'],
+  testTimeout: 30000
+}
+
+export default config

@@ -1,0 +1,131 @@
+/**
+ * Breakers for plain functions: async functions reject, sync functions throw.
+ *
+ * `wrap(breaker)(fn)` returns a function with the same parameters, `this`, `name` and `length`. While
+ * the circuit rejects, `fn` is not called: the wrapper rejects (or throws, for `wrapSync`) with a
+ * `CircuitOpenError`, or returns what the optional fallback returns for the same arguments. A thrown
+ * error or rejected promise of `fn` is classified as a `Left`, its value as a `Right`.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either'
+import * as B from './Breaker'
+import { CircuitOpenError } from './CircuitOpenError'
+import { classifySafely, preserveIdentity } from './internal'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface WrapOptions<This, Args extends ReadonlyArray<unknown>, R> {
+  /** Called with the same `this` and arguments when the circuit rejects. */
+  readonly fallback?: (this: This, ...args: Args) => R
+}
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * Wraps an async function (one that returns a promise). The wrapper always returns a promise.
+ *
+ * @example
+ * import { wrap } from 'tripswitch'
+ *
+ * const getUser = async (id: string) => ({ id })
+ * const guarded = wrap({ name: 'users' })(getUser, { fallback: async (id) => ({ id, stale: true }) })
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
+  const breaker = B.from(breakerOrSettings)
+  const { clock, classify, name } = breaker
+  return <This, Args extends ReadonlyArray<unknown>, R>(
+    fn: (this: This, ...args: Args) => PromiseLike<R>,
+    options: WrapOptions<This, Args, R | PromiseLike<R>> = {}
+  ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } => {
+    const { fallback } = options
+    function guarded(this: This, ...args: Args): Promise<R> {
+      const start = clock()
+      const decision = breaker.admit(start)
+      if (decision._tag === 'Rejection') {
+        const rejection = new CircuitOpenError(name, decision.retryAfter)
+        if (fallback === undefined) return Promise.reject(rejection)
+        try {
+          return Promise.resolve(fallback.call(this, ...args))
+        } catch (error) {
+          return Promise.reject(error)
+        }
+      }
+      const settle = (result: E.Either<unknown, R>): void => {
+        const end = clock()
+        breaker.record(decision, classifySafely(classify, result, end - start), end - start, end)
+      }
+      let pending: PromiseLike<R>
+      try {
+        pending = fn.call(this, ...args)
+      } catch (error) {
+        settle(E.left(error))
+        return Promise.reject(error)
+      }
+      return Promise.resolve(pending).then(
+        (value) => {
+          settle(E.right(value))
+          return value
+        },
+        (error: unknown) => {
+          settle(E.left(error))
+          throw error
+        }
+      )
+    }
+    return Object.assign(preserveIdentity(guarded, fn), { breaker })
+  }
+}
+
+/**
+ * Wraps a synchronous function. While the circuit rejects, the wrapper throws a `CircuitOpenError`
+ * synchronously (or returns the fallback's value).
+ *
+ * @example
+ * import { wrapSync } from 'tripswitch'
+ *
+ * const parse = wrapSync({ name: 'parser' })((text: string) => JSON.parse(text) as unknown)
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
+  const breaker = B.from(breakerOrSettings)
+  const { clock, classify, name } = breaker
+  return <This, Args extends ReadonlyArray<unknown>, R>(
+    fn: (this: This, ...args: Args) => R,
+    options: WrapOptions<This, Args, R> = {}
+  ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker } => {
+    const { fallback } = options
+    function guarded(this: This, ...args: Args): R {
+      const start = clock()
+      const decision = breaker.admit(start)
+      if (decision._tag === 'Rejection') {
+        if (fallback === undefined) throw new CircuitOpenError(name, decision.retryAfter)
+        return fallback.call(this, ...args)
+      }
+      let result: E.Either<unknown, R>
+      try {
+        result = E.right(fn.call(this, ...args))
+      } catch (error) {
+        result = E.left(error)
+      }
+      const end = clock()
+      breaker.record(decision, classifySafely(classify, result, end - start), end - start, end)
+      if (E.isLeft(result)) throw result.left
+      return result.right
+    }
+    return Object.assign(preserveIdentity(guarded, fn), { breaker })
+  }
+}

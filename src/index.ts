@@ -1,0 +1,32 @@
+/**
+ * tripswitch: a functional circuit breaker for TypeScript on fp-ts.
+ *
+ * @since 0.1.0
+ */
+export * as Breaker from './Breaker'
+export * as Circuit from './Circuit'
+export * as Classifier from './Classifier'
+export * as Clock from './Clock'
+export * as Config from './Config'
+export * as Decision from './Decision'
+export * as Event from './Event'
+export * as Ref from './Ref'
+export * as State from './State'
+export * as Strategy from './Strategy'
+
+export { CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
+export { ConfigError } from './Config'
+export { consecutiveFailures } from './Strategy'
+export {
+  fallbackError,
+  isFallbackError,
+  orFallback,
+  orFallbackTE,
+  withBreaker,
+  type FallbackError,
+  type Guard,
+  type GuardOptions,
+  type GuardWithFallback
+} from './TaskEither'
+export { wrap, wrapSync, type WrapOptions } from './Wrap'
+export { guarded, guardedSync } from './Decorator'
