@@ -1,0 +1,194 @@
+import * as fc from 'fast-check'
+import { Circuit, Decision, Event, State } from 'tripswitch'
+
+const c = Circuit.make()
+
+/** Admits a call at `now` and records `outcome` for it at `now + duration`. */
+const call =
+  (circuit: Circuit.Circuit, now: number, outcome: 'success' | 'failure' | 'ignore', duration = 1) =>
+  (s: State.State): State.State => {
+    const [d, admitted] = circuit.admit(s, now)
+    if (!Decision.isPermit(d)) return admitted
+    return circuit.step(admitted, Event.outcome(outcome, d, duration), now + duration)
+  }
+
+const run = (s0: State.State, steps: ReadonlyArray<(s: State.State) => State.State>): State.State =>
+  steps.reduce((s, f) => f(s), s0)
+
+describe('Circuit', () => {
+  it('admits every call while closed and stays closed when they succeed (normal operation)', () => {
+    const s = run(c.initial(0), [call(c, 1, 'success'), call(c, 2, 'success'), call(c, 3, 'success')])
+    expect(s._tag).toBe('Closed')
+    expect(c.admit(s, 4)[0]).toEqual(Decision.permit(0))
+  })
+
+  it('opens after 3 consecutive failures', () => {
+    const two = run(c.initial(0), [call(c, 1, 'failure'), call(c, 2, 'failure')])
+    expect(two._tag).toBe('Closed')
+    const three = call(c, 3, 'failure')(two)
+    expect(three).toEqual(State.open(1, 4, 30_000, 0))
+  })
+
+  it('resets the consecutive count on a success while closed', () => {
+    const s = run(c.initial(0), [
+      call(c, 1, 'failure'),
+      call(c, 2, 'failure'),
+      call(c, 3, 'success'),
+      call(c, 4, 'failure'),
+      call(c, 5, 'failure')
+    ])
+    expect(s._tag).toBe('Closed')
+  })
+
+  it('does not count ignored outcomes as successes or failures', () => {
+    const s = run(c.initial(0), [
+      call(c, 1, 'failure'),
+      call(c, 2, 'failure'),
+      call(c, 3, 'ignore'),
+      call(c, 4, 'failure')
+    ])
+    expect(s._tag).toBe('Open')
+  })
+
+  it('rejects while open with the milliseconds left until a probe may pass', () => {
+    const open = State.open(1, 1_000, 30_000, 0)
+    expect(c.admit(open, 1_000)[0]).toEqual(Decision.rejection(30_000))
+    expect(c.admit(open, 30_999)[0]).toEqual(Decision.rejection(1))
+    expect(c.admit(open, 30_999)[1]).toBe(open)
+  })
+
+  it('admits a probe exactly at openedAt + openFor (inclusive boundary)', () => {
+    const open = State.open(1, 1_000, 30_000, 0)
+    const [d, s] = c.admit(open, 31_000)
+    expect(d).toEqual(Decision.probe(2, 0))
+    expect(s).toEqual(State.halfOpen(2, 31_000, 0, 1, [{ ticket: 0, expiresAt: 61_000 }], 0, 0))
+  })
+
+  it('admits exactly one probe in half-open and rejects the others until its lease expires', () => {
+    const [, half] = c.admit(State.open(1, 0, 30_000, 0), 30_000)
+    const [second] = c.admit(half, 30_010)
+    expect(second).toEqual(Decision.rejection(29_990))
+  })
+
+  it("closes on the probe's success", () => {
+    const [d, half] = c.admit(State.open(1, 0, 30_000, 0), 30_000)
+    const closed = c.step(half, Event.success(d as Decision.Permit, 5), 30_005)
+    expect(closed).toEqual(State.closed(3, 30_005, 0, { _tag: 'ConsecutiveFailures', failures: 0 }))
+  })
+
+  it("re-opens for another 30 s on the probe's failure", () => {
+    const [d, half] = c.admit(State.open(1, 0, 30_000, 0), 30_000)
+    const reopened = c.step(half, Event.failure(d as Decision.Permit, 5), 30_005)
+    expect(reopened).toEqual(State.open(3, 30_005, 30_000, 1))
+    expect(c.admit(reopened, 60_004)[0]._tag).toBe('Rejection')
+    expect(c.admit(reopened, 60_005)[0]._tag).toBe('Permit')
+  })
+
+  it('frees the slot of an ignored probe for the next call', () => {
+    const [d, half] = c.admit(State.open(1, 0, 30_000, 0), 30_000)
+    const freed = c.step(half, Event.ignored(d as Decision.Permit), 30_001)
+    expect(freed._tag).toBe('HalfOpen')
+    expect(c.admit(freed, 30_002)[0]).toEqual(Decision.probe(2, 1))
+  })
+
+  it('lets another probe in once a hung probe lease has expired, and ignores the hung outcome', () => {
+    const [hung, half] = c.admit(State.open(1, 0, 30_000, 0), 30_000)
+    expect(c.admit(half, 59_999)[0]._tag).toBe('Rejection')
+    const [next, half2] = c.admit(half, 60_000)
+    expect(next).toEqual(Decision.probe(2, 1))
+    // the hung probe finally answers: its lease is gone, so it decides nothing
+    expect(c.step(half2, Event.success(hung as Decision.Permit), 60_001)).toBe(half2)
+    expect(c.step(half2, Event.failure(hung as Decision.Permit), 60_001)).toBe(half2)
+  })
+
+  it('does not let a late success from before a trip close the open circuit', () => {
+    const s0 = c.initial(0)
+    const [early] = c.admit(s0, 0) // admitted while closed, generation 0
+    const open = run(s0, [call(c, 1, 'failure'), call(c, 2, 'failure'), call(c, 3, 'failure')])
+    expect(open._tag).toBe('Open')
+    expect(c.step(open, Event.success(early as Decision.Permit), 10)).toBe(open)
+    const [probe, half] = c.admit(open, 40_000)
+    expect(probe._tag).toBe('Permit')
+    expect(c.step(half, Event.success(early as Decision.Permit), 40_001)).toBe(half)
+  })
+
+  it('needs successThreshold probe successes to close when several probes are configured', () => {
+    const c3 = Circuit.make({ halfOpenProbes: 3, successThreshold: 2 })
+    const [p0, h0] = c3.admit(State.open(1, 0, 30_000, 0), 30_000)
+    const [p1, h1] = c3.admit(h0, 30_001)
+    const [p2, h2] = c3.admit(h1, 30_002)
+    expect(c3.admit(h2, 30_003)[0]._tag).toBe('Rejection')
+    const afterOne = c3.step(h2, Event.success(p0 as Decision.Permit), 30_010)
+    expect(afterOne._tag).toBe('HalfOpen')
+    const afterTwo = c3.step(afterOne, Event.success(p1 as Decision.Permit), 30_011)
+    expect(afterTwo._tag).toBe('Closed')
+    // the third probe is now late: it cannot re-open the closed circuit
+    expect(c3.step(afterTwo, Event.failure(p2 as Decision.Permit), 30_012)).toBe(afterTwo)
+  })
+
+  it.each<readonly [string, Event.Control, State.StateTag]>([
+    ['ForceOpen', Event.forceOpen, 'ForcedOpen'],
+    ['Disable', Event.disable, 'Disabled'],
+    ['MetricsOnly', Event.metricsOnly, 'MetricsOnly'],
+    ['Reset', Event.reset, 'Closed']
+  ])('moves to the manual state on %s and starts a new generation', (_, event, tag) => {
+    const s = c.step(c.initial(0), event, 5)
+    expect(s._tag).toBe(tag)
+    expect(s.generation).toBe(1)
+  })
+
+  it('rejects every call while forced open, with an infinite retryAfter', () => {
+    const s = c.step(c.initial(0), Event.forceOpen, 0)
+    expect(c.admit(s, 1e12)[0]).toEqual(Decision.rejection(Infinity))
+    expect(c.retryAfter(s, 1e12)).toBe(Infinity)
+  })
+
+  it('never opens in metrics-only mode, and records nothing while disabled', () => {
+    const steps = [call(c, 1, 'failure'), call(c, 2, 'failure'), call(c, 3, 'failure'), call(c, 4, 'failure')]
+    const metrics = run(c.step(c.initial(0), Event.metricsOnly, 0), steps)
+    expect(metrics).toEqual(State.metricsOnly(1, 0, { _tag: 'ConsecutiveFailures', failures: 4 }))
+    const disabled = c.step(c.initial(0), Event.disable, 0)
+    expect(run(disabled, steps)).toBe(disabled)
+  })
+
+  it('ignores admission events that do not match the state (the reducer is total)', () => {
+    const open = State.open(1, 0, 30_000, 0)
+    expect(c.step(open, Event.admitted(Decision.probe(2, 0)), 10)).toBe(open) // too early
+    expect(c.step(open, Event.admitted(Decision.probe(5, 0)), 40_000)).toBe(open) // wrong generation
+    const closed = c.initial(0)
+    expect(c.step(closed, Event.admitted(Decision.probe(0, 0)), 0)).toBe(closed)
+  })
+
+  it('is pure: the same state, event and time always give the same result, and inputs are untouched', () => {
+    const states = [
+      c.initial(0),
+      State.open(1, 0, 30_000, 0),
+      State.halfOpen(2, 30_000, 0, 1, [{ ticket: 0, expiresAt: 60_000 }], 0, 0)
+    ]
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...states),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.constantFrom<'success' | 'failure' | 'ignore'>('success', 'failure', 'ignore'),
+        (s, now, outcome) => {
+          const frozen = JSON.stringify(s)
+          const a = call(c, now, outcome)(s)
+          const b = call(c, now, outcome)(s)
+          expect(a).toEqual(b)
+          expect(JSON.stringify(s)).toBe(frozen)
+          expect(JSON.parse(JSON.stringify(a))).toEqual(a)
+        }
+      )
+    )
+  })
+
+  it('uses the defaults through the module-level step, admit and initial', () => {
+    const s = run(Circuit.initial(0), [
+      call(Circuit.defaultCircuit, 1, 'failure'),
+      call(Circuit.defaultCircuit, 2, 'failure')
+    ])
+    const [d] = Circuit.admit(s, 3)
+    const opened = Circuit.step(s, Event.failure(d as Decision.Permit), 3)
+    expect(opened).toEqual(State.open(1, 3, 30_000, 0))
+  })
+})
