@@ -139,7 +139,7 @@ export function withBreaker<F>(
       try {
         promise = task()
       } catch (defect) {
-        return onDefect(defect)
+        return Promise.reject(defect).catch(onDefect)
       }
       return promise.then((result) => {
         const end = clock()
