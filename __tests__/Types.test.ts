@@ -66,7 +66,10 @@ describe('Types', () => {
       guard,
       orFallback(() => T.of({ id: 'cached' }))
     )
-    assertType<Equals<typeof a, TE.TaskEither<NotFound, { readonly id: string }>>>(true)
+    assertType<Mutual<typeof a, TE.TaskEither<NotFound, { readonly id: string }>>>(true)
+    assertNotType<Mutual<typeof a, TE.TaskEither<NotFound | CircuitOpenError, { readonly id: string }>>>(
+      false
+    )
     const b = pipe(
       fetchUser,
       guard,
