@@ -1,0 +1,101 @@
+/**
+ * Durations as people write them in config documents: milliseconds, or a string such as `"500ms"`,
+ * `"30s"`, `"2m"`, `"1h"` or `"1m30s"`.
+ *
+ * Invariants:
+ * - A decoded duration is a finite, non-negative number of milliseconds.
+ * - A string is one or more `<number><unit>` parts with no sign, exponent or spaces; units are `ms`,
+ *   `s`, `m` and `h`. Parts add up (`"1m30s"` is 90 000 ms). A bare number in a string (`"500"`) is
+ *   rejected: write `500` or `"500ms"`, so that nobody guesses the unit.
+ * - Fractions are allowed (`"1.5s"`); the result is rounded to the microsecond so that `"1.1s"` is
+ *   exactly `1100` rather than a binary floating-point neighbour.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A duration in milliseconds.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Duration = number
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+const unitMs: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
+
+const whole = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/
+const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/g
+
+/**
+ * Parses a duration string into milliseconds, or says what is wrong with it.
+ *
+ * @example
+ * import { Duration } from 'tripswitch'
+ * Duration.parse('1m30s') // right(90_000)
+ * Duration.parse('30 seconds') // left('...')
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const parse = (s: string): E.Either<string, Duration> => {
+  if (!whole.test(s)) {
+    return E.left(
+      /^\d+(?:\.\d+)?$/.test(s)
+        ? `a unit is missing: write ${s} (a number of milliseconds) or "${s}ms"`
+        : 'not a sequence of <number><unit> with units ms, s, m, h and no spaces'
+    )
+  }
+  let ms = 0
+  for (const [, amount, unit] of s.matchAll(part)) ms += Number(amount) * (unitMs[unit ?? 'ms'] ?? 1)
+  ms = Math.round(ms * 1_000) / 1_000
+  return Number.isFinite(ms) ? E.right(ms) : E.left('the duration is too large')
+}
+
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+/**
+ * A human-readable description of what a duration looks like, for error messages.
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const expected =
+  'a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m"'
+
+/**
+ * The io-ts codec of a duration: decodes milliseconds or a duration string to milliseconds, and
+ * encodes to milliseconds.
+ *
+ * @example
+ * import { Duration } from 'tripswitch'
+ * Duration.Duration.decode('2m') // right(120_000)
+ * Duration.Duration.decode(-1) // left(...)
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const Duration = new t.Type<Duration, Duration, unknown>(
+  expected,
+  (u): u is Duration => typeof u === 'number' && Number.isFinite(u) && u >= 0,
+  (u, c) => {
+    if (typeof u === 'number') return Number.isFinite(u) && u >= 0 ? t.success(u) : t.failure(u, c)
+    if (typeof u !== 'string') return t.failure(u, c)
+    const parsed = parse(u)
+    return E.isRight(parsed)
+      ? t.success(parsed.right)
+      : t.failure(u, c, `expected ${expected}, got ${JSON.stringify(u.slice(0, 40))} (${parsed.left})`)
+  },
+  t.identity
+)

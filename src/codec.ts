@@ -1,0 +1,345 @@
+/**
+ * io-ts building blocks shared by the config and state codecs: strict structs that reject unknown
+ * keys (with a "did you mean" hint), records keyed by user names, unions dispatched on a tag, and a
+ * reporter that turns io-ts errors into one readable line per problem, each naming its path.
+ *
+ * Invariants, which make decoding untrusted input safe:
+ * - Only own properties are read, so nothing inherited (a polluted `Object.prototype`, `constructor`)
+ *   can leak into a decoded value.
+ * - `__proto__`, `constructor` and `prototype` are never accepted as keys, and every decoded object is
+ *   built fresh with known keys only: the input is never returned or mutated.
+ * - Validation never throws on data: it returns a `Left` listing every problem it found.
+ *
+ * @internal
+ */
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+
+// -------------------------------------------------------------------------------------
+// guards
+// -------------------------------------------------------------------------------------
+
+/** @internal */
+export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u)
+
+const own = (o: object, key: string): unknown =>
+  Object.prototype.hasOwnProperty.call(o, key) ? (o as Record<string, unknown>)[key] : undefined
+
+const arrays = new WeakSet<object>()
+
+const reserved: ReadonlyArray<string> = ['__proto__', 'constructor', 'prototype']
+
+const reservedKey = 'not allowed as a key (it could tamper with object prototypes)'
+
+// -------------------------------------------------------------------------------------
+// hints
+// -------------------------------------------------------------------------------------
+
+const distance = (a: string, b: string): number => {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost))
+    }
+    row = next
+  }
+  return row[b.length] ?? 0
+}
+
+/**
+ * The known name closest to `word` (edit distance, case-insensitive), if it is close enough to be a typo.
+ *
+ * @internal
+ */
+export const closest = (word: string, known: ReadonlyArray<string>): string | undefined => {
+  const lower = word.toLowerCase()
+  let best: string | undefined
+  let bestDistance = Math.max(2, Math.floor(word.length / 4)) + 1
+  for (const candidate of known) {
+    const d = distance(lower, candidate.toLowerCase())
+    if (d < bestDistance) {
+      best = candidate
+      bestDistance = d
+    }
+  }
+  return best
+}
+
+const unknownKey = (key: string, known: ReadonlyArray<string>): string => {
+  const hint = closest(key, known)
+  return hint === undefined
+    ? `unknown key (expected one of: ${known.join(', ')})`
+    : `unknown key; did you mean ${hint}?`
+}
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/** @internal */
+export type Props = Readonly<Record<string, t.Mixed>>
+
+/** @internal */
+export type StructOf<R extends Props, P extends Props> = {
+  readonly [K in keyof R]: t.TypeOf<R[K]>
+} & { readonly [K in keyof P]?: t.TypeOf<P[K]> }
+
+/** @internal */
+export type StructOutputOf<R extends Props, P extends Props> = {
+  readonly [K in keyof R]: t.OutputOf<R[K]>
+} & { readonly [K in keyof P]?: t.OutputOf<P[K]> }
+
+/**
+ * An object with `required` and `optional` fields and no other key. An unknown key is reported at its
+ * own path with a "did you mean" hint; a missing optional field (or one set to `undefined`) is absent
+ * from the output. The output is a fresh object.
+ *
+ * @internal
+ */
+export const struct = <R extends Props, P extends Props>(
+  name: string,
+  required: R,
+  optional: P
+): t.Type<StructOf<R, P>, StructOutputOf<R, P>, unknown> => {
+  const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
+    ...Object.entries(required).map(([k, c]) => [k, c, true] as const),
+    ...Object.entries(optional).map(([k, c]) => [k, c, false] as const)
+  ]
+  const known = fields.map(([k]) => k)
+  const map =
+    (f: (codec: t.Mixed, value: unknown) => unknown) =>
+    (o: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+      const out: Record<string, unknown> = {}
+      for (const [k, codec] of fields) {
+        const v = own(o, k)
+        if (v !== undefined) out[k] = f(codec, v)
+      }
+      return out
+    }
+  const encode = map((codec, v) => codec.encode(v))
+  return new t.Type<StructOf<R, P>, StructOutputOf<R, P>, unknown>(
+    name,
+    (u): u is StructOf<R, P> =>
+      isRecord(u) &&
+      Object.keys(u).every((k) => known.includes(k)) &&
+      fields.every(([k, codec, isRequired]) => {
+        const v = own(u, k)
+        return v === undefined ? !isRequired : codec.is(v)
+      }),
+    (u, c) => {
+      if (!isRecord(u)) return t.failure(u, c)
+      const errors: t.Errors = []
+      for (const key of Object.keys(u)) {
+        if (!known.includes(key)) {
+          const message = reserved.includes(key) ? reservedKey : unknownKey(key, known)
+          errors.push({ value: own(u, key), context: t.appendContext(c, key, t.unknown), message })
+        }
+      }
+      const out: Record<string, unknown> = {}
+      for (const [k, codec, isRequired] of fields) {
+        const v = own(u, k)
+        if (v === undefined) {
+          if (isRequired) errors.push({ value: v, context: t.appendContext(c, k, codec, v) })
+          continue
+        }
+        const result = codec.validate(v, t.appendContext(c, k, codec, v))
+        if (E.isLeft(result)) errors.push(...result.left)
+        else out[k] = result.right
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(out as StructOf<R, P>)
+    },
+    (a) => encode(a) as StructOutputOf<R, P>
+  )
+}
+
+/**
+ * An object of user-chosen keys (such as breaker names), each value decoded by `codec`. Reserved keys
+ * (`__proto__`, `constructor`, `prototype`) are rejected. The output is a fresh object.
+ *
+ * @internal
+ */
+export const record = <C extends t.Mixed>(
+  name: string,
+  codec: C
+): t.Type<Readonly<Record<string, t.TypeOf<C>>>, Readonly<Record<string, t.OutputOf<C>>>, unknown> =>
+  new t.Type<Readonly<Record<string, t.TypeOf<C>>>, Readonly<Record<string, t.OutputOf<C>>>, unknown>(
+    name,
+    (u): u is Readonly<Record<string, t.TypeOf<C>>> =>
+      isRecord(u) && Object.keys(u).every((k) => !reserved.includes(k) && codec.is(own(u, k))),
+    (u, c) => {
+      if (!isRecord(u)) return t.failure(u, c)
+      const errors: t.Errors = []
+      const entries: Array<readonly [string, t.TypeOf<C>]> = []
+      for (const key of Object.keys(u)) {
+        const v = own(u, key)
+        if (reserved.includes(key)) {
+          errors.push({ value: v, context: t.appendContext(c, key, t.unknown), message: reservedKey })
+          continue
+        }
+        const result = codec.validate(v, t.appendContext(c, key, codec, v))
+        if (E.isLeft(result)) errors.push(...result.left)
+        else entries.push([key, result.right])
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(Object.fromEntries(entries))
+    },
+    (a) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, codec.encode(v)]))
+  )
+
+/**
+ * A union of structs told apart by the string field `tag`: the input's tag picks the member, so an
+ * error names the right fields rather than listing every member's complaints.
+ *
+ * @internal
+ */
+export const tagged = <M extends Readonly<Record<string, t.Mixed>>>(
+  name: string,
+  tag: string,
+  members: M
+): t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>, unknown> => {
+  const tags = Object.keys(members)
+  const member = (u: unknown): t.Mixed | undefined => {
+    if (!isRecord(u)) return undefined
+    const k = own(u, tag)
+    return typeof k === 'string' && tags.includes(k) ? members[k] : undefined
+  }
+  return new t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>, unknown>(
+    name,
+    (u): u is t.TypeOf<M[keyof M]> => member(u)?.is(u) ?? false,
+    (u, c) => {
+      if (!isRecord(u)) return t.failure(u, c)
+      const codec = member(u)
+      if (codec !== undefined) return codec.validate(u, c)
+      const v = own(u, tag)
+      return t.failure(v, t.appendContext(c, tag, t.unknown, v), `expected one of ${tags.join(', ')}`)
+    },
+    (a) => (member(a)?.encode(a) ?? a) as t.OutputOf<M[keyof M]>
+  )
+}
+
+/**
+ * An array whose every element is decoded by `codec`; the output is a fresh array.
+ *
+ * @internal
+ */
+export const array = <C extends t.Mixed>(
+  codec: C
+): t.Type<ReadonlyArray<t.TypeOf<C>>, ReadonlyArray<t.OutputOf<C>>, unknown> => {
+  const type = new t.Type<ReadonlyArray<t.TypeOf<C>>, ReadonlyArray<t.OutputOf<C>>, unknown>(
+    `an array of ${codec.name}`,
+    (u): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => codec.is(x)),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c)
+      const errors: t.Errors = []
+      const out: Array<t.TypeOf<C>> = []
+      for (let i = 0; i < u.length; i++) {
+        const v: unknown = u[i]
+        const result = codec.validate(v, t.appendContext(c, String(i), codec, v))
+        if (E.isLeft(result)) errors.push(...result.left)
+        else out.push(result.right)
+      }
+      return errors.length > 0 ? t.failures(errors) : t.success(out)
+    },
+    (a) => a.map((x) => codec.encode(x))
+  )
+  arrays.add(type)
+  return type
+}
+
+/**
+ * A number that passes `check`, named by `expected` ("a positive integer").
+ *
+ * @internal
+ */
+export const number = (expected: string, check: (n: number) => boolean): t.Type<number, number, unknown> =>
+  new t.Type<number, number, unknown>(
+    expected,
+    (u): u is number => typeof u === 'number' && check(u),
+    (u, c) => (typeof u === 'number' && check(u) ? t.success(u) : t.failure(u, c)),
+    t.identity
+  )
+
+/** @internal */
+export const nonNegativeInteger = number('a non-negative integer', (n) => Number.isSafeInteger(n) && n >= 0)
+
+/** @internal */
+export const positiveInteger = number('a positive integer', (n) => Number.isSafeInteger(n) && n >= 1)
+
+/** @internal */
+export const finite = number('a finite number', Number.isFinite)
+
+// -------------------------------------------------------------------------------------
+// reporting
+// -------------------------------------------------------------------------------------
+
+/**
+ * A short, safe rendering of an offending value for an error message.
+ *
+ * @internal
+ */
+export const show = (u: unknown): string => {
+  switch (typeof u) {
+    case 'string':
+      return JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}…` : u)
+    case 'number':
+    case 'boolean':
+      return String(u)
+    case 'bigint':
+      return `${u}n`
+    case 'undefined':
+      return 'undefined'
+    case 'function':
+      return 'a function'
+    case 'symbol':
+      return 'a symbol'
+    default:
+      return u === null ? 'null' : Array.isArray(u) ? 'an array' : 'an object'
+  }
+}
+
+/**
+ * `path` extended by an object key: `.key` for an identifier, `["a.b"]` for any other key.
+ *
+ * @internal
+ */
+export const appendPath = (path: string, key: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? (path === '' ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`
+
+/**
+ * A path such as `breakers.payments.openFor`, `leases[0].ticket` or `breakers["a.b"].openFor`.
+ *
+ * @internal
+ */
+export const pathOf = (context: t.Context): string => {
+  let path = ''
+  for (let i = 1; i < context.length; i++) {
+    const key = context[i]?.key ?? ''
+    const parent = context[i - 1]?.type
+    path = parent !== undefined && arrays.has(parent) ? `${path}[${key}]` : appendPath(path, key)
+  }
+  return path
+}
+
+/**
+ * One line per problem: `path: expected ..., got ...` (or the codec's own message). Problems are
+ * de-duplicated and kept in document order. `root` names the whole document when the path is empty.
+ *
+ * @internal
+ */
+export const report = (errors: t.Errors, root: string): ReadonlyArray<string> => {
+  const lines: Array<string> = []
+  for (const { value, context, message } of errors) {
+    const path = pathOf(context) || root
+    const expected = context[context.length - 1]?.type.name ?? 'a value'
+    const line =
+      message !== undefined
+        ? `${path}: ${message}`
+        : value === undefined
+          ? `${path}: missing, expected ${expected}`
+          : `${path}: expected ${expected}, got ${show(value)}`
+    if (!lines.includes(line)) lines.push(line)
+  }
+  return lines
+}
