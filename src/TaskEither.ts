@@ -18,19 +18,29 @@ import * as B from './Breaker'
 import { CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
 import type { Classifier } from './Classifier'
 import { classifySafely } from './internal'
+import {
+  type Abortable,
+  type CallTimeoutError,
+  checkScheduler,
+  checkTimeout,
+  launch,
+  runWithin,
+  type Scheduler
+} from './Timeout'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /**
- * A breaker lifted over `TaskEither`: apply it to any number of tasks; they share `breaker`.
+ * A breaker lifted over `TaskEither`: apply it to any number of tasks; they share `breaker`. A task
+ * may be an `Abortable` (a function of an `AbortSignal`); `X` is `CallTimeoutError` with a timeout.
  *
  * @category model
  * @since 0.1.0
  */
-export interface Guard {
-  <E, A>(task: TaskEither<E, A>): TaskEither<E | CircuitOpenError, A>
+export interface Guard<X = never> {
+  <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | CircuitOpenError | X, A>
   readonly breaker: B.Breaker
 }
 
@@ -40,8 +50,8 @@ export interface Guard {
  * @category model
  * @since 0.1.0
  */
-export interface GuardWithFallback<F> {
-  <E, A>(task: TaskEither<E, A>): TaskEither<E, A | F>
+export interface GuardWithFallback<F, X = never> {
+  <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | X, A | F>
   readonly breaker: B.Breaker
 }
 
@@ -66,6 +76,10 @@ export interface GuardOptions<F> {
   readonly fallback?: (rejection: CircuitOpenError) => Task<F>
   /** Classifies outcomes of this guard's tasks, instead of the breaker's classifier. */
   readonly classify?: Classifier<unknown, unknown>
+  /** Milliseconds a call may take before it yields `Left(CallTimeoutError)`, recorded as a failure. */
+  readonly timeout?: number
+  /** The timers for `timeout` (default `realTimers`, `unref`'d); inject one to drive time in tests. */
+  readonly scheduler?: Scheduler
 }
 
 // -------------------------------------------------------------------------------------
@@ -107,20 +121,41 @@ export const isFallbackError = (u: unknown): u is FallbackError<unknown> =>
  * @category combinators
  * @since 0.1.0
  */
-export function withBreaker(breaker: B.Breaker | B.Settings, options?: GuardOptions<never>): Guard
+export function withBreaker(
+  breaker: B.Breaker | B.Settings,
+  options?: GuardOptions<never> & { readonly timeout?: undefined }
+): Guard
+export function withBreaker(
+  breaker: B.Breaker | B.Settings,
+  options: GuardOptions<never> & { readonly timeout: number }
+): Guard<CallTimeoutError>
 export function withBreaker<F>(
   breaker: B.Breaker | B.Settings,
-  options: GuardOptions<F> & { readonly fallback: (rejection: CircuitOpenError) => Task<F> }
+  options: GuardOptions<F> & {
+    readonly fallback: (rejection: CircuitOpenError) => Task<F>
+    readonly timeout?: undefined
+  }
 ): GuardWithFallback<F>
+export function withBreaker<F>(
+  breaker: B.Breaker | B.Settings,
+  options: GuardOptions<F> & {
+    readonly fallback: (rejection: CircuitOpenError) => Task<F>
+    readonly timeout: number
+  }
+): GuardWithFallback<F, CallTimeoutError>
 export function withBreaker<F>(
   breakerOrSettings: B.Breaker | B.Settings,
   options: GuardOptions<F> = {}
-): Guard | GuardWithFallback<F> {
+): Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError> {
   const breaker = B.from(breakerOrSettings)
   const { clock, name } = breaker
   const classify = options.classify ?? breaker.classify
   const fallback = options.fallback
-  const guard = <E, A>(task: TaskEither<E, A>): TaskEither<E | CircuitOpenError, A | F> =>
+  const timeout = options.timeout === undefined ? undefined : checkTimeout(options.timeout)
+  const scheduler = checkScheduler(options.scheduler)
+  const guard = <E, A>(
+    task: TaskEither<E, A> | Abortable<E, A>
+  ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> =>
     function guarded() {
       const start = clock()
       const decision = breaker.admit(start)
@@ -135,19 +170,27 @@ export function withBreaker<F>(
         breaker.record(decision, 'failure', end - start, end)
         throw defect
       }
-      let promise: Promise<E.Either<E, A>>
+      // A timed-out call is recorded once, when its timer fires; its late result is dropped.
+      let expired = false
+      const onExpiry = (): void => {
+        expired = true
+        const end = clock()
+        breaker.record(decision, 'failure', Math.max(end - start, timeout ?? 0), end)
+      }
+      let promise: Promise<E.Either<E | CallTimeoutError, A>>
       try {
-        promise = task()
+        promise = timeout === undefined ? launch(task) : runWithin(task, timeout, scheduler, name, onExpiry)
       } catch (defect) {
         return Promise.reject(defect).catch(onDefect)
       }
       return promise.then((result) => {
+        if (expired) return result
         const end = clock()
         breaker.record(decision, classifySafely(classify, result, end - start), end - start, end)
         return result
       }, onDefect)
     }
-  return Object.assign(guard, { breaker }) as Guard | GuardWithFallback<F>
+  return Object.assign(guard, { breaker }) as Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError>
 }
 
 /**

@@ -29,4 +29,13 @@ export {
   type GuardWithFallback
 } from './TaskEither'
 export { wrap, wrapSync, type WrapOptions } from './Wrap'
+export {
+  CallTimeoutError,
+  isCallTimeoutError,
+  realTimers,
+  timeoutTE,
+  type Abortable,
+  type Scheduler,
+  type TimeoutOptions
+} from './Timeout'
 export { guarded, guardedSync } from './Decorator'

@@ -1,0 +1,297 @@
+/**
+ * Call timeouts: a call that outlives its budget yields `Left(CallTimeoutError)`.
+ *
+ * The guarded computation is a `TaskEither`, or an `Abortable`: a function of an `AbortSignal` that
+ * returns one, so the work itself can be cancelled (`fetch(url, { signal })`). Invariants:
+ *
+ * - First settlement wins. On expiry the caller gets `Left(CallTimeoutError)` at once, the signal aborts
+ *   with that error as its reason, and whatever the work settles with later is discarded: never
+ *   returned, never recorded, and a late rejection is swallowed (no unhandled rejection).
+ * - At most one timer per call in flight, cleared as soon as the call settles; none when no timeout is
+ *   set. The default timers are `unref`'d, so a pending timeout never keeps a Node process alive.
+ * - Timers are injected: a `Scheduler` is setTimeout-like, so tests drive expiry deterministically.
+ *
+ * Through `withBreaker(b, { timeout })` a timed-out call is recorded as a failure whatever the
+ * classifier says, with a duration of at least the timeout, so it is also a slow call.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either'
+import type { TaskEither } from 'fp-ts/TaskEither'
+import { ConfigError } from './Config'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A `TaskEither` that takes an `AbortSignal`, aborted when its call times out.
+ *
+ * @example
+ * import * as TE from 'fp-ts/TaskEither'
+ * import type { Abortable } from 'tripswitch'
+ *
+ * const getUser =
+ *   (id: string): Abortable<Error, Response> =>
+ *   (signal) =>
+ *     TE.tryCatch(() => fetch(`/users/${id}`, { signal }), (e) => e as Error)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Abortable<E, A> = (signal: AbortSignal) => TaskEither<E, A>
+
+/**
+ * Runs `callback` once after `ms` milliseconds, and returns a function that cancels it. The default,
+ * `realTimers`, is `setTimeout` with the timer `unref`'d; tests pass their own to drive time.
+ *
+ * @example
+ * import type { Scheduler } from 'tripswitch'
+ *
+ * const due: Array<() => void> = []
+ * const manual: Scheduler = (callback) => {
+ *   due.push(callback)
+ *   return () => due.splice(due.indexOf(callback), 1)
+ * }
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Scheduler = (callback: () => void, ms: number) => () => void
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface TimeoutOptions {
+  /** Where the timer comes from (default `realTimers`). */
+  readonly scheduler?: Scheduler
+}
+
+/**
+ * The `Left` of a call that did not settle within its timeout.
+ *
+ * Like `CircuitOpenError`, a tagged value that is also an `Error`, built without capturing a stack
+ * (`message` and `stack` are computed on demand), so a storm of timeouts stays cheap.
+ *
+ * @example
+ * import { CallTimeoutError } from 'tripswitch'
+ * const e = new CallTimeoutError(500, 'payments')
+ * e.message // 'Call through "payments" timed out after 500 ms'
+ *
+ * @category model
+ * @since 0.1.0
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the class is made an Error below, without super()
+export class CallTimeoutError {
+  /** Always `'CallTimeoutError'`. */
+  declare readonly _tag: 'CallTimeoutError'
+  declare readonly name: 'CallTimeoutError'
+  constructor(
+    /** The timeout that expired, in milliseconds. */
+    readonly timeout: number,
+    /** The name of the breaker the call went through, when it went through one. */
+    readonly breaker?: string
+  ) {}
+
+  get message(): string {
+    const through = this.breaker === undefined ? '' : ` through "${this.breaker}"`
+    return `Call${through} timed out after ${this.timeout} ms`
+  }
+
+  get stack(): string {
+    return `${this.name}: ${this.message}`
+  }
+
+  toString(): string {
+    return `${this.name}: ${this.message}`
+  }
+
+  toJSON(): { _tag: 'CallTimeoutError'; timeout: number; breaker: string | null; message: string } {
+    return { _tag: this._tag, timeout: this.timeout, breaker: this.breaker ?? null, message: this.message }
+  }
+}
+
+// An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
+Object.setPrototypeOf(CallTimeoutError.prototype, Error.prototype)
+Object.defineProperties(CallTimeoutError.prototype, {
+  _tag: { value: 'CallTimeoutError', enumerable: true },
+  name: { value: 'CallTimeoutError' }
+})
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface CallTimeoutError extends Error {}
+
+// -------------------------------------------------------------------------------------
+// instances
+// -------------------------------------------------------------------------------------
+
+/**
+ * `setTimeout`, with the timer `unref`'d where the platform has `unref` (Node), so that a pending
+ * timeout never keeps the process alive.
+ *
+ * @category instances
+ * @since 0.1.0
+ */
+export const realTimers: Scheduler = (callback, ms) => {
+  const timer: unknown = setTimeout(callback, ms)
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') {
+    timer.unref()
+  }
+  return () => clearTimeout(timer as Parameters<typeof clearTimeout>[0])
+}
+
+// -------------------------------------------------------------------------------------
+// guards
+// -------------------------------------------------------------------------------------
+
+/**
+ * Whether `u` is a `CallTimeoutError`.
+ *
+ * @example
+ * import { isCallTimeoutError } from 'tripswitch'
+ * import * as E from 'fp-ts/Either'
+ * const retryable = (e: E.Either<unknown, unknown>) => E.isLeft(e) && isCallTimeoutError(e.left)
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isCallTimeoutError = (u: unknown): u is CallTimeoutError => u instanceof CallTimeoutError
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * Gives a computation `ms` milliseconds: if it has not settled by then, the result is
+ * `Left(CallTimeoutError)`, its signal is aborted and its late result is discarded. Data-last, for
+ * `pipe`. Inside `withBreaker`, prefer its `timeout` option: the error then names the breaker and
+ * the timeout is recorded as a failure whatever the classifier says.
+ *
+ * @example
+ * import { pipe } from 'fp-ts/function'
+ * import * as TE from 'fp-ts/TaskEither'
+ * import { timeoutTE } from 'tripswitch'
+ *
+ * const toError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)))
+ * const user = timeoutTE(500)((signal) => TE.tryCatch(() => fetch('/users/42', { signal }), toError))
+ * // TaskEither<Error | CallTimeoutError, Response>
+ * const plain = pipe(TE.right(42), timeoutTE(500)) // a TaskEither without a signal works too
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const timeoutTE = (ms: number, options: TimeoutOptions = {}) => {
+  const timeout = checkTimeout(ms)
+  const scheduler = checkScheduler(options.scheduler)
+  return <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | CallTimeoutError, A> =>
+    () =>
+      runWithin(task, timeout, scheduler, undefined, noop)
+}
+
+// -------------------------------------------------------------------------------------
+// internal
+// -------------------------------------------------------------------------------------
+
+const noop = (): void => {}
+
+/**
+ * The largest delay timers honour (2^31 - 1 ms, about 24.8 days); a larger one would fire at once.
+ *
+ * @internal
+ */
+export const maxTimeout = 2_147_483_647
+
+/**
+ * Checks a timeout option, throwing a `ConfigError` that names it.
+ *
+ * @internal
+ */
+export const checkTimeout = (ms: unknown, field = 'timeout'): number => {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > maxTimeout) {
+    const got = typeof ms === 'number' ? String(ms) : `${typeof ms} ${String(ms)}`
+    throw new ConfigError([
+      `${field}: expected a finite number of milliseconds > 0 and <= ${maxTimeout}, got ${got}`
+    ])
+  }
+  return ms
+}
+
+/**
+ * Checks a scheduler option (default `realTimers`), throwing a `ConfigError` that names it.
+ *
+ * @internal
+ */
+export const checkScheduler = (scheduler: unknown, field = 'scheduler'): Scheduler => {
+  if (scheduler === undefined) return realTimers
+  if (typeof scheduler !== 'function') {
+    throw new ConfigError([
+      `${field}: expected a function (callback, ms) => cancel, got ${typeof scheduler} ${String(scheduler)}`
+    ])
+  }
+  return scheduler as Scheduler
+}
+
+let idle: AbortSignal | undefined
+
+/**
+ * Starts a `TaskEither` or an `Abortable`. A `TaskEither` ignores the signal and returns its promise;
+ * an `Abortable` returns a `TaskEither`, which is then run. No inspection of `length` is needed.
+ * Without a signal, an `Abortable` gets one that never aborts.
+ *
+ * @internal
+ */
+export const launch = <E, A>(
+  task: TaskEither<E, A> | Abortable<E, A>,
+  signal: AbortSignal = (idle ??= new AbortController().signal)
+): Promise<E.Either<E, A>> => {
+  const started = (task as Abortable<E, A>)(signal) as TaskEither<E, A> | Promise<E.Either<E, A>>
+  return typeof started === 'function' ? started() : started
+}
+
+/**
+ * Runs `task` with one timer of `ms`. If the task settles first, the timer is cleared and its result
+ * (or rejection) passes through. If the timer fires first, `onExpiry` runs (synchronously, once), the
+ * promise resolves to `Left(CallTimeoutError)`, the signal aborts, and the task's eventual result or
+ * rejection is dropped. A task that throws synchronously throws here, before any timer exists.
+ *
+ * @internal
+ */
+export const runWithin = <E, A>(
+  task: TaskEither<E, A> | Abortable<E, A>,
+  ms: number,
+  scheduler: Scheduler,
+  breaker: string | undefined,
+  onExpiry: (error: CallTimeoutError) => void
+): Promise<E.Either<E | CallTimeoutError, A>> => {
+  const controller = new AbortController()
+  const pending = launch(task, controller.signal)
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const cancel = scheduler(() => {
+      if (settled) return
+      settled = true
+      const error = new CallTimeoutError(ms, breaker)
+      try {
+        onExpiry(error)
+      } finally {
+        resolve(E.left(error))
+        controller.abort(error)
+      }
+    }, ms)
+    pending.then(
+      (result) => {
+        if (settled) return
+        settled = true
+        cancel()
+        resolve(result)
+      },
+      (defect: unknown) => {
+        if (settled) return
+        settled = true
+        cancel()
+        reject(defect)
+      }
+    )
+  })
+}
