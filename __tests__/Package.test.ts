@@ -1,0 +1,57 @@
+/**
+ * The published shape: `tsc -p tsconfig.build.json` emits, for every entry of the "exports" map, a
+ * CommonJS module and its type declarations, and Node can load each of them.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(__dirname, '..')
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  readonly exports: Record<string, string | { readonly types: string; readonly default: string }>
+  readonly sideEffects: boolean
+  readonly peerDependencies: Record<string, string>
+}
+
+describe('Package', () => {
+  // inside the project, so the emitted modules resolve fp-ts and io-ts from its node_modules
+  const out = join(root, 'node_modules', '.cache', 'tripswitch-build')
+  beforeAll(() => {
+    rmSync(out, { recursive: true, force: true })
+    mkdirSync(out, { recursive: true })
+  })
+  afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+  it('builds every export with its type declarations, loadable by Node', () => {
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out],
+      {
+        cwd: root,
+        stdio: 'pipe'
+      }
+    )
+    const entries = Object.entries(pkg.exports).filter(([key]) => key !== './package.json')
+    expect(entries.map(([key]) => key)).toContain('.')
+    expect(entries.map(([key]) => key)).toContain('./testing')
+    for (const [key, target] of entries) {
+      if (typeof target === 'string') throw new Error(`${key}: expected { types, default }`)
+      const js = join(out, target.default.replace(/^\.\/dist\//, ''))
+      const dts = join(out, target.types.replace(/^\.\/dist\//, ''))
+      expect(existsSync(dts)).toBe(true)
+      const loaded = execFileSync(
+        process.execPath,
+        ['-e', `console.log(Object.keys(require(${JSON.stringify(js)})).length)`],
+        {
+          cwd: root
+        }
+      )
+      expect(Number(loaded.toString())).toBeGreaterThan(0)
+    }
+  }, 60_000)
+
+  it('declares fp-ts and io-ts as peers and has no side effects', () => {
+    expect(Object.keys(pkg.peerDependencies)).toEqual(expect.arrayContaining(['fp-ts', 'io-ts']))
+    expect(pkg.sideEffects).toBe(false)
+  })
+})
