@@ -261,11 +261,15 @@ export const number = (expected: string, check: (n: number) => boolean): t.Type<
     t.identity
   )
 
-/** @internal */
+/** A safe integer >= 0, so that adding one is exact. @internal */
 export const nonNegativeInteger = number('a non-negative integer', (n) => Number.isSafeInteger(n) && n >= 0)
 
-/** @internal */
-export const positiveInteger = number('a positive integer', (n) => Number.isSafeInteger(n) && n >= 1)
+/**
+ * A positive integer as `Config.resolve` checks it (`Number.isInteger`), so decoding and construction agree.
+ *
+ * @internal
+ */
+export const positiveInteger = number('a positive integer', (n) => Number.isInteger(n) && n >= 1)
 
 /** @internal */
 export const finite = number('a finite number', Number.isFinite)

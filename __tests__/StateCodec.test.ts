@@ -1,0 +1,287 @@
+import * as E from 'fp-ts/Either'
+import * as fc from 'fast-check'
+import { Circuit, Decision, type State, StateCodec } from 'tripswitch'
+import { reached, reachableState } from './_support/arbitraries'
+
+const { decodeState, decodeStateFor, encodeState } = StateCodec
+
+const problemsOf = (r: E.Either<StateCodec.StateDecodeError, State.State>): ReadonlyArray<string> =>
+  E.isLeft(r) ? r.left.problems : []
+
+const closedDoc = {
+  _tag: 'Closed',
+  generation: 3,
+  since: 1_000,
+  attempt: 0,
+  tally: { _tag: 'ConsecutiveFailures', failures: 1 }
+}
+
+const halfOpenDoc = {
+  _tag: 'HalfOpen',
+  generation: 4,
+  since: 2_000,
+  attempt: 1,
+  nextTicket: 2,
+  leases: [
+    { ticket: 0, expiresAt: 2_500 },
+    { ticket: 1, expiresAt: 2_600 }
+  ],
+  successes: 0,
+  failures: 0
+}
+
+const untouchedPrototypes = (): void => {
+  expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  expect(Object.prototype).not.toHaveProperty('polluted')
+  expect(Object.getPrototypeOf({})).toBe(Object.prototype)
+}
+
+describe('StateCodec', () => {
+  it('round-trips every reachable state: decode(encode(s)) deep-equals s', () => {
+    fc.assert(
+      fc.property(reachableState, (s) => {
+        expect(decodeState(encodeState(s))).toStrictEqual(E.right(s))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('round-trips every reachable state through JSON text', () => {
+    fc.assert(
+      fc.property(reachableState, (s) => {
+        expect(decodeState(JSON.parse(JSON.stringify(encodeState(s))))).toStrictEqual(E.right(s))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('accepts every state a circuit reaches when decoding for that circuit', () => {
+    fc.assert(
+      fc.property(reached, ({ circuit, state }) => {
+        expect(decodeStateFor(circuit)(encodeState(state))).toStrictEqual(E.right(state))
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it('encodes to fresh, JSON-safe data', () => {
+    fc.assert(
+      fc.property(reachableState, (s) => {
+        const encoded = encodeState(s)
+        expect(encoded).not.toBe(s)
+        expect(JSON.parse(JSON.stringify(encoded))).toStrictEqual(encoded)
+      }),
+      { numRuns: 200 }
+    )
+  })
+
+  it('decodes to fresh objects that do not share structure with the input', () => {
+    const input = structuredClone(halfOpenDoc)
+    const decoded = decodeState(input)
+    if (E.isLeft(decoded)) throw decoded.left
+    expect(decoded.right).not.toBe(input)
+    input.leases[0]!.ticket = 99
+    input.generation = 99
+    expect(decoded.right).toStrictEqual(halfOpenDoc)
+  })
+
+  it('decodes each kind of state', () => {
+    const docs = [
+      closedDoc,
+      { _tag: 'Open', generation: 1, openedAt: 5, openFor: 30_000, attempt: 2 },
+      halfOpenDoc,
+      { _tag: 'ForcedOpen', generation: 7, since: 8 },
+      { _tag: 'Disabled', generation: 7, since: 8 },
+      { _tag: 'MetricsOnly', generation: 7, since: 8, tally: { _tag: 'ConsecutiveFailures', failures: 9 } }
+    ]
+    for (const doc of docs) expect(decodeState(doc)).toStrictEqual(E.right(doc))
+  })
+
+  it('gives a decoded state that the reducer drives like any other', () => {
+    const circuit = Circuit.make()
+    const decoded = decodeState({ _tag: 'Open', generation: 1, openedAt: 0, openFor: 30_000, attempt: 0 })
+    if (E.isLeft(decoded)) throw decoded.left
+    expect(circuit.admit(decoded.right, 29_999)[0]).toStrictEqual(Decision.rejection(1))
+    const [decision, next] = circuit.admit(decoded.right, 30_000)
+    expect(decision).toStrictEqual(Decision.probe(2, 0))
+    expect(next._tag).toBe('HalfOpen')
+  })
+
+  it('reports a bad field with its path, what was expected and what was found', () => {
+    expect(problemsOf(decodeState({ ...closedDoc, generation: -1 }))).toStrictEqual([
+      'generation: expected a non-negative integer, got -1'
+    ])
+    expect(problemsOf(decodeState({ ...closedDoc, generation: 1.5 }))).toStrictEqual([
+      'generation: expected a non-negative integer, got 1.5'
+    ])
+    expect(problemsOf(decodeState({ ...closedDoc, since: Infinity }))).toStrictEqual([
+      'since: expected a finite number, got Infinity'
+    ])
+    expect(
+      problemsOf(decodeState({ ...closedDoc, tally: { _tag: 'ConsecutiveFailures', failures: '2' } }))
+    ).toStrictEqual(['tally.failures: expected a non-negative integer, got "2"'])
+  })
+
+  it('reports every problem at once, in one readable message', () => {
+    const result = decodeState({
+      ...halfOpenDoc,
+      generation: 'x',
+      attempt: -2,
+      leases: [{ ticket: 0, expiresAt: NaN }, { ticket: 1 }],
+      extra: true
+    })
+    expect(problemsOf(result)).toStrictEqual([
+      'extra: unknown key (expected one of: _tag, generation, since, attempt, nextTicket, leases, successes, failures)',
+      'generation: expected a non-negative integer, got "x"',
+      'attempt: expected a non-negative integer, got -2',
+      'leases[0].expiresAt: expected a finite number, got NaN',
+      'leases[1].expiresAt: missing, expected a finite number'
+    ])
+    if (E.isRight(result)) throw new Error('expected a Left')
+    expect(result.left.message).toBe(
+      `Invalid circuit state:\n${result.left.problems.map((p) => `  - ${p}`).join('\n')}`
+    )
+    expect(StateCodec.isStateDecodeError(result.left)).toBe(true)
+    expect(result.left).toBeInstanceOf(Error)
+  })
+
+  it('rejects an unknown state tag, naming the tags it knows', () => {
+    expect(problemsOf(decodeState({ ...closedDoc, _tag: 'Ajar' }))).toStrictEqual([
+      '_tag: expected one of Closed, Open, HalfOpen, ForcedOpen, Disabled, MetricsOnly'
+    ])
+    expect(problemsOf(decodeState({ ...closedDoc, tally: { _tag: 'Vibes', failures: 0 } }))).toStrictEqual([
+      'tally._tag: expected one of ConsecutiveFailures'
+    ])
+  })
+
+  it('rejects what is not a state at all', () => {
+    expect(problemsOf(decodeState(null))).toStrictEqual(['state: expected a circuit state, got null'])
+    expect(problemsOf(decodeState('Closed'))).toStrictEqual(['state: expected a circuit state, got "Closed"'])
+    expect(problemsOf(decodeState([closedDoc]))).toStrictEqual([
+      'state: expected a circuit state, got an array'
+    ])
+  })
+
+  it('rejects a typo in a key with a hint', () => {
+    const { generation, ...rest } = closedDoc
+    expect(problemsOf(decodeState({ ...rest, generaton: generation }))).toStrictEqual([
+      'generaton: unknown key; did you mean generation?',
+      'generation: missing, expected a non-negative integer'
+    ])
+  })
+
+  it('rejects half-open leases whose tickets are repeated or not yet issued', () => {
+    const leases = [
+      { ticket: 1, expiresAt: 2_500 },
+      { ticket: 1, expiresAt: 2_600 },
+      { ticket: 2, expiresAt: 2_700 }
+    ]
+    expect(problemsOf(decodeState({ ...halfOpenDoc, leases }))).toStrictEqual([
+      'leases[1].ticket: expected a ticket held by one lease only, got 1 again',
+      'leases[2].ticket: expected below nextTicket (2), got 2'
+    ])
+  })
+
+  it('rejects a negative open duration', () => {
+    expect(
+      problemsOf(decodeState({ _tag: 'Open', generation: 1, openedAt: 0, openFor: -5, attempt: 0 }))
+    ).toStrictEqual(['openFor: expected a finite number >= 0, got -5'])
+  })
+
+  it('rejects __proto__, constructor and prototype keys at any depth and pollutes nothing', () => {
+    const inputs = [
+      '{"__proto__": {"polluted": true}, "_tag": "ForcedOpen", "generation": 1, "since": 2}',
+      '{"_tag": "Closed", "generation": 0, "since": 0, "attempt": 0, "tally": {"_tag": "ConsecutiveFailures", "failures": 0, "__proto__": {"polluted": true}}}',
+      '{"_tag": "HalfOpen", "generation": 1, "since": 0, "attempt": 0, "nextTicket": 1, "successes": 0, "failures": 0, "leases": [{"ticket": 0, "expiresAt": 5, "__proto__": {"polluted": true}}]}',
+      '{"_tag": "Disabled", "generation": 1, "since": 2, "constructor": {"prototype": {"polluted": true}}}',
+      '{"_tag": "Disabled", "generation": 1, "since": 2, "prototype": {"polluted": true}}'
+    ]
+    const paths = ['__proto__', 'tally.__proto__', 'leases[0].__proto__', 'constructor', 'prototype']
+    inputs.forEach((json, i) => {
+      const result = decodeState(JSON.parse(json))
+      expect(problemsOf(result)).toStrictEqual([
+        `${paths[i]}: not allowed as a key (it could tamper with object prototypes)`
+      ])
+      untouchedPrototypes()
+    })
+  })
+
+  it('ignores properties inherited through a prototype', () => {
+    const inherited = Object.create({ generation: 5 }) as Record<string, unknown>
+    Object.assign(inherited, { _tag: 'Disabled', since: 0 })
+    expect(problemsOf(decodeState(inherited))).toStrictEqual([
+      'generation: missing, expected a non-negative integer'
+    ])
+  })
+
+  it('never throws on random junk, only returns a Left', () => {
+    fc.assert(
+      fc.property(
+        fc.anything({ withNullPrototype: true, withBigInt: true, withMap: true, withSet: true }),
+        (u) => {
+          expect(E.isLeft(decodeState(u))).toBe(true)
+        }
+      ),
+      { numRuns: 1_000 }
+    )
+  })
+
+  it('never throws on a reachable state with one field replaced by junk, and what it accepts still round-trips', () => {
+    fc.assert(
+      fc.property(reached, fc.nat(), fc.anything(), ({ circuit, state, now }, pick, junk) => {
+        const doc = encodeState(state) as Record<string, unknown>
+        const keys = Object.keys(doc)
+        const key = keys[pick % keys.length] as string
+        const result = decodeStateFor(circuit)({ ...doc, [key]: junk })
+        if (E.isRight(result)) {
+          expect(decodeState(encodeState(result.right))).toStrictEqual(result)
+          expect(() => circuit.admit(result.right, now)).not.toThrow()
+        }
+        untouchedPrototypes()
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  describe('decodeStateFor', () => {
+    const circuit = Circuit.make({ failureThreshold: 5, halfOpenProbes: 2, successThreshold: 2 })
+
+    it('rejects a closed tally that the strategy would already have tripped on', () => {
+      const doc = { ...closedDoc, tally: { _tag: 'ConsecutiveFailures', failures: 5 } }
+      expect(E.isRight(decodeState(doc))).toBe(true)
+      expect(problemsOf(decodeStateFor(circuit)(doc))).toStrictEqual([
+        "tally.failures: expected below the strategy's threshold (5), got 5"
+      ])
+    })
+
+    it('accepts a metrics-only tally beyond the threshold, since that state never opens', () => {
+      const doc = {
+        _tag: 'MetricsOnly',
+        generation: 1,
+        since: 0,
+        tally: { _tag: 'ConsecutiveFailures', failures: 50 }
+      }
+      expect(decodeStateFor(circuit)(doc)).toStrictEqual(E.right(doc))
+    })
+
+    it('rejects a half-open state holding more probes than the config admits', () => {
+      const doc = { ...halfOpenDoc, nextTicket: 3, successes: 1, leases: [...halfOpenDoc.leases] }
+      expect(problemsOf(decodeStateFor(circuit)(doc))).toStrictEqual([
+        'leases: expected leases + successes + failures at most halfOpenProbes (2), got 3'
+      ])
+    })
+
+    it('rejects a half-open state that already has the successes that would have closed it', () => {
+      const doc = { ...halfOpenDoc, leases: [], successes: 2 }
+      expect(problemsOf(decodeStateFor(circuit)(doc))).toStrictEqual([
+        'successes: expected below successThreshold (2), got 2'
+      ])
+    })
+
+    it('reports shape problems before checking the state against the circuit', () => {
+      expect(problemsOf(decodeStateFor(circuit)({ ...closedDoc, generation: -1 }))).toStrictEqual([
+        'generation: expected a non-negative integer, got -1'
+      ])
+    })
+  })
+})
