@@ -1,0 +1,156 @@
+/**
+ * One run of the demo: start the flaky service, drive both clients at the same rate on the demo
+ * clock, print a line per demo second, then stop everything, write report.json and timeline.svg and
+ * print the summary.
+ *
+ * Time: the demo runs in real time scaled by `speed`. One clock, `scaledClock(speed)`, gives demo
+ * milliseconds to the breaker, the service and the recorder; every timer (the call schedule, the
+ * service's delays, the retry delay, the fetch timeout) waits `demo ms / speed` wall-clock ms. So the
+ * breaker sees the same story at any speed, only with less real time in between.
+ *
+ * Cleanup: every call is awaited (each is bounded by its timeout) before the service closes, and the
+ * service closes its connections and clears its timers, so the process exits on its own.
+ *
+ * @since 0.1.0
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import * as path from 'node:path'
+import { Clock } from 'tripswitch'
+import { type Client, protectedClient, unprotected } from './clients'
+import * as Report from './report'
+import { type Options, phases } from './scenario'
+import * as Service from './service'
+import { render } from './svg'
+import { live, type Output, summaryTable } from './view'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * What a run leaves: the report and the paths of the files it wrote.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Result {
+  readonly report: Report.Report
+  readonly files: { readonly json: string; readonly svg: string }
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * A clock that starts at 0 now and runs `speed` times faster than `base`.
+ *
+ * @example
+ * const clock = scaledClock(4)
+ * // 100 wall-clock ms later, clock() is about 400
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const scaledClock = (speed: number, base: Clock.Clock = Clock.monotonic): Clock.Clock => {
+  const t0 = base()
+  return () => (base() - t0) * speed
+}
+
+// -------------------------------------------------------------------------------------
+// run
+// -------------------------------------------------------------------------------------
+
+/**
+ * Runs the demo with these options, printing to `out`.
+ *
+ * @example
+ * const { report } = await run({ ...defaults, speed: 6 }, { write: () => true, isTTY: false })
+ * report.breaker.openedDuringOutage // true
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const run = async (options: Options, out: Output): Promise<Result> => {
+  const all = phases(options.duration * 1000)
+  const seconds = Math.max(1, Math.ceil(options.duration))
+  const recorder = Report.make(options, all)
+  const clock = scaledClock(options.speed)
+  const service = await Service.start(
+    { seed: options.seed, phases: all, slowMs: 2 * options.timeout, speed: options.speed },
+    clock,
+    recorder.arrival
+  )
+  const env = { origin: service.origin, timeout: options.timeout, speed: options.speed }
+  const guarded = protectedClient(env, { ...options, clock, retryDelay: 50 })
+  const clients: ReadonlyArray<Client> = [guarded.client, unprotected(env)]
+
+  out.write(
+    `tripswitch demo: a flaky HTTP service on ${service.origin}, two clients at ${options.rate} calls/s each.\n` +
+      `Phases (demo s): ${all.map((p) => `${p.name} ${p.start / 1000}-${p.end / 1000}`).join(', ')}.\n` +
+      `${options.duration} s of demo time at speed ${options.speed} (${+(options.duration / options.speed).toFixed(1)} s).\n\n`
+  )
+  const view = live(out, seconds)
+
+  let state = guarded.breaker.state()._tag
+  const observe = (): void => {
+    const next = guarded.breaker.state()._tag
+    if (next !== state) {
+      recorder.transition({ at: clock(), from: state, to: next })
+      state = next
+    }
+  }
+  const pending = new Set<Promise<void>>()
+  const issue = (client: Client, index: number): void => {
+    const issuedAt = clock()
+    recorder.call(client.name, issuedAt)
+    const settled = client
+      .call(index)()
+      .then((answer) => {
+        recorder.answer({ client: client.name, issuedAt, settledAt: clock(), answer })
+        observe()
+      })
+    observe()
+    pending.add(settled)
+    void settled.then(() => pending.delete(settled))
+  }
+
+  const total = Math.round(options.duration * options.rate)
+  const interval = 1000 / options.rate
+  const end = options.duration * 1000
+  try {
+    await new Promise<void>((resolve) => {
+      let k = 0
+      let printed = 0
+      const tick = (): void => {
+        const now = clock()
+        while (k < total && k * interval <= now) {
+          for (const c of clients) issue(c, k)
+          k++
+        }
+        while (printed < seconds - 1 && (printed + 1) * 1000 <= now) {
+          view.second(recorder.second(printed), recorder.transitionsIn(printed))
+          printed++
+        }
+        if (k >= total && now >= end) return resolve()
+        const next = Math.min(k < total ? k * interval : end, (printed + 1) * 1000, end)
+        setTimeout(tick, Math.max(0, (next - clock()) / options.speed))
+      }
+      tick()
+    })
+    await Promise.all([...pending])
+    view.second(recorder.second(seconds - 1), recorder.transitionsIn(seconds - 1))
+  } finally {
+    view.done()
+    await service.close()
+  }
+
+  const report = recorder.report()
+  await mkdir(options.out, { recursive: true })
+  const files = { json: path.join(options.out, 'report.json'), svg: path.join(options.out, 'timeline.svg') }
+  await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`)
+  await writeFile(files.svg, render(report))
+  out.write(summaryTable(report))
+  out.write(`\n  Wrote ${files.json} and ${files.svg}\n`)
+  return { report, files }
+}
