@@ -253,7 +253,7 @@ export const launch = <E, A>(
  * Runs `task` with one timer of `ms`. If the task settles first, the timer is cleared and its result
  * (or rejection) passes through. If the timer fires first, `onExpiry` runs (synchronously, once), the
  * promise resolves to `Left(CallTimeoutError)`, the signal aborts, and the task's eventual result or
- * rejection is dropped. A task that throws synchronously throws here, before any timer exists.
+ * rejection is dropped. A task that throws synchronously rejects, and no timer is made.
  *
  * @internal
  */
@@ -265,7 +265,12 @@ export const runWithin = <E, A>(
   onExpiry: (error: CallTimeoutError) => void
 ): Promise<E.Either<E | CallTimeoutError, A>> => {
   const controller = new AbortController()
-  const pending = launch(task, controller.signal)
+  let pending: Promise<E.Either<E, A>>
+  try {
+    pending = launch(task, controller.signal)
+  } catch (defect) {
+    return Promise.reject(defect)
+  }
   return new Promise((resolve, reject) => {
     let settled = false
     const cancel = scheduler(() => {

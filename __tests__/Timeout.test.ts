@@ -1,0 +1,441 @@
+import { spawnSync } from 'node:child_process'
+import * as path from 'node:path'
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as TE from 'fp-ts/TaskEither'
+import {
+  Breaker,
+  CallTimeoutError,
+  ConfigError,
+  type Event,
+  isCallTimeoutError,
+  isCircuitOpenError,
+  realTimers,
+  timeoutTE,
+  withBreaker,
+  type Scheduler
+} from 'tripswitch'
+import { testClock, type TestClock } from 'tripswitch/testing'
+
+// -------------------------------------------------------------------------------------
+// helpers
+// -------------------------------------------------------------------------------------
+
+/** Timers driven by a test clock: `advance(ms)` moves the clock and fires what falls due. */
+const manualTimers = (clock: TestClock) => {
+  const timers = new Set<{ readonly at: number; readonly callback: () => void }>()
+  let made = 0
+  const scheduler: Scheduler = (callback, ms) => {
+    made++
+    const timer = { at: clock.now() + ms, callback }
+    timers.add(timer)
+    return () => {
+      timers.delete(timer)
+    }
+  }
+  const advance = (ms: number): void => {
+    clock.advance(ms)
+    const due = [...timers].filter((t) => t.at <= clock.now()).sort((a, b) => a.at - b.at)
+    for (const t of due) {
+      timers.delete(t)
+      t.callback()
+    }
+  }
+  return { scheduler, advance, pending: () => timers.size, made: () => made }
+}
+
+/** A `TaskEither` that settles when told to. */
+const deferred = <E, A>() => {
+  let settle: (result: E.Either<E, A>) => void = () => {}
+  let fail: (defect: unknown) => void = () => {}
+  const promise = new Promise<E.Either<E, A>>((resolve, reject) => {
+    settle = resolve
+    fail = reject
+  })
+  return { task: () => promise, settle, fail }
+}
+
+/** Lets pending promise callbacks run. */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** Records what a breaker is told: a verdict through `record`, or `'timeout'` through `recordTimeout`. */
+const spied = (breaker: Breaker.Breaker) => {
+  const records: Array<{ readonly verdict: Event.Verdict | 'timeout'; readonly duration: number }> = []
+  const spy: Breaker.Breaker = {
+    ...breaker,
+    record: (permit, verdict, duration, now) => {
+      records.push({ verdict, duration })
+      breaker.record(permit, verdict, duration, now)
+    },
+    recordTimeout: (permit, timeout, duration, now) => {
+      records.push({ verdict: 'timeout', duration })
+      breaker.recordTimeout(permit, timeout, duration, now)
+    }
+  }
+  return { breaker: spy, records }
+}
+
+const setup = (config: Breaker.Settings = {}) => {
+  const clock = testClock(1_000)
+  const timers = manualTimers(clock)
+  const { breaker, records } = spied(Breaker.make(config, { clock: clock.now, name: 'users' })())
+  return { clock, timers, breaker, records }
+}
+
+// -------------------------------------------------------------------------------------
+// tests
+// -------------------------------------------------------------------------------------
+
+describe('Timeout', () => {
+  describe('CallTimeoutError', () => {
+    it('is a tagged Error carrying the timeout and the breaker name', () => {
+      const e = new CallTimeoutError(500, 'payments')
+      expect(e).toBeInstanceOf(Error)
+      expect(e._tag).toBe('CallTimeoutError')
+      expect(e.name).toBe('CallTimeoutError')
+      expect(e.timeout).toBe(500)
+      expect(e.breaker).toBe('payments')
+      expect(e.message).toBe('Call through "payments" timed out after 500 ms')
+      expect(String(e)).toBe('CallTimeoutError: Call through "payments" timed out after 500 ms')
+      expect(JSON.parse(JSON.stringify(e))).toEqual({
+        _tag: 'CallTimeoutError',
+        timeout: 500,
+        breaker: 'payments',
+        message: 'Call through "payments" timed out after 500 ms'
+      })
+    })
+
+    it('leaves the breaker out of the message when there is none', () => {
+      const e = new CallTimeoutError(20)
+      expect(e.breaker).toBeUndefined()
+      expect(e.message).toBe('Call timed out after 20 ms')
+      expect(e.toJSON().breaker).toBeNull()
+    })
+
+    it('is built without capturing a stack', () => {
+      const e = new CallTimeoutError(500)
+      expect(Object.getOwnPropertyNames(e)).not.toContain('stack')
+      expect(e.stack).toBe('CallTimeoutError: Call timed out after 500 ms')
+    })
+
+    it('is recognised by isCallTimeoutError and nothing else is', () => {
+      expect(isCallTimeoutError(new CallTimeoutError(1))).toBe(true)
+      expect(isCallTimeoutError(new Error('timed out'))).toBe(false)
+      expect(isCallTimeoutError({ _tag: 'CallTimeoutError' })).toBe(false)
+      expect(isCallTimeoutError(undefined)).toBe(false)
+    })
+  })
+
+  describe('timeoutTE', () => {
+    it('passes through a result that arrives in time and clears its timer', async () => {
+      const clock = testClock()
+      const timers = manualTimers(clock)
+      const work = deferred<string, number>()
+      const pending = timeoutTE(500, { scheduler: timers.scheduler })(work.task)()
+      expect(timers.pending()).toBe(1)
+      timers.advance(499)
+      work.settle(E.right(42))
+      expect(await pending).toEqual(E.right(42))
+      expect(timers.pending()).toBe(0)
+    })
+
+    it('passes a Left that arrives in time through unchanged', async () => {
+      const timers = manualTimers(testClock())
+      const result = await timeoutTE(500, { scheduler: timers.scheduler })(TE.left('nope'))()
+      expect(result).toEqual(E.left('nope'))
+      expect(timers.pending()).toBe(0)
+    })
+
+    it('yields Left(CallTimeoutError) on expiry, aborts the signal with it, and discards the late result', async () => {
+      const timers = manualTimers(testClock())
+      const work = deferred<string, number>()
+      let seen: AbortSignal | undefined
+      const pending = timeoutTE(500, { scheduler: timers.scheduler })((signal) => {
+        seen = signal
+        return work.task
+      })()
+      expect(seen?.aborted).toBe(false)
+      timers.advance(500)
+      const result = await pending
+      expect(E.isLeft(result) && isCallTimeoutError(result.left)).toBe(true)
+      const error = (result as E.Left<CallTimeoutError>).left
+      expect(error.timeout).toBe(500)
+      expect(error.breaker).toBeUndefined()
+      expect(seen?.aborted).toBe(true)
+      expect(seen?.reason).toBe(error)
+      work.settle(E.right(42))
+      await flush()
+      expect(await pending).toBe(result)
+    })
+
+    it('stops work that honours the AbortSignal', async () => {
+      const timers = manualTimers(testClock())
+      const steps: Array<string> = []
+      const work = (signal: AbortSignal): TE.TaskEither<Error, string> =>
+        TE.tryCatch(
+          () =>
+            new Promise<string>((resolve, reject) => {
+              steps.push('started')
+              const onAbort = () => reject(signal.reason as Error)
+              signal.addEventListener('abort', () => {
+                steps.push('aborted')
+                onAbort()
+              })
+            }),
+          (e) => e as Error
+        )
+      const pending = timeoutTE(100, { scheduler: timers.scheduler })(work)()
+      timers.advance(100)
+      const result = await pending
+      expect(steps).toEqual(['started', 'aborted'])
+      expect(E.isLeft(result) && isCallTimeoutError(result.left)).toBe(true)
+    })
+
+    it('works in a pipe on a plain TaskEither', async () => {
+      const timers = manualTimers(testClock())
+      const result = await pipe(TE.right(7), timeoutTE(500, { scheduler: timers.scheduler }))()
+      expect(result).toEqual(E.right(7))
+    })
+
+    it('lets a rejection before expiry propagate and clears the timer', async () => {
+      const timers = manualTimers(testClock())
+      const work = deferred<never, never>()
+      const pending = timeoutTE(500, { scheduler: timers.scheduler })(work.task)()
+      const boom = new Error('boom')
+      work.fail(boom)
+      await expect(pending).rejects.toBe(boom)
+      expect(timers.pending()).toBe(0)
+    })
+
+    it('rejects, without making a timer, when the task throws synchronously', async () => {
+      const timers = manualTimers(testClock())
+      const boom = new Error('sync boom')
+      const run = timeoutTE(500, { scheduler: timers.scheduler })((): TE.TaskEither<never, never> => {
+        throw boom
+      })
+      await expect(run()).rejects.toBe(boom)
+      expect(timers.made()).toBe(0)
+    })
+
+    it('swallows a rejection that arrives after expiry: no unhandled rejection', async () => {
+      const unhandled: Array<unknown> = []
+      const onUnhandled = (reason: unknown) => unhandled.push(reason)
+      process.on('unhandledRejection', onUnhandled)
+      try {
+        const timers = manualTimers(testClock())
+        const work = deferred<never, never>()
+        const pending = timeoutTE(500, { scheduler: timers.scheduler })(work.task)()
+        timers.advance(500)
+        const result = await pending
+        work.fail(new Error('late defect'))
+        await flush()
+        await flush()
+        expect(E.isLeft(result) && isCallTimeoutError(result.left)).toBe(true)
+        expect(unhandled).toEqual([])
+      } finally {
+        process.off('unhandledRejection', onUnhandled)
+      }
+    })
+
+    it.each([0, -1, NaN, Infinity, 2 ** 31, '500'])('rejects a timeout of %p, naming the option', (ms) => {
+      expect(() => timeoutTE(ms as number)).toThrow(ConfigError)
+      expect(() => timeoutTE(ms as number)).toThrow(/timeout: expected a finite number of milliseconds > 0/)
+    })
+
+    it('rejects a scheduler that is not a function, naming the option', () => {
+      expect(() => timeoutTE(10, { scheduler: 5 as unknown as Scheduler })).toThrow(
+        /scheduler: expected a function \(callback, ms\) => cancel, got number 5/
+      )
+    })
+  })
+
+  describe('withBreaker timeout option', () => {
+    it('records a timed-out call once, as a failure lasting at least the timeout, and drops the late result', async () => {
+      const { timers, breaker, records } = setup()
+      const guard = withBreaker(breaker, { timeout: 500, scheduler: timers.scheduler })
+      const work = deferred<string, number>()
+      const pending = guard(work.task)()
+      timers.advance(500)
+      const result = await pending
+      expect(E.isLeft(result) && isCallTimeoutError(result.left)).toBe(true)
+      expect((result as E.Left<CallTimeoutError>).left.breaker).toBe('users')
+      expect(records).toEqual([{ verdict: 'timeout', duration: 500 }])
+      work.settle(E.right(1))
+      await flush()
+      expect(records).toHaveLength(1)
+    })
+
+    it('gives a timed-out call a duration of at least the timeout even when the clock lags the timer', async () => {
+      const clock = testClock(0)
+      let fire: () => void = () => {}
+      const early: Scheduler = (callback) => {
+        fire = callback
+        return () => {}
+      }
+      const { breaker, records } = spied(Breaker.make({}, { clock: clock.now })())
+      const pending = withBreaker(breaker, { timeout: 800, scheduler: early })(
+        deferred<never, never>().task
+      )()
+      clock.advance(795)
+      fire()
+      await pending
+      expect(records).toEqual([{ verdict: 'timeout', duration: 800 }])
+    })
+
+    it('counts timeouts as failures whatever the classifier says, and opens the circuit', async () => {
+      const { timers, breaker } = setup({ failureThreshold: 2 })
+      const guard = withBreaker(breaker, {
+        timeout: 100,
+        scheduler: timers.scheduler,
+        classify: () => 'ignore'
+      })
+      for (let i = 0; i < 2; i++) {
+        const pending = guard(deferred<never, never>().task)()
+        timers.advance(100)
+        await pending
+      }
+      expect(breaker.state()._tag).toBe('Open')
+      const rejected = await guard(TE.right(1))()
+      expect(E.isLeft(rejected) && isCircuitOpenError(rejected.left)).toBe(true)
+    })
+
+    it('records a call that settles in time through the classifier, once, and clears its timer', async () => {
+      const { clock, timers, breaker, records } = setup()
+      const guard = withBreaker(breaker, { timeout: 500, scheduler: timers.scheduler })
+      const work = deferred<string, number>()
+      const pending = guard(work.task)()
+      clock.advance(120)
+      work.settle(E.left('bad'))
+      expect(await pending).toEqual(E.left('bad'))
+      expect(records).toEqual([{ verdict: 'failure', duration: 120 }])
+      expect(timers.pending()).toBe(0)
+      timers.advance(1_000)
+      expect(records).toHaveLength(1)
+    })
+
+    it('gives an Abortable guarded call a signal that aborts on expiry', async () => {
+      const { timers, breaker } = setup()
+      let seen: AbortSignal | undefined
+      const pending = withBreaker(breaker, { timeout: 50, scheduler: timers.scheduler })((signal) => {
+        seen = signal
+        return deferred<never, string>().task
+      })()
+      timers.advance(50)
+      const result = await pending
+      expect(seen?.aborted).toBe(true)
+      expect(seen?.reason).toEqual((result as E.Left<CallTimeoutError>).left)
+    })
+
+    it('records a defect before expiry as one failure, lets it propagate, and clears the timer', async () => {
+      const { timers, breaker, records } = setup()
+      const work = deferred<never, never>()
+      const pending = withBreaker(breaker, { timeout: 500, scheduler: timers.scheduler })(work.task)()
+      const boom = new Error('boom')
+      work.fail(boom)
+      await expect(pending).rejects.toBe(boom)
+      expect(records.map((r) => r.verdict)).toEqual(['failure'])
+      expect(timers.pending()).toBe(0)
+    })
+
+    it('makes one timer per admitted call, and none for a rejected call', async () => {
+      const { timers, breaker } = setup({ failureThreshold: 1 })
+      const guard = withBreaker(breaker, { timeout: 500, scheduler: timers.scheduler })
+      await guard(TE.left('down'))()
+      expect(timers.made()).toBe(1)
+      const rejected = await guard(TE.right(1))()
+      expect(E.isLeft(rejected) && isCircuitOpenError(rejected.left)).toBe(true)
+      expect(timers.made()).toBe(1)
+    })
+
+    it('makes no timer when no timeout is set, and gives an Abortable a signal that never aborts', async () => {
+      const { timers, breaker } = setup()
+      let seen: AbortSignal | undefined
+      const result = await withBreaker(breaker, { scheduler: timers.scheduler })((signal) => {
+        seen = signal
+        return TE.right('ok')
+      })()
+      expect(result).toEqual(E.right('ok'))
+      expect(timers.made()).toBe(0)
+      expect(seen?.aborted).toBe(false)
+    })
+
+    it('keeps the fallback for an open circuit apart from the timeout', async () => {
+      const { timers, breaker } = setup({ failureThreshold: 1 })
+      const guard = withBreaker(breaker, {
+        timeout: 100,
+        scheduler: timers.scheduler,
+        fallback: () => () => Promise.resolve('cached')
+      })
+      const pending = guard(deferred<never, string>().task)()
+      timers.advance(100)
+      const timedOut = await pending
+      expect(E.isLeft(timedOut) && isCallTimeoutError(timedOut.left)).toBe(true)
+      expect(await guard(TE.right('fresh'))()).toEqual(E.right('cached'))
+    })
+
+    it.each([0, -5, NaN, Infinity])('rejects a timeout of %p, naming the option', (timeout) => {
+      expect(() => withBreaker({}, { timeout })).toThrow(
+        /timeout: expected a finite number of milliseconds > 0/
+      )
+    })
+  })
+
+  describe('real timers', () => {
+    it('times out a call that never settles after a small real timeout', async () => {
+      const result = await timeoutTE(15)(() => new Promise<E.Either<never, never>>(() => {}))()
+      expect(E.isLeft(result) && isCallTimeoutError(result.left)).toBe(true)
+    })
+
+    it('unrefs its timer and clears it when the call settles', async () => {
+      const setSpy = jest.spyOn(globalThis, 'setTimeout')
+      const clearSpy = jest.spyOn(globalThis, 'clearTimeout')
+      try {
+        const result = await timeoutTE(60_000, { scheduler: realTimers })(TE.right('quick'))()
+        expect(result).toEqual(E.right('quick'))
+        const timer = setSpy.mock.results.at(-1)?.value as NodeJS.Timeout
+        expect(timer.hasRef()).toBe(false)
+        expect(clearSpy).toHaveBeenCalledWith(timer)
+      } finally {
+        setSpy.mockRestore()
+        clearSpy.mockRestore()
+      }
+    })
+
+    it('lets a process that ran timed-out calls exit on its own', () => {
+      const root = path.resolve(__dirname, '..')
+      const script = `
+        const E = require('fp-ts/Either')
+        const { withBreaker, timeoutTE } = require('./src/index.ts')
+        const guard = withBreaker({ name: 'child' }, { timeout: 50 })
+        // Work that honours its signal: its own (ref'd) 60 s timer is cleared on abort.
+        const honours = (signal) => () => new Promise((resolve) => {
+          const t = setTimeout(() => resolve(E.right('too late')), 60000)
+          signal.addEventListener('abort', () => { clearTimeout(t); resolve(E.left(signal.reason)) })
+        })
+        // Work that ignores its signal and settles late: its result must be dropped.
+        const ignores = () => new Promise((resolve) => setTimeout(() => resolve(E.right('late')), 200))
+        // A quick call under a long timeout: its 60 s timer must be cleared.
+        const quick = () => Promise.resolve(E.right('quick'))
+        Promise.all([guard(honours)(), guard(ignores)(), timeoutTE(60000)(quick)()]).then((rs) => {
+          console.log(JSON.stringify(rs.map((r) => (r._tag === 'Left' ? r.left._tag : r.right))))
+          console.log(guard.breaker.state()._tag)
+        })
+      `
+      const started = process.hrtime.bigint()
+      const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 10_000
+      })
+      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6
+      expect(child.error).toBeUndefined()
+      expect(child.stderr).toBe('')
+      expect(child.status).toBe(0)
+      expect(child.stdout.trim().split('\n')).toEqual([
+        JSON.stringify(['CallTimeoutError', 'CallTimeoutError', 'quick']),
+        'Closed'
+      ])
+      expect(elapsedMs).toBeLessThan(5_000)
+    })
+  })
+})
