@@ -14,6 +14,9 @@ import type { IO } from 'fp-ts/IO'
  */
 export type Clock = IO<number>
 
+// read once: the getter costs as much as `performance.now()` itself
+const origin = performance.timeOrigin
+
 /**
  * Monotonic milliseconds on the wall-clock scale: `performance.timeOrigin + performance.now()`.
  * It never goes backwards when the system clock is adjusted, and stays close to `Date.now()`, so
@@ -22,4 +25,4 @@ export type Clock = IO<number>
  * @category instances
  * @since 0.1.0
  */
-export const monotonic: Clock = () => performance.timeOrigin + performance.now()
+export const monotonic: Clock = () => origin + performance.now()
