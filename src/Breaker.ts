@@ -5,6 +5,12 @@
  * decides and records in the same update; an outcome is classified and stepped in another. The
  * combinators (`withBreaker`, `wrap`, the method decorators) are thin layers over `admit` and `record`.
  *
+ * Observability (see docs/observability.md): after each update, the runtime counts the call in its
+ * metrics `Recorder` (a few increments) and, only when someone listens, emits `Listener` events: the
+ * outcome or rejection, then the transition computed from the states before and after the update.
+ * Listeners never run inside the update, and what they throw goes to `onListenerError`, never to the
+ * caller.
+ *
  * @since 0.1.0
  */
 import type { IO } from 'fp-ts/IO'
@@ -14,6 +20,8 @@ import { type Clock, monotonic } from './Clock'
 import * as Config from './Config'
 import type { Decision, Permit } from './Decision'
 import * as Ev from './Event'
+import * as L from './Listener'
+import * as M from './Metrics'
 import * as Ref from './Ref'
 import type { State } from './State'
 
@@ -34,6 +42,11 @@ export interface Options extends Predicates<unknown, unknown> {
   /** Milliseconds (default `Clock.monotonic`). */
   readonly clock?: Clock
   readonly classify?: Classifier<unknown, unknown>
+  /**
+   * Receives what a listener threw, and the event it was given. Default: one `console.warn` per
+   * breaker, then silence.
+   */
+  readonly onListenerError?: L.OnListenerError
 }
 
 /**
@@ -58,6 +71,20 @@ export interface Breaker {
   readonly record: (permit: Permit, verdict: Ev.Verdict, duration: number, now: number) => void
   /** Applies a manual control event (`Event.forceOpen`, `disable`, `metricsOnly`, `reset`). */
   readonly control: (event: Ev.Control) => IO<void>
+  /**
+   * Records an admitted call that ran past its `timeout` (ms) as a failure lasting `duration` ms,
+   * emitting a `Timeout` event and then the `Failure`. For timeout combinators: call it instead of
+   * `record`, once.
+   */
+  readonly recordTimeout: (permit: Permit, timeout: number, duration: number, now: number) => void
+  /** Reports that a rejected call's fallback produced the caller's value. */
+  readonly recordFallback: (now: number) => void
+  /** Reports that a rejected call's fallback failed with `error`. */
+  readonly recordFallbackFailure: (error: unknown, now: number) => void
+  /** Adds a listener; returns the effect that removes it. */
+  readonly subscribe: (listener: L.Listener) => IO<void>
+  /** A JSON-safe snapshot of the metrics and state, now. */
+  readonly metrics: IO<M.Snapshot>
 }
 
 const optionKeys: ReadonlyArray<keyof Options> = [
@@ -66,7 +93,8 @@ const optionKeys: ReadonlyArray<keyof Options> = [
   'classify',
   'isFailure',
   'isResultFailure',
-  'isIgnored'
+  'isIgnored',
+  'onListenerError'
 ]
 
 // -------------------------------------------------------------------------------------
@@ -99,6 +127,42 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
   const classify = options.classify ?? fromPredicates(options)
   const ref = Ref.unsafeMake(circuit.initial(clock()))
   const state = ref.get
+  const recorder = M.recorder(slowCallDuration(circuit.config))
+  let listeners: ReadonlyArray<L.Listener> = []
+  const onListenerError = options.onListenerError ?? warnOnce(name)
+
+  const emit = (event: L.BreakerEvent): void => {
+    const current = listeners
+    for (let i = 0; i < current.length; i++) {
+      try {
+        current[i]!(event)
+      } catch (error) {
+        try {
+          onListenerError(error, event)
+        } catch {
+          // a throwing error hook must not reach the caller either
+        }
+      }
+    }
+  }
+
+  // After an update that changed the cell: a transition starts a new metrics period and is reported.
+  const updated = (prev: State, next: State, cause: Ev.Event['_tag'], now: number): void => {
+    if (!L.isTransition(prev, next)) return
+    M.enter(recorder, next._tag)
+    if (listeners.length !== 0) emit(L.transition(name, prev, next, cause, now))
+  }
+
+  const record = (permit: Permit, verdict: Ev.Verdict, duration: number, now: number): void => {
+    const prev = state()
+    const event = Ev.outcome(verdict, permit, duration)
+    const next = circuit.step(prev, event, now)
+    if (next !== prev) ref.set(next)()
+    M.recordOutcome(recorder, event._tag, duration)
+    if (listeners.length !== 0) emit(L.outcome(event._tag, name, now, duration, permit.probe))
+    if (next !== prev) updated(prev, next, event._tag, now)
+  }
+
   return {
     _tag: 'Breaker',
     name,
@@ -108,16 +172,75 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     ref,
     state,
     retryAfter: () => circuit.retryAfter(state(), clock()),
-    admit: (now) => ref.modify((s) => circuit.admit(s, now))(),
-    record: (permit, verdict, duration, now) => {
-      const s = state()
-      const next = circuit.step(s, Ev.outcome(verdict, permit, duration), now)
-      if (next !== s) ref.set(next)()
+    admit: (now) => {
+      const prev = state()
+      const decision = ref.modify((s) => circuit.admit(s, now))()
+      recorder.calls++
+      if (decision._tag === 'Rejection') {
+        recorder.rejected++
+        if (listeners.length !== 0) {
+          emit({ _tag: 'Rejection', breaker: name, at: now, retryAfter: decision.retryAfter })
+        }
+      }
+      const next = state()
+      if (next !== prev) updated(prev, next, 'Admitted', now)
+      return decision
     },
+    record,
     control: (event) => () => {
-      ref.set(circuit.step(state(), event, clock()))()
+      const now = clock()
+      const prev = state()
+      const next = circuit.step(prev, event, now)
+      ref.set(next)()
+      if (next !== prev) updated(prev, next, event._tag, now)
+    },
+    recordTimeout: (permit, timeout, duration, now) => {
+      recorder.timeouts++
+      if (listeners.length !== 0) emit({ _tag: 'Timeout', breaker: name, at: now, timeout, duration })
+      record(permit, 'failure', duration, now)
+    },
+    recordFallback: (now) => {
+      recorder.fallbacks++
+      if (listeners.length !== 0) emit({ _tag: 'FallbackUsed', breaker: name, at: now })
+    },
+    recordFallbackFailure: (error, now) => {
+      recorder.fallbackFailures++
+      if (listeners.length !== 0) emit({ _tag: 'FallbackFailed', breaker: name, at: now, error })
+    },
+    subscribe: (listener) => {
+      listeners = [...listeners, listener]
+      let subscribed = true
+      return () => {
+        if (!subscribed) return
+        subscribed = false
+        const i = listeners.indexOf(listener)
+        if (i >= 0) listeners = [...listeners.slice(0, i), ...listeners.slice(i + 1)]
+      }
+    },
+    metrics: () => {
+      const now = clock()
+      const s = state()
+      return M.snapshot(name, recorder, s, circuit.retryAfter(s, now), now)
     }
   }
+}
+
+const warnOnce = (name: string): L.OnListenerError => {
+  let warned = false
+  return (error) => {
+    if (warned) return
+    warned = true
+    console.warn(
+      `tripswitch: a listener of breaker "${name}" threw; the call went on, and later listener errors of this breaker are not reported (set onListenerError to see them).`,
+      error
+    )
+  }
+}
+
+// The slow-call threshold of a config that has one (slow-call strategies), else none.
+const slowCallDuration = (config: Config.Config): number => {
+  const ms = (config as { readonly slowCallDuration?: unknown }).slowCallDuration
+  return typeof ms === 'number' && ms >= 0 ? ms : Infinity
 }
 
 /**
@@ -166,14 +289,16 @@ export type Settings = Config.ConfigInput & Options
  */
 export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
   if (isBreaker(breakerOrSettings)) return breakerOrSettings
-  const { name, clock, classify, isFailure, isResultFailure, isIgnored, ...config } = breakerOrSettings
+  const { name, clock, classify, isFailure, isResultFailure, isIgnored, onListenerError, ...config } =
+    breakerOrSettings
   const options: Options = {
     ...(name === undefined ? {} : { name }),
     ...(clock === undefined ? {} : { clock }),
     ...(classify === undefined ? {} : { classify }),
     ...(isFailure === undefined ? {} : { isFailure }),
     ...(isResultFailure === undefined ? {} : { isResultFailure }),
-    ...(isIgnored === undefined ? {} : { isIgnored })
+    ...(isIgnored === undefined ? {} : { isIgnored }),
+    ...(onListenerError === undefined ? {} : { onListenerError })
   }
   return unsafeMake(config, options)
 }

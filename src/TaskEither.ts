@@ -163,7 +163,16 @@ export function withBreaker<F>(
         const rejection = new CircuitOpenError(name, decision.retryAfter)
         return fallback === undefined
           ? Promise.resolve(E.left(rejection))
-          : fallback(rejection)().then(E.right)
+          : fallback(rejection)().then(
+              (value) => {
+                breaker.recordFallback(clock())
+                return E.right(value)
+              },
+              (error: unknown) => {
+                breaker.recordFallbackFailure(error, clock())
+                throw error
+              }
+            )
       }
       const onDefect = (defect: unknown): never => {
         const end = clock()
@@ -175,7 +184,7 @@ export function withBreaker<F>(
       const onExpiry = (): void => {
         expired = true
         const end = clock()
-        breaker.record(decision, 'failure', Math.max(end - start, timeout ?? 0), end)
+        breaker.recordTimeout(decision, timeout ?? 0, Math.max(end - start, timeout ?? 0), end)
       }
       let promise: Promise<E.Either<E | CallTimeoutError, A>>
       try {

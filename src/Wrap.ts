@@ -56,11 +56,23 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
       if (decision._tag === 'Rejection') {
         const rejection = new CircuitOpenError(name, decision.retryAfter)
         if (fallback === undefined) return Promise.reject(rejection)
+        let substitute: R | PromiseLike<R>
         try {
-          return Promise.resolve(fallback.call(this, ...args))
+          substitute = fallback.call(this, ...args)
         } catch (error) {
+          breaker.recordFallbackFailure(error, clock())
           return Promise.reject(error)
         }
+        return Promise.resolve(substitute).then(
+          (value) => {
+            breaker.recordFallback(clock())
+            return value
+          },
+          (error: unknown) => {
+            breaker.recordFallbackFailure(error, clock())
+            throw error
+          }
+        )
       }
       const settle = (result: E.Either<unknown, R>): void => {
         const end = clock()
@@ -113,7 +125,15 @@ export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
       const decision = breaker.admit(start)
       if (decision._tag === 'Rejection') {
         if (fallback === undefined) throw new CircuitOpenError(name, decision.retryAfter)
-        return fallback.call(this, ...args)
+        let substitute: R
+        try {
+          substitute = fallback.call(this, ...args)
+        } catch (error) {
+          breaker.recordFallbackFailure(error, clock())
+          throw error
+        }
+        breaker.recordFallback(clock())
+        return substitute
       }
       let result: E.Either<unknown, R>
       try {

@@ -1,0 +1,358 @@
+/**
+ * Listeners: what a breaker tells the outside world, as plain data, after the fact.
+ *
+ * A breaker emits a `BreakerEvent` for every state transition, every call outcome, every rejection,
+ * every fallback and every timeout. A `Listener` is a plain function of such an event; listeners compose
+ * (see `Monoid`), and `on` narrows one to a single kind of event.
+ *
+ * Invariants:
+ * - Events are emitted after the state update they describe, never inside it: a transition is computed
+ *   from the state before and after the one synchronous update of the cell.
+ * - With no listener subscribed, no event object is allocated.
+ * - A listener that throws never breaks the protected call and does not stop the other listeners; the
+ *   breaker reports the error to its `onListenerError` hook (see `Breaker.Options`).
+ * - Listeners run synchronously, in subscription order, on the caller's stack: keep them quick and hand
+ *   heavy work (I/O, logging to a remote sink) to a queue.
+ *
+ * @since 0.1.0
+ */
+import type * as Mo from 'fp-ts/Monoid'
+import type { Event as CircuitEvent } from './Event'
+import type { State, StateTag } from './State'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Why a transition happened, derived from the event that caused it:
+ *
+ * - `tripped`: a closed circuit's trip strategy opened it;
+ * - `half-open`: the first call after the open time was admitted as a probe;
+ * - `probe-succeeded`: enough probes succeeded, the circuit closed;
+ * - `probe-failed`: a probe failed, the circuit re-opened;
+ * - `half-open-expired`: the circuit re-opened from half-open without a probe failure (a time limit);
+ * - `manual`: `forceOpen`, `disable`, `metricsOnly` or `reset`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Reason =
+  'tripped' | 'half-open' | 'probe-succeeded' | 'probe-failed' | 'half-open-expired' | 'manual'
+
+/**
+ * The circuit moved from one state to another (`from` may equal `to`, as for a reset of a closed
+ * circuit: every transition starts a new generation).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Transition {
+  readonly _tag: 'Transition'
+  readonly breaker: string
+  readonly at: number
+  readonly from: StateTag
+  readonly to: StateTag
+  readonly why: Reason
+  /** The state entered. */
+  readonly state: State
+}
+
+/**
+ * An admitted call settled and was classified a success.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Success {
+  readonly _tag: 'Success'
+  readonly breaker: string
+  readonly at: number
+  /** Milliseconds, `NaN` when unknown. */
+  readonly duration: number
+  /** Whether the call was a half-open probe. */
+  readonly probe: boolean
+}
+
+/**
+ * An admitted call settled and was classified a failure.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Failure {
+  readonly _tag: 'Failure'
+  readonly breaker: string
+  readonly at: number
+  readonly duration: number
+  readonly probe: boolean
+}
+
+/**
+ * An admitted call settled and counted as neither success nor failure.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Ignored {
+  readonly _tag: 'Ignored'
+  readonly breaker: string
+  readonly at: number
+  readonly duration: number
+  readonly probe: boolean
+}
+
+/**
+ * A call was rejected without running.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Rejection {
+  readonly _tag: 'Rejection'
+  readonly breaker: string
+  readonly at: number
+  /** Milliseconds until a call may pass; `Infinity` while forced open. */
+  readonly retryAfter: number
+}
+
+/**
+ * An admitted call ran past its time limit. It is recorded as a failure, so a `Failure` event follows.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Timeout {
+  readonly _tag: 'Timeout'
+  readonly breaker: string
+  readonly at: number
+  /** The time limit, in milliseconds. */
+  readonly timeout: number
+  readonly duration: number
+}
+
+/**
+ * A rejected call's fallback produced the caller's value.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface FallbackUsed {
+  readonly _tag: 'FallbackUsed'
+  readonly breaker: string
+  readonly at: number
+}
+
+/**
+ * A rejected call's fallback threw, rejected, or returned a `Left`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface FallbackFailed {
+  readonly _tag: 'FallbackFailed'
+  readonly breaker: string
+  readonly at: number
+  readonly error: unknown
+}
+
+/**
+ * Everything a breaker reports to its listeners.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type BreakerEvent =
+  Transition | Success | Failure | Ignored | Rejection | Timeout | FallbackUsed | FallbackFailed
+
+/**
+ * The tag of a `BreakerEvent`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type BreakerEventTag = BreakerEvent['_tag']
+
+/**
+ * A plain function of an event. Its return value is ignored; what it throws is reported, not
+ * propagated.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Listener = (event: BreakerEvent) => void
+
+/**
+ * Receives what a listener threw, with the event it was given.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type OnListenerError = (error: unknown, event: BreakerEvent) => void
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * The transition from `prev` to `next`, caused by a circuit event with tag `cause` (check
+ * `isTransition` first).
+ *
+ * @example
+ * import { Circuit, Listener } from 'tripswitch'
+ * const prev = Circuit.initial(0)
+ * const next = Circuit.step(prev, { _tag: 'ForceOpen' }, 5)
+ * Listener.transition('payments', prev, next, 'ForceOpen', 5).why // 'manual'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const transition = (
+  breaker: string,
+  prev: State,
+  next: State,
+  cause: CircuitEvent['_tag'],
+  at: number
+): Transition => ({
+  _tag: 'Transition',
+  breaker,
+  at,
+  from: prev._tag,
+  to: next._tag,
+  why: reason(prev, next, cause),
+  state: next
+})
+
+/**
+ * The event for a settled call.
+ *
+ * @example
+ * import { Listener } from 'tripswitch'
+ * const e = Listener.outcome('Failure', 'payments', 1_000, 250, false)
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const outcome = (
+  tag: 'Success' | 'Failure' | 'Ignored',
+  breaker: string,
+  at: number,
+  duration: number,
+  probe: boolean
+): Success | Failure | Ignored => ({ _tag: tag, breaker, at, duration, probe }) as Success | Failure | Ignored
+
+const reason = (prev: State, next: State, cause: CircuitEvent['_tag']): Reason => {
+  switch (cause) {
+    case 'ForceOpen':
+    case 'Disable':
+    case 'MetricsOnly':
+    case 'Reset':
+      return 'manual'
+    default:
+      if (next._tag === 'HalfOpen') return 'half-open'
+      if (next._tag === 'Closed') return 'probe-succeeded'
+      if (prev._tag === 'HalfOpen') return cause === 'Failure' ? 'probe-failed' : 'half-open-expired'
+      return 'tripped'
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// guards
+// -------------------------------------------------------------------------------------
+
+/**
+ * Whether an update from `prev` to `next` is a transition: every transition starts a new generation
+ * (see `State.ts`), so a reset of a closed circuit is one, and a closed circuit counting a failure is
+ * not.
+ *
+ * @example
+ * import { Circuit, Listener } from 'tripswitch'
+ * const s = Circuit.initial(0)
+ * Listener.isTransition(s, Circuit.step(s, { _tag: 'Reset' }, 1)) // true
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isTransition = (prev: State, next: State): boolean =>
+  prev !== next && (prev.generation !== next.generation || prev._tag !== next._tag)
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * A listener for one kind of event; the others pass it by.
+ *
+ * @example
+ * import { Listener } from 'tripswitch'
+ * const onTransition = Listener.on('Transition', (e) => console.log(`${e.breaker}: ${e.from} -> ${e.to} (${e.why})`))
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const on =
+  <K extends BreakerEventTag>(
+    tag: K,
+    handler: (event: Extract<BreakerEvent, { _tag: K }>) => void
+  ): Listener =>
+  (event) => {
+    if (event._tag === tag) handler(event as Extract<BreakerEvent, { _tag: K }>)
+  }
+
+/**
+ * A listener that ignores every event: the `Monoid`'s identity.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const empty: Listener = () => undefined
+
+/**
+ * Runs `first`, then `second`, on every event. If either throws, the other still runs; then the first
+ * error thrown is rethrown (for the breaker to report).
+ *
+ * @example
+ * import { Listener } from 'tripswitch'
+ * const both = Listener.concat(Listener.on('Rejection', () => {}), Listener.on('Transition', () => {}))
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const concat =
+  (first: Listener, second: Listener): Listener =>
+  (event) => {
+    let failed = false
+    let error: unknown
+    try {
+      first(event)
+    } catch (e) {
+      failed = true
+      error = e
+    }
+    try {
+      second(event)
+    } catch (e) {
+      if (!failed) throw e
+    }
+    if (failed) throw error
+  }
+
+// -------------------------------------------------------------------------------------
+// instances
+// -------------------------------------------------------------------------------------
+
+/**
+ * Listeners form a monoid under `concat` with identity `empty`:
+ * - associativity: `concat(concat(a, b), c)` and `concat(a, concat(b, c))` call `a`, `b`, `c` in that
+ *   order on every event, run all three whatever throws, and rethrow the first error thrown;
+ * - identity: `concat(empty, a)` and `concat(a, empty)` behave as `a`.
+ *
+ * @example
+ * import { concatAll } from 'fp-ts/Monoid'
+ * import { Listener } from 'tripswitch'
+ * const all = concatAll(Listener.Monoid)([Listener.on('Failure', () => {}), Listener.on('Success', () => {})])
+ *
+ * @category instances
+ * @since 0.1.0
+ */
+export const Monoid: Mo.Monoid<Listener> = { concat, empty }

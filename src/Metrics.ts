@@ -1,0 +1,286 @@
+/**
+ * Metrics: what a breaker has seen, as a JSON-safe snapshot.
+ *
+ * Every breaker keeps a `Recorder`: a handful of counters and a fixed-size latency `Histogram`, bumped
+ * by the runtime with a few increments per call (never allocating, never throwing). `snapshot` reads
+ * it together with the circuit's state into a `Snapshot`: plain data whose numbers are all finite or
+ * `null`, ready for `JSON.stringify` (a health endpoint) or a metrics exporter.
+ *
+ * Counts are this process's observations since the breaker was made: they include calls made while the
+ * circuit was disabled or metrics-only, and outcomes that arrived late (after the circuit moved on),
+ * even though those never drive a transition.
+ *
+ * Rates are those of the current period: the recorded (success or failure) outcomes since the circuit
+ * last entered a state that admits calls (closed, half-open, disabled, metrics-only). An open circuit
+ * keeps showing the rates that opened it. The trip strategy's own tally decides when to trip; these
+ * rates are for people.
+ *
+ * @since 0.1.0
+ */
+import * as H from './Histogram'
+import type { State, StateTag } from './State'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Counts of everything a breaker saw. `calls` is every call that arrived: `rejected` of them did not
+ * run, `successes + failures + ignored` settled, and the rest are in flight.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Counts {
+  readonly calls: number
+  readonly successes: number
+  readonly failures: number
+  readonly ignored: number
+  readonly rejected: number
+  /** Calls that ran past their time limit; each is also counted in `failures`. */
+  readonly timeouts: number
+  /** Rejected calls whose fallback produced the caller's value. */
+  readonly fallbacks: number
+  /** Rejected calls whose fallback failed. */
+  readonly fallbackFailures: number
+  /** Admitted calls whose outcome has not been recorded yet. */
+  readonly inFlight: number
+}
+
+/**
+ * Call durations in milliseconds, `null` before the first one.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Latency {
+  readonly count: number
+  readonly mean: number | null
+  readonly min: number | null
+  readonly max: number | null
+  readonly p50: number | null
+  readonly p90: number | null
+  readonly p99: number | null
+}
+
+/**
+ * A breaker's metrics at one instant: plain, JSON-safe data.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Snapshot {
+  readonly name: string
+  readonly state: StateTag
+  /** When the circuit entered its state, on the breaker's clock. */
+  readonly since: number
+  /** Milliseconds in the current state. */
+  readonly timeInState: number
+  /** Milliseconds until a call may pass: `0` if one would now, `null` while forced open. */
+  readonly retryAfter: number | null
+  /** Failures among recorded outcomes in the current period; `null` before the first. */
+  readonly failureRate: number | null
+  /**
+   * Recorded outcomes at least `slowCallDuration` ms long in the current period; `null` before the
+   * first, or when the breaker has no slow-call threshold.
+   */
+  readonly slowCallRate: number | null
+  readonly counts: Counts
+  readonly latency: Latency
+}
+
+/**
+ * The mutable counters behind a snapshot. Owned and updated by a breaker's runtime; read it through
+ * `snapshot`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Recorder {
+  calls: number
+  successes: number
+  failures: number
+  ignored: number
+  rejected: number
+  timeouts: number
+  fallbacks: number
+  fallbackFailures: number
+  /** Recorded outcomes (successes and failures) in the current period (see `enter`). */
+  periodRecorded: number
+  periodFailures: number
+  periodSlow: number
+  /** The slow-call threshold in milliseconds, `Infinity` when none. */
+  readonly slowCallDuration: number
+  readonly latency: H.Histogram
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * A recorder with every count at zero. Calls of at least `slowCallDuration` ms count as slow.
+ *
+ * @example
+ * import { Metrics } from 'tripswitch'
+ * const recorder = Metrics.recorder(1_000)
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const recorder = (slowCallDuration = Infinity): Recorder => ({
+  calls: 0,
+  successes: 0,
+  failures: 0,
+  ignored: 0,
+  rejected: 0,
+  timeouts: 0,
+  fallbacks: 0,
+  fallbackFailures: 0,
+  periodRecorded: 0,
+  periodFailures: 0,
+  periodSlow: 0,
+  slowCallDuration,
+  latency: H.unsafeMake()
+})
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * Counts a settled call: its outcome and its duration (milliseconds, `NaN` when unknown).
+ *
+ * @example
+ * import { Metrics } from 'tripswitch'
+ * const r = Metrics.recorder()
+ * Metrics.recordOutcome(r, 'Failure', 12)
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const recordOutcome = (
+  r: Recorder,
+  outcome: 'Success' | 'Failure' | 'Ignored',
+  duration: number
+): void => {
+  H.record(r.latency, duration)
+  switch (outcome) {
+    case 'Success':
+      r.successes++
+      break
+    case 'Failure':
+      r.failures++
+      r.periodFailures++
+      break
+    case 'Ignored':
+      r.ignored++
+      return
+  }
+  r.periodRecorded++
+  if (duration >= r.slowCallDuration) r.periodSlow++
+}
+
+/**
+ * Notes a transition to a state tagged `to`. Entering a state that admits calls (`Closed`,
+ * `HalfOpen`, `Disabled`, `MetricsOnly`) starts a new rate period; entering `Open` or `ForcedOpen`
+ * keeps the rates that led there, so an open circuit shows why it opened.
+ *
+ * @example
+ * import { Metrics } from 'tripswitch'
+ * const r = Metrics.recorder()
+ * Metrics.enter(r, 'HalfOpen')
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const enter = (r: Recorder, to: StateTag): void => {
+  if (to === 'Open' || to === 'ForcedOpen') return
+  r.periodRecorded = 0
+  r.periodFailures = 0
+  r.periodSlow = 0
+}
+
+// -------------------------------------------------------------------------------------
+// destructors
+// -------------------------------------------------------------------------------------
+
+const finite = (n: number): number | null => (Number.isFinite(n) ? n : null)
+
+const since = (s: State): number => (s._tag === 'Open' ? s.openedAt : s.since)
+
+/**
+ * The counts alone.
+ *
+ * @example
+ * import { Metrics } from 'tripswitch'
+ * Metrics.counts(Metrics.recorder()).calls // 0
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const counts = (r: Recorder): Counts => ({
+  calls: r.calls,
+  successes: r.successes,
+  failures: r.failures,
+  ignored: r.ignored,
+  rejected: r.rejected,
+  timeouts: r.timeouts,
+  fallbacks: r.fallbacks,
+  fallbackFailures: r.fallbackFailures,
+  inFlight: r.calls - r.rejected - r.successes - r.failures - r.ignored
+})
+
+/**
+ * The latency summary alone.
+ *
+ * @example
+ * import { Metrics } from 'tripswitch'
+ * Metrics.latency(Metrics.recorder()).p99 // null
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const latency = (r: Recorder): Latency => {
+  const h = r.latency
+  return {
+    count: h.count,
+    mean: finite(H.mean(h)),
+    min: finite(h.min),
+    max: finite(h.max),
+    p50: finite(H.quantile(0.5)(h)),
+    p90: finite(H.quantile(0.9)(h)),
+    p99: finite(H.quantile(0.99)(h))
+  }
+}
+
+/**
+ * Reads a recorder and the circuit's state at `now` into a JSON-safe snapshot. Breakers do this for
+ * you: `breaker.metrics()`.
+ *
+ * @example
+ * import { Breaker } from 'tripswitch'
+ * const b = Breaker.make({}, { name: 'payments' })()
+ * const { state, counts, latency } = b.metrics()
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const snapshot = (
+  name: string,
+  r: Recorder,
+  state: State,
+  retryAfter: number,
+  now: number
+): Snapshot => ({
+  name,
+  state: state._tag,
+  since: since(state),
+  timeInState: Math.max(0, now - since(state)),
+  retryAfter: finite(retryAfter),
+  failureRate: r.periodRecorded === 0 ? null : r.periodFailures / r.periodRecorded,
+  slowCallRate:
+    r.periodRecorded === 0 || r.slowCallDuration === Infinity ? null : r.periodSlow / r.periodRecorded,
+  counts: counts(r),
+  latency: latency(r)
+})
