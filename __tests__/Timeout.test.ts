@@ -174,7 +174,7 @@ describe('Timeout', () => {
       const work = (signal: AbortSignal): TE.TaskEither<Error, string> =>
         TE.tryCatch(
           () =>
-            new Promise<string>((resolve, reject) => {
+            new Promise<string>((_resolve, reject) => {
               steps.push('started')
               const onAbort = () => reject(signal.reason as Error)
               signal.addEventListener('abort', () => {

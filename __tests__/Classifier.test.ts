@@ -1,0 +1,204 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import * as fc from 'fast-check'
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import { concatAll } from 'fp-ts/Monoid'
+import * as TE from 'fp-ts/TaskEither'
+import { Breaker, CallTimeoutError, Classifier, type Event, withBreaker } from 'tripswitch'
+import { testClock } from 'tripswitch/testing'
+
+const always = () => true
+const never = () => false
+/** A base that answers differently from `byEither`, so delegation to it is visible. */
+const inverted: Classifier.Classifier = (result) => (E.isLeft(result) ? 'success' : 'failure')
+
+describe('Classifier', () => {
+  describe('byEither', () => {
+    it('counts a Left as a failure and a Right as a success', () => {
+      expect(Classifier.byEither(E.left('x'), 1)).toBe('failure')
+      expect(Classifier.byEither(E.right('x'), 1)).toBe('success')
+    })
+  })
+
+  describe('fromPredicates', () => {
+    it('returns byEither when no predicate is given', () => {
+      expect(Classifier.fromPredicates({})).toBe(Classifier.byEither)
+    })
+
+    it('checks isIgnored before isFailure, and isResultFailure on Rights', () => {
+      const classify = Classifier.fromPredicates<string, number>({
+        isIgnored: (e) => e === 'aborted',
+        isFailure: (e) => e !== 'not found',
+        isResultFailure: (n) => n >= 500
+      })
+      expect(classify(E.left('aborted'), 0)).toBe('ignore')
+      expect(classify(E.left('not found'), 0)).toBe('success')
+      expect(classify(E.left('refused'), 0)).toBe('failure')
+      expect(classify(E.right(503), 0)).toBe('failure')
+      expect(classify(E.right(200), 0)).toBe('success')
+    })
+  })
+
+  describe('failureWhen', () => {
+    it('counts only the Lefts that satisfy the predicate as failures', () => {
+      const classify = Classifier.failureWhen((e: unknown) => e instanceof TypeError)
+      expect(classify(E.left(new TypeError('fetch failed')), 3)).toBe('failure')
+      expect(classify(E.left(new Error('not found')), 3)).toBe('success')
+      expect(classify(E.right('ok'), 3)).toBe('success')
+    })
+  })
+
+  describe('ignoreWhen', () => {
+    it('ignores the Lefts that satisfy the predicate and defers to the base for the rest', () => {
+      const classify = pipe(
+        inverted,
+        Classifier.ignoreWhen((e: unknown) => e === 'cancelled')
+      )
+      expect(classify(E.left('cancelled'), 0)).toBe('ignore')
+      expect(classify(E.left('other'), 0)).toBe('success')
+      expect(classify(E.right('cancelled'), 0)).toBe('failure')
+    })
+
+    it('passes the duration to the base', () => {
+      const seen: Array<number> = []
+      const base: Classifier.Classifier = (_, duration) => {
+        seen.push(duration)
+        return 'success'
+      }
+      pipe(base, Classifier.ignoreWhen(never))(E.left('x'), 42)
+      expect(seen).toEqual([42])
+    })
+  })
+
+  describe('isAbortError and ignoreAborts', () => {
+    it('recognises the reason of an aborted AbortController', () => {
+      const controller = new AbortController()
+      controller.abort()
+      expect(Classifier.isAbortError(controller.signal.reason)).toBe(true)
+    })
+
+    it('recognises the rejection of an aborted signal-aware Node API', async () => {
+      const controller = new AbortController()
+      const pending = sleep(10_000, undefined, { signal: controller.signal })
+      controller.abort()
+      const error = await pending.then(
+        () => undefined,
+        (e: unknown) => e
+      )
+      expect(Classifier.isAbortError(error)).toBe(true)
+    })
+
+    it('does not take timeouts for aborts', () => {
+      expect(Classifier.isAbortError(new CallTimeoutError(500, 'x'))).toBe(false)
+      expect(Classifier.isAbortError(new DOMException('timed out', 'TimeoutError'))).toBe(false)
+      expect(Classifier.isAbortError(new Error('AbortError'))).toBe(false)
+      expect(Classifier.isAbortError('AbortError')).toBe(false)
+      expect(Classifier.isAbortError(null)).toBe(false)
+    })
+
+    it('ignores aborts and defers to the base for everything else', () => {
+      const classify = pipe(Classifier.byEither, Classifier.ignoreAborts)
+      expect(classify(E.left(new DOMException('stop', 'AbortError')), 0)).toBe('ignore')
+      expect(classify(E.left(new CallTimeoutError(500)), 0)).toBe('failure')
+      expect(classify(E.right('ok'), 0)).toBe('success')
+    })
+  })
+
+  describe('failWhenRight', () => {
+    it('counts the Rights that satisfy the predicate as failures and defers to the base for the rest', () => {
+      const overTen = Classifier.failWhenRight((n: number) => n > 10)
+      expect(pipe(Classifier.byEither, overTen)(E.right(11), 0)).toBe('failure')
+      expect(pipe(Classifier.byEither, overTen)(E.right(10), 0)).toBe('success')
+      expect(pipe(inverted, overTen)(E.right(10), 0)).toBe('failure')
+      expect(pipe(inverted, overTen)(E.left(11), 0)).toBe('success')
+    })
+  })
+
+  describe('failWhenStatus and statusOf', () => {
+    const classify = pipe(
+      Classifier.byEither,
+      Classifier.failWhenStatus((status) => status >= 500 || status === 429)
+    )
+
+    it('fails fetch Responses with a matching status', () => {
+      expect(classify(E.right(new Response(null, { status: 503 })), 0)).toBe('failure')
+      expect(classify(E.right(new Response(null, { status: 429 })), 0)).toBe('failure')
+      expect(classify(E.right(new Response(null, { status: 404 })), 0)).toBe('success')
+      expect(classify(E.right(new Response('ok', { status: 200 })), 0)).toBe('success')
+    })
+
+    it('reads statusCode when there is no numeric status, as on a Node IncomingMessage', () => {
+      expect(Classifier.statusOf({ statusCode: 502 })).toBe(502)
+      expect(Classifier.statusOf({ status: '500', statusCode: 200 })).toBe(200)
+      expect(classify(E.right({ statusCode: 502 }), 0)).toBe('failure')
+    })
+
+    it('leaves values without a status and all Lefts to the base', () => {
+      expect(Classifier.statusOf('503')).toBeUndefined()
+      expect(Classifier.statusOf({ status: '503' })).toBeUndefined()
+      expect(classify(E.right('503'), 0)).toBe('success')
+      expect(classify(E.left({ status: 200 }), 0)).toBe('failure')
+    })
+  })
+
+  describe('composition', () => {
+    it('lets the last refinement in a pipe have the final word', () => {
+      const failThenIgnore = pipe(
+        Classifier.byEither,
+        Classifier.failWhenRight(always),
+        Classifier.ignoreWhen(always)
+      )
+      expect(failThenIgnore(E.left('x'), 0)).toBe('ignore')
+      expect(failThenIgnore(E.right('x'), 0)).toBe('failure')
+    })
+
+    it('joins classifiers with getMonoid: ignore over failure over success', () => {
+      const M = Classifier.getMonoid<unknown, unknown>()
+      const ignores: Classifier.Classifier = (r) => (E.isLeft(r) && r.left === 'abort' ? 'ignore' : 'success')
+      const busy = Classifier.failWhenStatus((s) => s === 503)(M.empty)
+      const classify = concatAll(M)([Classifier.byEither, ignores, busy])
+      expect(classify(E.left('abort'), 0)).toBe('ignore')
+      expect(classify(E.left('refused'), 0)).toBe('failure')
+      expect(classify(E.right({ status: 503 }), 0)).toBe('failure')
+      expect(classify(E.right({ status: 200 }), 0)).toBe('success')
+      expect(M.empty(E.left('x'), 0)).toBe('success')
+    })
+
+    it('obeys the Monoid laws, and is commutative and idempotent', () => {
+      const M = Classifier.getMonoid<number, number>()
+      const verdict = fc.constantFrom<Event.Verdict>('success', 'failure', 'ignore')
+      const classifier = fc.func<[E.Either<number, number>, number], Event.Verdict>(verdict)
+      const result = fc.oneof(fc.integer().map(E.left), fc.integer().map(E.right))
+      fc.assert(
+        fc.property(classifier, classifier, classifier, result, fc.nat(), (x, y, z, r, d) => {
+          expect(M.concat(M.concat(x, y), z)(r, d)).toBe(M.concat(x, M.concat(y, z))(r, d))
+          expect(M.concat(x, y)(r, d)).toBe(M.concat(y, x)(r, d))
+          expect(M.concat(x, x)(r, d)).toBe(x(r, d))
+          expect(M.concat(x, M.empty)(r, d)).toBe(x(r, d))
+          expect(M.concat(M.empty, x)(r, d)).toBe(x(r, d))
+        })
+      )
+    })
+  })
+
+  describe('with a breaker', () => {
+    it('opens on 503 responses and lets aborts pass without counting them', async () => {
+      const clock = testClock()
+      const classify = pipe(
+        Classifier.byEither,
+        Classifier.failWhenStatus((status) => status >= 500),
+        Classifier.ignoreAborts
+      )
+      const breaker = Breaker.make({ failureThreshold: 2 }, { clock: clock.now, classify })()
+      const guard = withBreaker(breaker)
+      const aborted = TE.left(new DOMException('user left', 'AbortError'))
+      const busy = TE.right(new Response(null, { status: 503 }))
+      await guard(busy)()
+      await guard(aborted)()
+      await guard(aborted)()
+      expect(breaker.state()._tag).toBe('Closed')
+      await guard(busy)()
+      expect(breaker.state()._tag).toBe('Open')
+    })
+  })
+})
