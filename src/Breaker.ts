@@ -15,7 +15,7 @@
  */
 import type { IO } from 'fp-ts/IO'
 import * as Circuit from './Circuit'
-import { type Classifier, fromPredicates, type Predicates } from './Classifier'
+import { type Classification, type Classifier, fromPredicates, type Predicates } from './Classifier'
 import { type Clock, monotonic } from './Clock'
 import * as Config from './Config'
 import type { Decision, Permit } from './Decision'
@@ -67,8 +67,11 @@ export interface Breaker {
   readonly retryAfter: IO<number>
   /** Decides on a call arriving at `now`, recording its admission in the same update. */
   readonly admit: (now: number) => Decision
-  /** Records the outcome of an admitted call, settled at `now` after `duration` ms. */
-  readonly record: (permit: Permit, verdict: Ev.Verdict, duration: number, now: number) => void
+  /**
+   * Records the outcome of an admitted call, settled at `now` after `duration` ms. A `Trip` is a
+   * failure that opens the circuit at once for its `openFor`.
+   */
+  readonly record: (permit: Permit, verdict: Classification, duration: number, now: number) => void
   /** Applies a manual control event (`Event.forceOpen`, `disable`, `metricsOnly`, `reset`). */
   readonly control: (event: Ev.Control) => IO<void>
   /**
@@ -85,6 +88,8 @@ export interface Breaker {
   readonly subscribe: (listener: L.Listener) => IO<void>
   /** A JSON-safe snapshot of the metrics and state, now. */
   readonly metrics: IO<M.Snapshot>
+  /** The counts alone: cheaper than `metrics`. */
+  readonly counts: IO<M.Counts>
 }
 
 const optionKeys: ReadonlyArray<keyof Options> = [
@@ -153,9 +158,12 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     if (listeners.length !== 0) emit(L.transition(name, prev, next, cause, now))
   }
 
-  const record = (permit: Permit, verdict: Ev.Verdict, duration: number, now: number): void => {
+  const record = (permit: Permit, verdict: Classification, duration: number, now: number): void => {
     const prev = state()
-    const event = Ev.outcome(verdict, permit, duration)
+    const event =
+      typeof verdict === 'string'
+        ? Ev.outcome(verdict, permit, duration)
+        : Ev.outcome('failure', permit, duration, verdict.openFor)
     const next = circuit.step(prev, event, now)
     if (next !== prev) ref.set(next)()
     M.recordOutcome(recorder, event._tag, duration)
@@ -221,7 +229,8 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
       const now = clock()
       const s = state()
       return M.snapshot(name, recorder, s, circuit.retryAfter(s, now), now)
-    }
+    },
+    counts: () => M.counts(recorder)
   }
 }
 

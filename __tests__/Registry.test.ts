@@ -1,0 +1,263 @@
+import * as E from 'fp-ts/Either'
+import * as TE from 'fp-ts/TaskEither'
+import { Breaker, ConfigError, Decision, type Listener, Registry, withBreaker } from 'tripswitch'
+import { testClock } from 'tripswitch/testing'
+
+const setup = (options: Omit<Registry.Options, 'breakerOptions'> = {}) => {
+  const clock = testClock(1_000)
+  const registry = Registry.make({ ...options, breakerOptions: { clock: clock.now } })()
+  return { clock, registry }
+}
+
+/** Drives `breaker` open with `n` failures. */
+const fail = (breaker: Breaker.Breaker, n: number, now: number) => {
+  for (let i = 0; i < n; i++) {
+    const d = breaker.admit(now)
+    if (Decision.isPermit(d)) breaker.record(d, 'failure', 1, now)
+  }
+}
+
+describe('Registry', () => {
+  describe('get', () => {
+    it('makes a breaker on first use and returns the same one after', () => {
+      const { registry } = setup()
+      const a = registry.get('payments')
+      expect(a.name).toBe('payments')
+      expect(registry.get('payments')).toBe(a)
+      expect(registry.get('search')).not.toBe(a)
+      expect(registry.size()).toBe(2)
+    })
+
+    it('configures each breaker from the defaults, its entry in the document, then the overrides', () => {
+      const { registry } = setup({
+        config: {
+          defaults: { failureThreshold: 4, openFor: 10_000 },
+          breakers: { payments: { failureThreshold: 2 } }
+        }
+      })
+      expect(registry.get('payments').circuit.config).toMatchObject({ failureThreshold: 2, openFor: 10_000 })
+      expect(registry.get('search').circuit.config).toMatchObject({ failureThreshold: 4, openFor: 10_000 })
+      expect(registry.get('users', { openFor: 5 }).circuit.config).toMatchObject({
+        failureThreshold: 4,
+        openFor: 5
+      })
+      // overrides apply only when the breaker is made
+      expect(registry.get('users', { openFor: 99 }).circuit.config.openFor).toBe(5)
+    })
+
+    it('passes the shared options to every breaker', () => {
+      const { clock, registry } = setup({ config: { defaults: { failureThreshold: 1, openFor: 1_000 } } })
+      const b = registry.get('payments')
+      fail(b, 1, clock.now())
+      clock.advance(400)
+      expect(b.retryAfter()).toBe(600)
+    })
+
+    it('does not take names such as constructor or __proto__ from the prototype of the document', () => {
+      const { registry } = setup({ config: { breakers: {} } })
+      expect(registry.get('constructor').circuit.config.failureThreshold).toBe(3)
+      expect(registry.get('__proto__').name).toBe('__proto__')
+      expect(registry.get('toString').name).toBe('toString')
+    })
+
+    it('works with withBreaker', async () => {
+      const { registry } = setup()
+      const result = await withBreaker(registry.get('payments'))(TE.right(1))()
+      expect(result).toEqual(E.right(1))
+      expect(registry.health().breakers[0]?.counts.successes).toBe(1)
+    })
+  })
+
+  describe('config checks', () => {
+    it('rejects a bad document at once, naming every bad field by its path', () => {
+      expect(() =>
+        Registry.make({
+          config: {
+            defaults: { openFor: -1 },
+            breakers: {
+              payments: { failureThreshold: 0 },
+              search: { halfOpenProbes: 1, successThreshold: 2 }
+            }
+          },
+          maxSize: 0
+        })()
+      ).toThrow(ConfigError)
+      try {
+        Registry.make({
+          config: {
+            defaults: { openFor: -1 },
+            breakers: {
+              payments: { failureThreshold: 0 },
+              search: { halfOpenProbes: 1, successThreshold: 2 }
+            }
+          },
+          maxSize: 0
+        })()
+      } catch (error) {
+        expect((error as ConfigError).problems).toEqual([
+          'maxSize: expected a positive integer, got 0',
+          'config.defaults.openFor: expected a finite non-negative duration in milliseconds, got -1',
+          'config.breakers.payments.failureThreshold: expected a positive integer, got 0',
+          'config.breakers.search.successThreshold: expected at most halfOpenProbes (1), got 2'
+        ])
+      }
+    })
+
+    it('rejects a bad scan size', () => {
+      expect(() => Registry.make({ scan: 1.5 })()).toThrow('scan: expected a positive integer, got 1.5')
+    })
+  })
+
+  describe('bounds', () => {
+    it('never keeps more than maxSize breakers, evicting the least recently used idle one', () => {
+      const { registry } = setup({ maxSize: 3 })
+      const a = registry.get('a')
+      registry.get('b')
+      registry.get('c')
+      registry.get('a') // a is now the most recently used
+      registry.get('d')
+      expect(registry.size()).toBe(3)
+      expect(registry.peek('b')).toBeUndefined()
+      expect(registry.peek('a')).toBe(a)
+      expect(registry.breakers().map((b) => b.name)).toEqual(['c', 'a', 'd'])
+      expect(registry.health().evictions).toBe(1)
+    })
+
+    it('keeps memory bounded under a stream of distinct keys', () => {
+      const { registry } = setup({ maxSize: 100 })
+      for (let i = 0; i < 10_000; i++) registry.get(`tenant-${i}`)
+      expect(registry.size()).toBe(100)
+      expect(registry.health().evictions).toBe(9_900)
+    })
+
+    it('never evicts an open, half-open or manually controlled breaker, nor one with a call in flight', () => {
+      const { clock, registry } = setup({
+        maxSize: 5,
+        config: { defaults: { failureThreshold: 1, openFor: 100 } }
+      })
+      fail(registry.get('open'), 1, clock.now())
+      const half = registry.get('half')
+      fail(half, 1, clock.now())
+      Breaker.forceOpen(registry.get('forced'))()
+      Breaker.disable(registry.get('disabled'))()
+      const busy = registry.get('busy')
+      busy.admit(clock.now())
+      clock.advance(100)
+      half.admit(clock.now())
+      expect(half.state()._tag).toBe('HalfOpen')
+      const extra = registry.get('extra')
+      expect(registry.size()).toBe(5)
+      expect(registry.peek('extra')).toBeUndefined()
+      expect(
+        registry
+          .breakers()
+          .map((b) => b.name)
+          .sort()
+      ).toEqual(['busy', 'disabled', 'forced', 'half', 'open'])
+      expect(registry.health().overflows).toBe(1)
+      // the transient breaker still guards its calls
+      fail(extra, 1, clock.now())
+      expect(extra.state()._tag).toBe('Open')
+    })
+
+    it('takes a slot again once a breaker becomes idle', () => {
+      const { clock, registry } = setup({ maxSize: 1 })
+      const busy = registry.get('busy')
+      const permit = busy.admit(clock.now())
+      registry.get('other')
+      expect(registry.peek('other')).toBeUndefined()
+      if (Decision.isPermit(permit)) busy.record(permit, 'success', 1, clock.now())
+      const other = registry.get('other')
+      expect(registry.peek('other')).toBe(other)
+      expect(registry.peek('busy')).toBeUndefined()
+    })
+
+    it('looks past busy breakers to the scan limit, then at others on the next miss', () => {
+      const { registry } = setup({ maxSize: 4, scan: 2 })
+      for (const name of ['b1', 'b2']) Breaker.forceOpen(registry.get(name))()
+      registry.get('i1')
+      registry.get('i2')
+      registry.get('x')
+      // the scan saw b1 and b2 only: an overflow, and b1, b2 move to the recent end
+      expect(registry.peek('x')).toBeUndefined()
+      registry.get('y')
+      expect(registry.peek('y')).toBeDefined()
+      expect(registry.peek('i1')).toBeUndefined()
+    })
+  })
+
+  describe('subscribe', () => {
+    it('hears every breaker, present and future, until unsubscribed', () => {
+      const { clock, registry } = setup({ config: { defaults: { failureThreshold: 1 } } })
+      const early = registry.get('early')
+      const heard: Array<string> = []
+      const off = registry.subscribe((e) => heard.push(`${e.breaker}:${e._tag}`))
+      fail(early, 1, clock.now())
+      fail(registry.get('late'), 1, clock.now())
+      off()
+      fail(registry.get('after'), 1, clock.now())
+      Breaker.reset(early)()
+      expect(heard).toEqual(['early:Failure', 'early:Transition', 'late:Failure', 'late:Transition'])
+    })
+
+    it('keeps breakers listener-free while nobody listens to the registry', () => {
+      const { registry } = setup()
+      const b = registry.get('a')
+      const off = registry.subscribe(() => undefined)
+      off()
+      const seen: Array<Listener.BreakerEvent> = []
+      const offDirect = b.subscribe((e) => seen.push(e))
+      Breaker.forceOpen(b)()
+      expect(seen).toHaveLength(1)
+      offDirect()
+    })
+
+    it('runs every registry listener even when one throws', () => {
+      const reported: Array<unknown> = []
+      const clock = testClock()
+      const registry = Registry.make({
+        breakerOptions: { clock: clock.now, onListenerError: (e) => reported.push(e) }
+      })()
+      const heard: Array<string> = []
+      registry.subscribe(() => {
+        throw new Error('first')
+      })
+      registry.subscribe((e) => heard.push(e._tag))
+      Breaker.forceOpen(registry.get('a'))()
+      expect(heard).toEqual(['Transition'])
+      expect(reported).toEqual([new Error('first')])
+    })
+  })
+
+  describe('health', () => {
+    it('is a JSON view of every breaker, sorted by name, with a status and counts per state', () => {
+      const { clock, registry } = setup({ config: { defaults: { failureThreshold: 1, openFor: 5_000 } } })
+      registry.get('search')
+      fail(registry.get('payments'), 1, clock.now())
+      clock.advance(1_000)
+      registry.get('payments').admit(clock.now())
+      const health = registry.health()
+      expect(health).toMatchObject({
+        status: 'degraded',
+        size: 2,
+        maxSize: 10_000,
+        evictions: 0,
+        overflows: 0,
+        states: { Closed: 1, Open: 1, HalfOpen: 0, ForcedOpen: 0, Disabled: 0, MetricsOnly: 0 }
+      })
+      expect(health.breakers.map((b) => [b.name, b.state, b.retryAfter, b.failureRate])).toEqual([
+        ['payments', 'Open', 4_000, 1],
+        ['search', 'Closed', 0, null]
+      ])
+      expect(health.breakers[0]?.counts).toMatchObject({ calls: 2, failures: 1, rejected: 1 })
+      expect(JSON.parse(JSON.stringify(health))).toEqual(health)
+    })
+
+    it('is ok when every breaker admits calls', () => {
+      const { registry } = setup()
+      registry.get('a')
+      Breaker.disable(registry.get('b'))()
+      expect(registry.health().status).toBe('ok')
+    })
+  })
+})

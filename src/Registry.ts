@@ -1,0 +1,316 @@
+/**
+ * A keyed, bounded registry of breakers: one per downstream service, host or tenant.
+ *
+ * `registry.get(name)` returns the breaker of `name`, making it on first use from the registry's config
+ * document (`defaults` merged with `breakers[name]`, then the `overrides` given to that first `get`).
+ *
+ * Bounded: at most `maxSize` breakers are kept, so keying by host or tenant cannot leak memory. When a
+ * new name arrives at a full registry, the least recently used breaker that is idle is evicted: idle
+ * means closed with no call in flight. A breaker that is open, half-open or in a manual state
+ * (forced open, disabled, metrics-only) is never evicted: evicting it would silently forget that a
+ * dependency is failing, or an operator's decision. Recency is that of `get`.
+ *
+ * When every breaker is busy (none idle among the `scan` least recently used), the registry stays at
+ * its bound: the new name gets a transient breaker that works for the calls it guards but is not kept
+ * (it is counted in `overflows` and shown by no `health()`). Memory stays bounded whatever the
+ * traffic; protection for a name resumes as soon as a slot frees up. Busy breakers met by a scan move to
+ * the recent end, so the next scan looks at others.
+ *
+ * Hold on to `registry.get(name)` only for the duration of a call: an evicted breaker keeps working for
+ * whoever holds it, but the registry no longer sees it.
+ *
+ * @since 0.1.0
+ */
+import type { IO } from 'fp-ts/IO'
+import * as B from './Breaker'
+import * as Config from './Config'
+import * as L from './Listener'
+import type * as M from './Metrics'
+import type { StateTag } from './State'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A registry config document: the config of breaker `name` is `{ ...defaults, ...breakers[name] }`.
+ * Accepts already-decoded plain objects (see `decodeRegistryConfig` to decode one from `unknown`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Document {
+  readonly defaults?: Config.ConfigInput
+  readonly breakers?: Readonly<Record<string, Config.ConfigInput>>
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface Options {
+  /** Defaults and per-name configs. */
+  readonly config?: Document
+  /** Options shared by every breaker (clock, classifier, `onListenerError`). */
+  readonly breakerOptions?: Omit<B.Options, 'name'>
+  /** The most breakers kept (default `10_000`). */
+  readonly maxSize?: number
+  /** How many least recently used breakers an eviction looks at before giving up (default `32`). */
+  readonly scan?: number
+}
+
+/**
+ * What a first `get` of a name may add over the config document, config and options alike.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Overrides = Omit<B.Settings, 'name'>
+
+/**
+ * The JSON view of a registry, for a `/health/circuits` endpoint.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Health {
+  /** `degraded` when any breaker is open, half-open or forced open. */
+  readonly status: 'ok' | 'degraded'
+  readonly size: number
+  readonly maxSize: number
+  /** Idle breakers evicted to make room. */
+  readonly evictions: number
+  /** Names that got a transient breaker because every kept breaker was busy. */
+  readonly overflows: number
+  /** How many breakers are in each state. */
+  readonly states: Readonly<Record<StateTag, number>>
+  /** Every breaker's metrics, sorted by name. */
+  readonly breakers: ReadonlyArray<M.Snapshot>
+}
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export interface Registry {
+  readonly _tag: 'Registry'
+  /** The breaker of `name`, made on first use (`overrides` apply only then). */
+  readonly get: (name: string, overrides?: Overrides) => B.Breaker
+  /** The breaker of `name` if kept, without making one or touching its recency. */
+  readonly peek: (name: string) => B.Breaker | undefined
+  /** Every kept breaker, least recently used first. */
+  readonly breakers: IO<ReadonlyArray<B.Breaker>>
+  readonly size: IO<number>
+  /** Subscribes a listener to every breaker, kept or transient, present and future. */
+  readonly subscribe: (listener: L.Listener) => IO<void>
+  readonly health: IO<Health>
+}
+
+interface Entry {
+  readonly breaker: B.Breaker
+  /** Detaches the registry's forwarding listener, while the registry has listeners. */
+  detach: IO<void> | undefined
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Makes a registry outside of `IO`. Prefer `make`.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const unsafeMake = (options: Options = {}): Registry => {
+  const { config = {}, breakerOptions = {}, maxSize = 10_000, scan = 32 } = options
+  check(options, config)
+  const defaults = config.defaults ?? {}
+  const named = config.breakers ?? {}
+  const entries = new Map<string, Entry>()
+  let evictions = 0
+  let overflows = 0
+  let listeners: ReadonlyArray<L.Listener> = []
+  let forward: L.Listener = L.empty
+  const forwarder: L.Listener = (event) => forward(event)
+
+  const create = (name: string, overrides: Overrides): B.Breaker => {
+    const perName = Object.hasOwn(named, name) ? named[name] : undefined
+    return B.from({ ...defaults, ...perName, ...breakerOptions, ...overrides, name })
+  }
+
+  const isIdle = (b: B.Breaker): boolean => b.state()._tag === 'Closed' && b.counts().inFlight === 0
+
+  const remove = (name: string, entry: Entry): void => {
+    entries.delete(name)
+    entry.detach?.()
+  }
+
+  // Frees one slot if an idle breaker is found among the `scan` least recently used. The busy ones
+  // looked at move to the recent end, so that the next scan looks at others.
+  const evictOne = (): boolean => {
+    const busy: Array<readonly [string, Entry]> = []
+    let evicted = false
+    for (const [name, entry] of entries) {
+      if (isIdle(entry.breaker)) {
+        remove(name, entry)
+        evictions++
+        evicted = true
+        break
+      }
+      busy.push([name, entry])
+      if (busy.length >= scan) break
+    }
+    for (const [name, entry] of busy) {
+      entries.delete(name)
+      entries.set(name, entry)
+    }
+    return evicted
+  }
+
+  const get = (name: string, overrides: Overrides = {}): B.Breaker => {
+    const found = entries.get(name)
+    if (found !== undefined) {
+      entries.delete(name)
+      entries.set(name, found)
+      return found.breaker
+    }
+    const breaker = create(name, overrides)
+    const detach = listeners.length === 0 ? undefined : breaker.subscribe(forwarder)
+    if (entries.size >= maxSize && !evictOne()) {
+      overflows++
+      return breaker
+    }
+    entries.set(name, { breaker, detach })
+    return breaker
+  }
+
+  const subscribe = (listener: L.Listener): IO<void> => {
+    if (listeners.length === 0) {
+      for (const entry of entries.values()) entry.detach = entry.breaker.subscribe(forwarder)
+    }
+    listeners = [...listeners, listener]
+    forward = listeners.reduce(L.concat)
+    let subscribed = true
+    return () => {
+      if (!subscribed) return
+      subscribed = false
+      const i = listeners.indexOf(listener)
+      listeners = [...listeners.slice(0, i), ...listeners.slice(i + 1)]
+      forward = listeners.reduce(L.concat, L.empty)
+      if (listeners.length === 0) {
+        for (const entry of entries.values()) {
+          entry.detach?.()
+          entry.detach = undefined
+        }
+      }
+    }
+  }
+
+  const health = (): Health => {
+    const states: Record<StateTag, number> = {
+      Closed: 0,
+      Open: 0,
+      HalfOpen: 0,
+      ForcedOpen: 0,
+      Disabled: 0,
+      MetricsOnly: 0
+    }
+    const breakers: Array<M.Snapshot> = []
+    for (const { breaker } of entries.values()) {
+      const m = breaker.metrics()
+      states[m.state]++
+      breakers.push(m)
+    }
+    breakers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    return {
+      status: states.Open + states.HalfOpen + states.ForcedOpen > 0 ? 'degraded' : 'ok',
+      size: entries.size,
+      maxSize,
+      evictions,
+      overflows,
+      states,
+      breakers
+    }
+  }
+
+  return {
+    _tag: 'Registry',
+    get,
+    peek: (name) => entries.get(name)?.breaker,
+    breakers: () => [...entries.values()].map((e) => e.breaker),
+    size: () => entries.size,
+    subscribe,
+    health
+  }
+}
+
+/**
+ * Makes a registry. Every config in the document is checked now (merged over the defaults), so a bad
+ * document fails at start-up with a `ConfigError` naming each field by its path, not at the first call.
+ *
+ * @example
+ * import { Registry, withBreaker } from 'tripswitch'
+ * import * as TE from 'fp-ts/TaskEither'
+ *
+ * const registry = Registry.make({
+ *   config: { defaults: { openFor: 10_000 }, breakers: { payments: { failureThreshold: 5 } } },
+ *   maxSize: 1_000
+ * })()
+ * const charge = withBreaker(registry.get('payments'))(TE.right('charged'))
+ * const view = registry.health() // { status: 'ok', size: 1, breakers: [{ name: 'payments', ... }], ... }
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make =
+  (options: Options = {}): IO<Registry> =>
+  () =>
+    unsafeMake(options)
+
+// -------------------------------------------------------------------------------------
+// guards
+// -------------------------------------------------------------------------------------
+
+/**
+ * @category guards
+ * @since 0.1.0
+ */
+export const isRegistry = (u: unknown): u is Registry =>
+  typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Registry'
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+const check = (options: Options, config: Document): void => {
+  const problems: Array<string> = []
+  const { maxSize, scan } = options
+  if (maxSize !== undefined && !(Number.isInteger(maxSize) && maxSize >= 1)) {
+    problems.push(`maxSize: expected a positive integer, got ${String(maxSize)}`)
+  }
+  if (scan !== undefined && !(Number.isInteger(scan) && scan >= 1)) {
+    problems.push(`scan: expected a positive integer, got ${String(scan)}`)
+  }
+  // Each named config is checked merged over the defaults; a problem of the defaults alone is
+  // reported once, under `config.defaults`.
+  const defaults = config.defaults ?? {}
+  const inherited = problemsOf(defaults)
+  problems.push(...inherited.map((p) => `config.defaults.${p}`))
+  for (const [name, input] of Object.entries(config.breakers ?? {})) {
+    for (const p of problemsOf({ ...defaults, ...input })) {
+      if (!inherited.includes(p)) problems.push(`config.breakers.${name}.${p}`)
+    }
+  }
+  if (problems.length > 0) throw new Config.ConfigError(problems)
+}
+
+const problemsOf = (input: Config.ConfigInput): ReadonlyArray<string> => {
+  try {
+    Config.resolve(input)
+    return []
+  } catch (error) {
+    if (error instanceof Config.ConfigError) return error.problems
+    throw error
+  }
+}
