@@ -4,7 +4,7 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import { concatAll } from 'fp-ts/Monoid'
 import * as TE from 'fp-ts/TaskEither'
-import { Breaker, CallTimeoutError, Classifier, type Event, withBreaker } from 'tripswitch'
+import { Breaker, CallTimeoutError, Classifier, withBreaker } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 
 const always = () => true
@@ -141,6 +141,65 @@ describe('Classifier', () => {
     })
   })
 
+  describe('trips', () => {
+    const limited = (status: number, retryAfter?: string) =>
+      new Response(null, { status, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } })
+
+    it('reads Retry-After in seconds from fetch Headers and from plain header objects', () => {
+      expect(Classifier.retryAfterOf(limited(429, '120'))).toBe(120_000)
+      expect(Classifier.retryAfterOf({ headers: { 'retry-after': '3' } })).toBe(3_000)
+      expect(Classifier.retryAfterOf({ headers: { 'Retry-After': 0 } })).toBe(0)
+      expect(Classifier.retryAfterOf({ headers: { 'retry-after': ['7'] } })).toBe(7_000)
+    })
+
+    it('does not read an HTTP-date, a malformed value or a missing header', () => {
+      expect(Classifier.retryAfterOf(limited(503, 'Wed, 21 Oct 2015 07:28:00 GMT'))).toBeUndefined()
+      expect(Classifier.retryAfterOf(limited(503, '-5'))).toBeUndefined()
+      expect(Classifier.retryAfterOf(limited(503, '1.5'))).toBeUndefined()
+      expect(Classifier.retryAfterOf(limited(503))).toBeUndefined()
+      expect(Classifier.retryAfterOf({})).toBeUndefined()
+      expect(Classifier.retryAfterOf(null)).toBeUndefined()
+    })
+
+    it('trips on a 429 or 503 with Retry-After, and leaves other responses to the base', () => {
+      const classify = pipe(
+        Classifier.byEither,
+        Classifier.failWhenStatus((s) => s >= 500),
+        Classifier.tripOnRetryAfter
+      )
+      expect(classify(E.right(limited(429, '30')), 0)).toEqual(Classifier.trip(30_000))
+      expect(classify(E.right(limited(503, '5')), 0)).toEqual(Classifier.trip(5_000))
+      expect(classify(E.right(limited(503)), 0)).toBe('failure')
+      expect(classify(E.right(limited(500, '5')), 0)).toBe('failure')
+      expect(classify(E.right(limited(200, '5')), 0)).toBe('success')
+    })
+
+    it('trips with tripWhen for the Rights it names, and tells trips apart with isTrip', () => {
+      const classify = pipe(
+        Classifier.byEither,
+        Classifier.tripWhen((n: number) => (n < 0 ? -n : undefined))
+      )
+      const tripped = classify(E.right(-250), 0)
+      expect(Classifier.isTrip(tripped)).toBe(true)
+      expect(tripped).toEqual({ _tag: 'Trip', openFor: 250 })
+      expect(classify(E.right(1), 0)).toBe('success')
+      expect(Classifier.isTrip('failure')).toBe(false)
+    })
+
+    it('opens the circuit at once for the Retry-After, through a breaker', async () => {
+      const clock = testClock(0)
+      const classify = pipe(Classifier.byEither, Classifier.tripOnRetryAfter)
+      const breaker = Breaker.make({ failureThreshold: 5, openFor: 1_000 }, { clock: clock.now, classify })()
+      const guard = withBreaker(breaker)
+      await guard(TE.right(limited(429, '60')))()
+      expect(breaker.state()._tag).toBe('Open')
+      clock.advance(59_999)
+      expect(breaker.retryAfter()).toBe(1)
+      clock.advance(1)
+      expect(breaker.retryAfter()).toBe(0)
+    })
+  })
+
   describe('composition', () => {
     it('lets the last refinement in a pipe have the final word', () => {
       const failThenIgnore = pipe(
@@ -152,7 +211,7 @@ describe('Classifier', () => {
       expect(failThenIgnore(E.right('x'), 0)).toBe('failure')
     })
 
-    it('joins classifiers with getMonoid: ignore over failure over success', () => {
+    it('joins classifiers with getMonoid: ignore over trip over failure over success', () => {
       const M = Classifier.getMonoid<unknown, unknown>()
       const ignores: Classifier.Classifier = (r) => (E.isLeft(r) && r.left === 'abort' ? 'ignore' : 'success')
       const busy = Classifier.failWhenStatus((s) => s === 503)(M.empty)
@@ -162,20 +221,28 @@ describe('Classifier', () => {
       expect(classify(E.right({ status: 503 }), 0)).toBe('failure')
       expect(classify(E.right({ status: 200 }), 0)).toBe('success')
       expect(M.empty(E.left('x'), 0)).toBe('success')
+      const shortTrip: Classifier.Classifier = () => Classifier.trip(1_000)
+      const longTrip: Classifier.Classifier = () => Classifier.trip(9_000)
+      expect(M.concat(shortTrip, longTrip)(E.right(1), 0)).toEqual(Classifier.trip(9_000))
+      expect(M.concat(Classifier.byEither, shortTrip)(E.left(1), 0)).toEqual(Classifier.trip(1_000))
+      expect(M.concat(ignores, shortTrip)(E.left('abort'), 0)).toBe('ignore')
     })
 
     it('obeys the Monoid laws, and is commutative and idempotent', () => {
       const M = Classifier.getMonoid<number, number>()
-      const verdict = fc.constantFrom<Event.Verdict>('success', 'failure', 'ignore')
-      const classifier = fc.func<[E.Either<number, number>, number], Event.Verdict>(verdict)
+      const verdict = fc.oneof(
+        fc.constantFrom<Classifier.Classification>('success', 'failure', 'ignore'),
+        fc.nat(5).map((s) => Classifier.trip(s * 1_000))
+      )
+      const classifier = fc.func<[E.Either<number, number>, number], Classifier.Classification>(verdict)
       const result = fc.oneof(fc.integer().map(E.left), fc.integer().map(E.right))
       fc.assert(
         fc.property(classifier, classifier, classifier, result, fc.nat(), (x, y, z, r, d) => {
-          expect(M.concat(M.concat(x, y), z)(r, d)).toBe(M.concat(x, M.concat(y, z))(r, d))
-          expect(M.concat(x, y)(r, d)).toBe(M.concat(y, x)(r, d))
-          expect(M.concat(x, x)(r, d)).toBe(x(r, d))
-          expect(M.concat(x, M.empty)(r, d)).toBe(x(r, d))
-          expect(M.concat(M.empty, x)(r, d)).toBe(x(r, d))
+          expect(M.concat(M.concat(x, y), z)(r, d)).toEqual(M.concat(x, M.concat(y, z))(r, d))
+          expect(M.concat(x, y)(r, d)).toEqual(M.concat(y, x)(r, d))
+          expect(M.concat(x, x)(r, d)).toEqual(x(r, d))
+          expect(M.concat(x, M.empty)(r, d)).toEqual(x(r, d))
+          expect(M.concat(M.empty, x)(r, d)).toEqual(x(r, d))
         })
       )
     })

@@ -7,7 +7,7 @@ import {
   Breaker,
   CallTimeoutError,
   ConfigError,
-  type Event,
+  type Classifier,
   isCallTimeoutError,
   isCircuitOpenError,
   realTimers,
@@ -60,7 +60,10 @@ const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /** Records what a breaker is told: a verdict through `record`, or `'timeout'` through `recordTimeout`. */
 const spied = (breaker: Breaker.Breaker) => {
-  const records: Array<{ readonly verdict: Event.Verdict | 'timeout'; readonly duration: number }> = []
+  const records: Array<{
+    readonly verdict: Classifier.Classification | 'timeout'
+    readonly duration: number
+  }> = []
   const spy: Breaker.Breaker = {
     ...breaker,
     record: (permit, verdict, duration, now) => {

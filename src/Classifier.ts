@@ -23,10 +23,31 @@ import type { Verdict } from './Event'
 // -------------------------------------------------------------------------------------
 
 /**
+ * A failure that also opens the circuit at once for `openFor` ms, whatever the trip strategy says: the
+ * dependency said when to come back (an HTTP 429 or 503 with `Retry-After`). Recorded as
+ * `Event.failureOpenFor`; an `openFor` that is not a finite number `>= 0` makes it an ordinary failure.
+ *
  * @category model
  * @since 0.1.0
  */
-export type Classifier<E = unknown, A = unknown> = (result: Either<E, A>, duration: number) => Verdict
+export interface Trip {
+  readonly _tag: 'Trip'
+  readonly openFor: number
+}
+
+/**
+ * What a classifier says of a settled call: a `Verdict`, or a `Trip`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Classification = Verdict | Trip
+
+/**
+ * @category model
+ * @since 0.1.0
+ */
+export type Classifier<E = unknown, A = unknown> = (result: Either<E, A>, duration: number) => Classification
 
 /**
  * The common cases, as predicates.
@@ -46,6 +67,19 @@ export interface Predicates<E = unknown, A = unknown> {
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
+
+/**
+ * A failure that opens the circuit at once for `openFor` ms.
+ *
+ * @example
+ * import { Classifier } from 'tripswitch'
+ * const classify: Classifier.Classifier = (result) =>
+ *   result._tag === 'Left' && result.left === 'quota exhausted' ? Classifier.trip(60_000) : 'success'
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const trip = (openFor: number): Trip => ({ _tag: 'Trip', openFor })
 
 /**
  * Every `Left` is a failure, every `Right` a success.
@@ -98,6 +132,19 @@ export const failureWhen = <E = unknown>(isFailure: (error: E) => boolean): Clas
 // -------------------------------------------------------------------------------------
 // guards
 // -------------------------------------------------------------------------------------
+
+/**
+ * Whether a classification is a `Trip`.
+ *
+ * @example
+ * import { Classifier } from 'tripswitch'
+ * Classifier.isTrip(Classifier.trip(1_000)) // true
+ * Classifier.isTrip('failure') // false
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isTrip = (c: Classification): c is Trip => typeof c === 'object'
 
 /**
  * Whether `u` is an abort: an error named `'AbortError'`, which is what `fetch` and other
@@ -195,17 +242,67 @@ export const failWhenStatus =
       return status !== undefined && isFailure(status)
     })(classify)
 
+/**
+ * `Right` values for which `openFor` returns a number trip the circuit for that many ms (see `Trip`);
+ * for the rest (`undefined`) the classifier refined decides.
+ *
+ * @example
+ * import { pipe } from 'fp-ts/function'
+ * import { Classifier } from 'tripswitch'
+ * const quota = (value: unknown) =>
+ *   typeof value === 'object' && value !== null && 'quotaResetsIn' in value ? 60_000 : undefined
+ * const classify = pipe(Classifier.byEither, Classifier.tripWhen(quota))
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const tripWhen =
+  <A>(openFor: (value: A) => number | undefined) =>
+  <E>(classify: Classifier<E, A>): Classifier<E, A> =>
+  (result, duration) => {
+    if (result._tag === 'Right') {
+      const ms = openFor(result.right)
+      if (ms !== undefined) return trip(ms)
+    }
+    return classify(result, duration)
+  }
+
+/**
+ * A `Right` HTTP response with status 429 or 503 and a `Retry-After` header in seconds trips the
+ * circuit for that long (see `retryAfterOf`); for the rest the classifier refined decides. Put it
+ * after `failWhenStatus` in a `pipe`, so that it has the final word on those responses.
+ *
+ * @example
+ * import { pipe } from 'fp-ts/function'
+ * import { Classifier } from 'tripswitch'
+ * const classify = pipe(
+ *   Classifier.byEither,
+ *   Classifier.failWhenStatus((status) => status >= 500),
+ *   Classifier.tripOnRetryAfter
+ * )
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const tripOnRetryAfter = <E, A>(classify: Classifier<E, A>): Classifier<E, A> =>
+  tripWhen<A>((value) => {
+    const status = statusOf(value)
+    return status === 429 || status === 503 ? retryAfterOf(value) : undefined
+  })(classify)
+
 // -------------------------------------------------------------------------------------
 // instances
 // -------------------------------------------------------------------------------------
 
-const severity: Readonly<Record<Verdict, number>> = { success: 0, failure: 1, ignore: 2 }
+const severity = (c: Classification): number =>
+  typeof c === 'object' ? 2 : c === 'ignore' ? 3 : c === 'failure' ? 1 : 0
 
 /**
- * Joins classifiers: a result is ignored if any of them ignores it, else a failure if any of them
- * says failure, else a success. Laws: associative, commutative and idempotent, with `empty` (every
- * result a success) as identity. Use it to combine classifiers written apart, each saying
- * `'success'` for what it does not care about; to refine one classifier, prefer the combinators.
+ * Joins classifiers: a result is ignored if any of them ignores it, else a trip if any of them trips
+ * (for the longest `openFor`), else a failure if any of them says failure, else a success. Laws:
+ * associative, commutative and idempotent, with `empty` (every result a success) as identity. Use it
+ * to combine classifiers written apart, each saying `'success'` for what it does not care about; to
+ * refine one classifier, prefer the combinators.
  *
  * @example
  * import { concatAll } from 'fp-ts/Monoid'
@@ -221,7 +318,8 @@ export const getMonoid = <E, A>(): Monoid<Classifier<E, A>> => ({
   concat: (x, y) => (result, duration) => {
     const a = x(result, duration)
     const b = y(result, duration)
-    return severity[a] >= severity[b] ? a : b
+    if (typeof a === 'object' && typeof b === 'object') return a.openFor >= b.openFor ? a : b
+    return severity(a) >= severity(b) ? a : b
   },
   empty: () => 'success'
 })
@@ -244,4 +342,29 @@ export const statusOf = (u: unknown): number | undefined => {
   if (typeof u !== 'object' || u === null) return undefined
   const { status, statusCode } = u as { readonly status?: unknown; readonly statusCode?: unknown }
   return typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined
+}
+
+/**
+ * The `Retry-After` a value carries, in milliseconds: from its `headers` (a fetch `Headers`, or a
+ * plain object as on a Node `IncomingMessage` or an axios response), when the header is a number of
+ * seconds. An HTTP-date is not read (it would need the wall clock), nor is a malformed value.
+ *
+ * @example
+ * import { Classifier } from 'tripswitch'
+ * Classifier.retryAfterOf(new Response(null, { status: 429, headers: { 'retry-after': '120' } })) // 120000
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const retryAfterOf = (u: unknown): number | undefined => {
+  if (typeof u !== 'object' || u === null) return undefined
+  const headers: unknown = (u as { readonly headers?: unknown }).headers
+  if (typeof headers !== 'object' || headers === null) return undefined
+  const raw: unknown =
+    typeof (headers as { readonly get?: unknown }).get === 'function'
+      ? (headers as { readonly get: (name: string) => unknown }).get('retry-after')
+      : ((headers as Record<string, unknown>)['retry-after'] ??
+        (headers as Record<string, unknown>)['Retry-After'])
+  const text = typeof raw === 'number' ? String(raw) : Array.isArray(raw) ? raw[0] : raw
+  return typeof text === 'string' && /^\s*\d+\s*$/.test(text) ? Number(text) * 1_000 : undefined
 }

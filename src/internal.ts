@@ -4,8 +4,7 @@
  * @internal
  */
 import type { Either } from 'fp-ts/Either'
-import type { Classifier } from './Classifier'
-import type { Verdict } from './Event'
+import type { Classification, Classifier } from './Classifier'
 
 /**
  * A classifier that throws is a bug in user code; the call still counts (as a failure), so no permit
@@ -17,7 +16,7 @@ export const classifySafely = <E, A>(
   classify: Classifier<E, A>,
   result: Either<E, A>,
   duration: number
-): Verdict => {
+): Classification => {
   try {
     return classify(result, duration)
   } catch (error) {
