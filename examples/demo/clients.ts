@@ -15,7 +15,7 @@
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as T from 'fp-ts/Task'
-import type * as TE from 'fp-ts/TaskEither'
+import * as TE from 'fp-ts/TaskEither'
 import { constantDelay, limitRetries, Monoid as RetryPolicyMonoid } from 'retry-ts'
 import { retrying } from 'retry-ts/Task'
 import { Breaker, type Clock, isCircuitOpenError, orFallback, withBreaker } from 'tripswitch'
@@ -134,14 +134,18 @@ const priceOf = (body: unknown): number | undefined => {
  * @category utils
  * @since 0.1.0
  */
-export const fetchQuote =
-  (env: Env, client: ClientName, call: number, attempt: number): TE.TaskEither<NetError, Reply> =>
-  () =>
-    fetch(`${env.origin}/quote?client=${client}&call=${call}&attempt=${attempt}`, {
-      signal: AbortSignal.timeout(env.timeout / env.speed)
+export const fetchQuote = (
+  env: Env,
+  client: ClientName,
+  call: number,
+  attempt: number
+): TE.TaskEither<NetError, Reply> =>
+  TE.tryCatch(async () => {
+    const res = await fetch(`${env.origin}/quote?client=${client}&call=${call}&attempt=${attempt}`, {
+      signal: AbortSignal.timeout(Math.max(1, Math.round(env.timeout / env.speed)))
     })
-      .then(async (res) => ({ _tag: 'Reply' as const, status: res.status, price: priceOf(await res.json()) }))
-      .then(E.right, (e: unknown) => E.left(netError(e)))
+    return { _tag: 'Reply', status: res.status, price: priceOf(await res.json()) }
+  }, netError)
 
 const isServerError = (u: unknown): boolean =>
   typeof u === 'object' && u !== null && (u as Partial<Reply>)._tag === 'Reply' && (u as Reply).status >= 500

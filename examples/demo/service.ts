@@ -1,7 +1,8 @@
 /**
  * The flaky HTTP service: a real `node:http` server on 127.0.0.1 (an ephemeral port) that answers
  * `GET /quote?client=<name>&call=<n>&attempt=<k>` as the script says (see `Scenario.plan`): a JSON
- * quote, a 5xx, a destroyed socket, or an answer that comes too late.
+ * quote, a 5xx, a destroyed socket, or an answer that comes too late. `GET /health` always answers
+ * 200 at once and is not logged.
  *
  * It logs every request that reached it, with the demo time of its arrival, so the report counts
  * what each client really sent. `close` stops listening, destroys every connection and clears every
@@ -100,7 +101,12 @@ export const start = (
 
   const server = http.createServer((req, res) => {
     const at = clock()
-    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname === '/health') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n')
+      return
+    }
+    const query = url.searchParams
     const client = clientOf(query.get('client'))
     const call = count(query.get('call'))
     const attempt = count(query.get('attempt'))

@@ -1,0 +1,239 @@
+/**
+ * The demo (examples/demo), run for real: a flaky HTTP service on 127.0.0.1 and two clients, with the
+ * clock compressed (`speed`) so that the default 24 s story takes a few seconds. Real time is the
+ * subject here, so these tests use real timers.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import * as path from 'node:path'
+import { defaults, main, type Options, run } from '../examples/demo/main'
+import type { Result } from '../examples/demo/run'
+import { phases, plan } from '../examples/demo/scenario'
+
+const root = path.join(__dirname, '..')
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx')
+
+/** Runs the demo as a program; resolves with its exit code and output, or rejects after `ms`. */
+const program = (
+  args: ReadonlyArray<string>,
+  ms: number
+): Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const child = execFile(
+      tsx,
+      ['examples/demo/main.ts', ...args],
+      { cwd: root, timeout: ms, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        if (error !== null && error.killed) reject(new Error(`the demo did not exit within ${ms} ms`))
+        else resolve({ code: child.exitCode, stdout, stderr })
+      }
+    )
+  })
+
+/**
+ * A strict well-formedness check of the XML the demo writes: one root element, properly nested and
+ * matched tags, quoted attribute values without `<`, no duplicate attribute, and no `&` that does not
+ * start an entity. Returns the text content of every element.
+ */
+const parseXml = (xml: string): ReadonlyArray<string> => {
+  const entity = /&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g
+  const checkText = (s: string, where: string): void => {
+    if (s.replace(entity, '').includes('&')) throw new Error(`bare & in ${where}: ${s.slice(0, 60)}`)
+  }
+  const token =
+    /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*"[^"<]*")*)\s*(\/?)>|<!--[\s\S]*?-->|<\?xml[^>]*\?>|([^<]+)|</g
+  const attribute = /([A-Za-z_][\w.:-]*)\s*=\s*"([^"]*)"/g
+  const stack: Array<string> = []
+  const texts: Array<string> = []
+  let roots = 0
+  for (const m of xml.matchAll(token)) {
+    const [whole, close, name, attrs, selfClose, text] = m
+    if (text !== undefined) {
+      if (stack.length === 0 && text.trim() !== '')
+        throw new Error(`text outside the root: ${text.slice(0, 40)}`)
+      checkText(text, 'text')
+      if (text.trim() !== '') texts.push(text.trim())
+      continue
+    }
+    if (name === undefined) {
+      if (whole === '<')
+        throw new Error(`malformed markup at offset ${m.index}: ${xml.slice(m.index, m.index + 40)}`)
+      continue // a comment or the XML declaration
+    }
+    if (close === '/') {
+      if (stack.pop() !== name) throw new Error(`</${name}> does not close the open element`)
+      continue
+    }
+    const seen = new Set<string>()
+    for (const [, attr, value] of (attrs ?? '').matchAll(attribute)) {
+      if (seen.has(attr as string)) throw new Error(`duplicate attribute ${attr} on <${name}>`)
+      seen.add(attr as string)
+      checkText(value as string, `attribute ${attr} of <${name}>`)
+    }
+    if (stack.length === 0 && ++roots > 1) throw new Error('more than one root element')
+    if (selfClose !== '/') stack.push(name)
+  }
+  if (stack.length > 0) throw new Error(`unclosed elements: ${stack.join(', ')}`)
+  if (roots !== 1) throw new Error('no root element')
+  return texts
+}
+
+describe('Demo', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'tripswitch-demo-'))
+  const options: Options = { ...defaults, speed: 6, out }
+  let result: Result
+  let printed = ''
+  let resourcesBefore: ReadonlyArray<string> = []
+  let resourcesAfter: ReadonlyArray<string> = []
+
+  beforeAll(async () => {
+    resourcesBefore = process.getActiveResourcesInfo()
+    result = await run(options, {
+      write: (s) => {
+        printed += s
+      },
+      isTTY: false
+    })
+    resourcesAfter = await new Promise((resolve) =>
+      setImmediate(() => resolve(process.getActiveResourcesInfo()))
+    )
+  }, 20_000)
+
+  afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+  it('opens the breaker during the outage', () => {
+    const { breaker, outage } = result.report
+    expect(breaker.openedDuringOutage).toBe(true)
+    const firstOpen = breaker.transitions.find((t) => t.to === 'Open')
+    expect(firstOpen?.at).toBeGreaterThanOrEqual(outage.start)
+    expect(result.report.clients.protected.detectedAfter).not.toBeNull()
+  })
+
+  // The bound: a quarter of the unprotected client's requests. While the service is down, the
+  // breaker lets through about (failureThreshold + outage / openFor * halfOpenProbes) calls, each of
+  // at most 1 + retries requests: 2 * (3 + 11 s / 2 s) = 17, against the unprotected client's
+  // 10/s * 11 s = 110, or 15 %. A quarter leaves room for timing noise on a loaded machine (a call in
+  // flight when the circuit trips, one probe more), and still fails if the circuit does not open or
+  // does not stay open: without the breaker, the retries alone would send 100 % or more.
+  it('sends at most a quarter as many requests to the failing service as the unprotected client', () => {
+    const { protected: p, unprotected: u } = result.report.clients
+    expect(u.sentDuringOutage).toBeGreaterThanOrEqual(100)
+    expect(p.sentDuringOutage).toBeGreaterThan(0)
+    expect(p.sentDuringOutage).toBeLessThanOrEqual(0.25 * u.sentDuringOutage)
+  })
+
+  it('gives protected callers fallbacks rather than errors while the circuit is open', () => {
+    const { whileOpen } = result.report.breaker
+    const { protected: p, unprotected: u } = result.report.clients
+    expect(whileOpen.calls).toBeGreaterThanOrEqual(50)
+    expect(whileOpen.fallbacks).toBeGreaterThanOrEqual(0.9 * whileOpen.calls)
+    expect(p.fallbacks).toBe(p.rejections)
+    expect(p.errorsDuringOutage).toBeLessThanOrEqual(0.25 * u.errorsDuringOutage)
+  })
+
+  it('closes the circuit again after the service recovers', () => {
+    const { breaker, clients } = result.report
+    expect(breaker.closedAfterRecovery).toBe(true)
+    expect(breaker.finalState).toBe('Closed')
+    expect(clients.protected.recoveredAfter).not.toBeNull()
+    const last = result.report.seconds[result.report.seconds.length - 1]
+    expect(last?.protected.ok).toBeGreaterThanOrEqual(8)
+  })
+
+  it('writes the report it returns as JSON', () => {
+    expect(JSON.parse(readFileSync(result.files.json, 'utf8'))).toEqual(
+      JSON.parse(JSON.stringify(result.report))
+    )
+    expect(result.report.seconds).toHaveLength(24)
+  })
+
+  it('writes an SVG timeline that parses as XML and labels every phase', () => {
+    const texts = parseXml(readFileSync(result.files.svg, 'utf8'))
+    for (const phase of ['healthy', 'failing', 'slow', 'recovering', 'healthy again']) {
+      expect(texts).toContain(phase)
+    }
+    expect(texts).toContain('calls per second')
+    expect(texts).toContain('a fallback (last good quote)')
+  })
+
+  it('rejects malformed XML in its own check', () => {
+    expect(() => parseXml('<svg><g></svg>')).toThrow('does not close')
+    expect(() => parseXml('<svg><text>a & b</text></svg>')).toThrow('bare &')
+    expect(() => parseXml('<svg a="1" a="2"/>')).toThrow('duplicate attribute')
+  })
+
+  it('prints one plain line per second and the summary without a TTY', () => {
+    expect(printed).not.toContain('\x1b[')
+    expect(printed.split('\n').filter((l) => /^\s+\d+s {2}/.test(l))).toHaveLength(24)
+    expect(printed).toContain('during the outage (failing + slow, 11 s)')
+    expect(printed).toContain('time to detect the outage')
+  })
+
+  it('leaves no server, socket or timer open', () => {
+    // No socket or server at all; timers compared with before the run, from inside the same hook
+    // (jest's own timers are counted in both).
+    expect(resourcesAfter.filter((r) => /TCP|Pipe.*Server|HTTP/i.test(r))).toEqual([])
+    const timers = (rs: ReadonlyArray<string>): number => rs.filter((r) => /Timeout|Timer/i.test(r)).length
+    expect(timers(resourcesAfter)).toBeLessThanOrEqual(timers(resourcesBefore))
+  })
+
+  it('runs as a program that exits on its own with code 0', async () => {
+    const dir = path.join(out, 'program')
+    const { code, stdout } = await program(['--duration', '6', '--speed', '6', '--out', dir], 15_000)
+    expect(code).toBe(0)
+    expect(stdout).toContain('time to recover')
+    expect(existsSync(path.join(dir, 'timeline.svg'))).toBe(true)
+    expect(existsSync(path.join(dir, 'report.json'))).toBe(true)
+  }, 20_000)
+
+  it('exits with code 2 and names the option for a bad value', async () => {
+    const { code, stderr } = await program(['--rate', 'fast', '--speed=0'], 15_000)
+    expect(code).toBe(2)
+    expect(stderr).toContain('--rate: expected a number of calls per second from 1 to 200, got "fast"')
+    expect(stderr).toContain('--speed: expected a number from 0.1 to 50, got "0"')
+  }, 20_000)
+
+  it('explains every option with --help', async () => {
+    let text = ''
+    const code = await main(['--help'], {
+      stdout: { write: (s) => (text += s), isTTY: false },
+      stderr: () => true
+    })
+    expect(code).toBe(0)
+    for (const flag of [
+      '--duration',
+      '--speed',
+      '--out',
+      '--seed',
+      '--rate',
+      '--failure-threshold',
+      '--open-for',
+      '--half-open-probes',
+      '--timeout',
+      '--retries'
+    ]) {
+      expect(text).toContain(flag)
+    }
+  })
+
+  it('reports an unknown option or a missing value', async () => {
+    let err = ''
+    const io = { stdout: { write: () => true, isTTY: false }, stderr: (s: string) => (err += s) }
+    expect(await main(['--sped', '2'], io)).toBe(2)
+    expect(await main(['--seed'], io)).toBe(2)
+    expect(err).toContain('--sped: unknown option')
+    expect(err).toContain('--seed: expected a value after it')
+  })
+
+  it('scripts the service deterministically from the seed', () => {
+    const all = phases(24_000)
+    const script = (seed: number) =>
+      Array.from({ length: 200 }, (_, i) => plan(seed, all, 600, 'unprotected', i, 0, 4_000 + i * 30))
+    expect(script(7)).toEqual(script(7))
+    expect(script(7)).not.toEqual(script(8))
+    expect(new Set(script(7).map((p) => (p._tag === 'Reset' ? 'reset' : p.status)))).toEqual(
+      new Set(['reset', 500, 503])
+    )
+  })
+})
