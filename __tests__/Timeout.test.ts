@@ -6,6 +6,7 @@ import * as TE from 'fp-ts/TaskEither'
 import {
   Breaker,
   CallTimeoutError,
+  type CircuitOpenError,
   ConfigError,
   type Classifier,
   isCallTimeoutError,
@@ -439,6 +440,28 @@ describe('Timeout', () => {
         'Closed'
       ])
       expect(elapsedMs).toBeLessThan(5_000)
+    })
+  })
+
+  describe('types', () => {
+    it('adds CallTimeoutError to the error channel only when a timeout is set', () => {
+      const ok: TE.TaskEither<string, number> = TE.right(1)
+      const timed: TE.TaskEither<string | CircuitOpenError | CallTimeoutError, number> = withBreaker(
+        {},
+        { timeout: 10 }
+      )(ok)
+      const plain: TE.TaskEither<string | CircuitOpenError, number> = withBreaker({})(ok)
+      // @ts-expect-error a guard with a timeout can yield a CallTimeoutError
+      const notPlain: TE.TaskEither<string | CircuitOpenError, number> = withBreaker({}, { timeout: 10 })(ok)
+      const standalone: TE.TaskEither<string | CallTimeoutError, number> = pipe(ok, timeoutTE(10))
+      const abortable: TE.TaskEither<Error | CallTimeoutError, string> = timeoutTE(10)(
+        (signal: AbortSignal) =>
+          TE.tryCatch(
+            () => Promise.resolve(String(signal.aborted)),
+            (e) => e as Error
+          )
+      )
+      expect([timed, plain, notPlain, standalone, abortable].every((t) => typeof t === 'function')).toBe(true)
     })
   })
 })
