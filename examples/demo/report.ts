@@ -118,7 +118,10 @@ export interface Report {
     readonly openedDuringOutage: boolean
     /** The circuit closed after the outage and was closed at the end. */
     readonly closedAfterRecovery: boolean
-    /** Protected calls answered while the circuit was open, by outcome. */
+    /**
+     * Protected calls answered while the circuit was open, by outcome. The errors are the failed
+     * probes (answered as their failure re-opens the circuit) and calls in flight when it opened.
+     */
     readonly whileOpen: { readonly calls: number; readonly fallbacks: number; readonly errors: number }
   }
   readonly clients: { readonly protected: Summary; readonly unprotected: Summary }

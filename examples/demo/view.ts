@@ -113,7 +113,7 @@ export const live = (out: Output, seconds: number): Live => {
       const line =
         `${num(s.t, 5)}s  ${s.phase.padEnd(14)} ${paint(stateColour(s.state), stateName[s.state].padEnd(10))} │` +
         `${' '.repeat(10)}${cols(s.protected, true)} │${' '.repeat(13)}${cols(s.unprotected, false)}` +
-        paint('dim', changes)
+        (changes === '' ? '' : paint('dim', changes))
       out.write(out.isTTY ? `${ansi.clearLine}${line}\n${bar()}` : `${line}\n`)
     },
     done: () => {
