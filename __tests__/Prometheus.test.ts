@@ -1,0 +1,202 @@
+import { spawnSync } from 'node:child_process'
+import * as path from 'node:path'
+import * as T from 'fp-ts/Task'
+import * as TE from 'fp-ts/TaskEither'
+import * as client from 'prom-client'
+import { Breaker, Decision, Registry, withBreaker } from 'tripswitch'
+import { testClock } from 'tripswitch/testing'
+import { exporter } from '../src/prometheus'
+
+// -------------------------------------------------------------------------------------
+// helpers
+// -------------------------------------------------------------------------------------
+
+/** The samples of a text exposition, keyed by name and sorted labels: `name{a="1",b="2"}`. */
+const parse = (text: string): ReadonlyMap<string, number> => {
+  const samples = new Map<string, number>()
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
+    if (match === null) throw new Error(`not a sample line: ${line}`)
+    const labels = (match[2] ?? '').split(/,(?=[a-z_]+=")/).filter((l) => l !== '')
+    samples.set(`${match[1]}{${labels.sort().join(',')}}`, Number(match[3]))
+  }
+  return samples
+}
+
+const key = (name: string, labels: Readonly<Record<string, string>>) =>
+  `${name}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .sort()
+    .join(',')}}`
+
+const scrape = async (register: client.Registry) => parse(await register.metrics())
+
+/** Admits a call and records its outcome after `ms` on the test clock. */
+const run = (
+  b: Breaker.Breaker,
+  clock: ReturnType<typeof testClock>,
+  verdict: 'success' | 'failure',
+  ms: number
+) => {
+  const d = b.admit(clock.now())
+  if (Decision.isPermit(d)) {
+    clock.advance(ms)
+    b.record(d, verdict, ms, clock.now())
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// tests
+// -------------------------------------------------------------------------------------
+
+describe('Prometheus', () => {
+  it('exposes state, outcome counters, rejections, fallbacks and durations after a scripted sequence', async () => {
+    const register = new client.Registry()
+    const clock = testClock(0)
+    const breaker = Breaker.make(
+      { failureThreshold: 2, openFor: 1_000 },
+      { name: 'payments', clock: clock.now }
+    )()
+    const metrics = exporter(breaker, { register })()
+
+    run(breaker, clock, 'success', 20) // 0.02 s
+    run(breaker, clock, 'success', 300) // 0.3 s
+    const ignored = breaker.admit(clock.now())
+    if (Decision.isPermit(ignored)) breaker.record(ignored, 'ignore', 5, clock.now())
+    run(breaker, clock, 'failure', 2)
+    run(breaker, clock, 'failure', 4) // opens
+    const fallback = withBreaker(breaker, { fallback: () => T.of('cached') })
+    await fallback(TE.right('fresh'))()
+    await withBreaker(breaker)(TE.right('fresh'))()
+
+    const s = await scrape(register)
+    const payments = { breaker: 'payments' }
+    expect(s.get(key('tripswitch_state', { ...payments, state: 'open' }))).toBe(1)
+    expect(s.get(key('tripswitch_state', { ...payments, state: 'closed' }))).toBe(0)
+    expect(s.get(key('tripswitch_state', { ...payments, state: 'half_open' }))).toBe(0)
+    expect(s.get(key('tripswitch_calls_total', { ...payments, outcome: 'success' }))).toBe(2)
+    expect(s.get(key('tripswitch_calls_total', { ...payments, outcome: 'failure' }))).toBe(2)
+    expect(s.get(key('tripswitch_calls_total', { ...payments, outcome: 'ignored' }))).toBe(1)
+    expect(s.get(key('tripswitch_rejections_total', payments))).toBe(2)
+    expect(s.get(key('tripswitch_fallbacks_total', { ...payments, result: 'used' }))).toBe(1)
+    expect(s.get(key('tripswitch_fallbacks_total', { ...payments, result: 'failed' }))).toBe(0)
+    expect(s.get(key('tripswitch_timeouts_total', payments))).toBe(0)
+    expect(s.get(key('tripswitch_transitions_total', { ...payments, from: 'closed', to: 'open' }))).toBe(1)
+
+    const success = { ...payments, outcome: 'success' }
+    expect(s.get(key('tripswitch_call_duration_seconds_count', success))).toBe(2)
+    expect(s.get(key('tripswitch_call_duration_seconds_sum', success))).toBeCloseTo(0.32)
+    expect(s.get(key('tripswitch_call_duration_seconds_bucket', { ...success, le: '0.01' }))).toBe(0)
+    expect(s.get(key('tripswitch_call_duration_seconds_bucket', { ...success, le: '0.025' }))).toBe(1)
+    expect(s.get(key('tripswitch_call_duration_seconds_bucket', { ...success, le: '0.5' }))).toBe(2)
+    expect(s.get(key('tripswitch_call_duration_seconds_bucket', { ...success, le: '+Inf' }))).toBe(2)
+    const failure = { ...payments, outcome: 'failure' }
+    expect(s.get(key('tripswitch_call_duration_seconds_bucket', { ...failure, le: '0.005' }))).toBe(2)
+
+    // half-open after the open time: the gauge follows at scrape time
+    clock.advance(1_000)
+    breaker.admit(clock.now())
+    const later = await scrape(register)
+    expect(later.get(key('tripswitch_state', { ...payments, state: 'half_open' }))).toBe(1)
+    expect(later.get(key('tripswitch_state', { ...payments, state: 'open' }))).toBe(0)
+    metrics.close()
+  })
+
+  it('follows every breaker of a registry, including those made later, and counts timeouts', async () => {
+    const register = new client.Registry()
+    const clock = testClock(0)
+    const registry = Registry.make({ breakerOptions: { clock: clock.now } })()
+    registry.get('search')
+    exporter(registry, { register })()
+    let fire: () => void = () => undefined
+    const guard = withBreaker(registry.get('users'), {
+      timeout: 100,
+      scheduler: (callback) => {
+        fire = callback
+        return () => undefined
+      }
+    })
+    const pending = guard(() => new Promise(() => undefined))()
+    clock.advance(100)
+    fire()
+    await pending
+    const s = await scrape(register)
+    expect(s.get(key('tripswitch_state', { breaker: 'search', state: 'closed' }))).toBe(1)
+    expect(s.get(key('tripswitch_state', { breaker: 'users', state: 'closed' }))).toBe(1)
+    expect(s.get(key('tripswitch_calls_total', { breaker: 'search', outcome: 'success' }))).toBe(0)
+    expect(s.get(key('tripswitch_timeouts_total', { breaker: 'users' }))).toBe(1)
+    expect(s.get(key('tripswitch_calls_total', { breaker: 'users', outcome: 'failure' }))).toBe(1)
+    expect(s.get(key('tripswitch_call_duration_seconds_sum', { breaker: 'users', outcome: 'failure' }))).toBe(
+      0.1
+    )
+  })
+
+  it('works with an array of breakers and a custom prefix and buckets', async () => {
+    const register = new client.Registry()
+    const clock = testClock(0)
+    const a = Breaker.make({}, { name: 'a', clock: clock.now })()
+    const b = Breaker.make({}, { name: 'b', clock: clock.now })()
+    exporter([a, b], { register, prefix: 'shop_breaker_', buckets: [0.5, 1] })()
+    run(b, clock, 'success', 700)
+    const s = await scrape(register)
+    expect(s.get(key('shop_breaker_calls_total', { breaker: 'a', outcome: 'success' }))).toBe(0)
+    expect(s.get(key('shop_breaker_calls_total', { breaker: 'b', outcome: 'success' }))).toBe(1)
+    expect(
+      s.get(key('shop_breaker_call_duration_seconds_bucket', { breaker: 'b', outcome: 'success', le: '1' }))
+    ).toBe(1)
+  })
+
+  it('follows Prometheus naming conventions: a prefix, _total on counters, _seconds on durations', async () => {
+    const register = new client.Registry()
+    const m = exporter(Breaker.make({}, { name: 'x' })(), { register })()
+    const json = await register.getMetricsAsJSON()
+    const types = Object.fromEntries(json.map((metric) => [metric.name, String(metric.type)]))
+    expect(types).toEqual({
+      tripswitch_state: 'gauge',
+      tripswitch_calls_total: 'counter',
+      tripswitch_rejections_total: 'counter',
+      tripswitch_fallbacks_total: 'counter',
+      tripswitch_timeouts_total: 'counter',
+      tripswitch_transitions_total: 'counter',
+      tripswitch_call_duration_seconds: 'histogram'
+    })
+    expect([...m.names].sort()).toEqual(Object.keys(types).sort())
+  })
+
+  it('close stops counting and unregisters the metrics', async () => {
+    const register = new client.Registry()
+    const clock = testClock(0)
+    const breaker = Breaker.make({}, { name: 'x', clock: clock.now })()
+    const m = exporter(breaker, { register })()
+    m.close()
+    run(breaker, clock, 'success', 1)
+    expect(await register.metrics()).toBe('\n')
+    // the same names can be registered again
+    exporter(breaker, { register })().close()
+  })
+
+  it('rejects a prefix that is not a metric name', () => {
+    expect(() => exporter([], { register: new client.Registry(), prefix: 'bad-prefix' })()).toThrow(
+      /prefix: expected a Prometheus metric name prefix/
+    )
+  })
+
+  it('is the only module that loads prom-client: the main entry point does not', () => {
+    const root = path.resolve(__dirname, '..')
+    const script = [
+      "require('./src/index.ts')",
+      "const loaded = () => Object.keys(require.cache).some((k) => k.includes('node_modules/prom-client/'))",
+      'const before = loaded()',
+      "require('./src/prometheus/index.ts')",
+      'console.log(JSON.stringify([before, loaded()]))'
+    ].join('\n')
+    const child = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 20_000
+    })
+    expect(child.stderr).toBe('')
+    expect(child.stdout.trim()).toBe('[false,true]')
+  })
+})
