@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either'
 import * as fc from 'fast-check'
-import { Circuit, Decision, type State, StateCodec } from 'tripswitch'
+import { Circuit, Decision, type State, StateCodec, Strategy, Window } from 'tripswitch'
 import { reached, reachableState } from './_support/arbitraries'
 
 const { decodeState, decodeStateFor, encodeState } = StateCodec
@@ -150,7 +150,7 @@ describe('StateCodec', () => {
       '_tag: expected one of Closed, Open, HalfOpen, ForcedOpen, Disabled, MetricsOnly'
     ])
     expect(problemsOf(decodeState({ ...closedDoc, tally: { _tag: 'Vibes', failures: 0 } }))).toStrictEqual([
-      'tally._tag: expected one of ConsecutiveFailures'
+      'tally._tag: expected one of ConsecutiveFailures, CountWindow, TimeWindow, Any'
     ])
   })
 
@@ -180,6 +180,23 @@ describe('StateCodec', () => {
       'leases[1].ticket: expected a ticket held by one lease only, got 1 again',
       'leases[2].ticket: expected below nextTicket (2), got 2'
     ])
+  })
+
+  it('decodes window tallies and an Any tally of them', () => {
+    const w = Window.time(1_000, 4)
+    const timed = [10, 300, 900].reduce((t, now) => Window.record(w, t, now !== 300, now), Window.empty(w))
+    const count = Window.record(Window.count(3), Window.empty(Window.count(3)), true, 0)
+    for (const tally of [timed, count, { _tag: 'Any', tallies: [timed, count] }]) {
+      const doc = { ...closedDoc, tally }
+      expect(decodeState(doc)).toStrictEqual(E.right(doc))
+    }
+  })
+
+  it('rejects an Any tally nested in an Any tally, which the reducer never makes', () => {
+    const inner = { _tag: 'Any', tallies: [{ _tag: 'ConsecutiveFailures', failures: 0 }] }
+    expect(problemsOf(decodeState({ ...closedDoc, tally: { _tag: 'Any', tallies: [inner] } }))).toStrictEqual(
+      ['tally.tallies[0]._tag: expected one of ConsecutiveFailures, CountWindow, TimeWindow']
+    )
   })
 
   it('rejects a negative open duration', () => {
@@ -250,7 +267,47 @@ describe('StateCodec', () => {
       const doc = { ...closedDoc, tally: { _tag: 'ConsecutiveFailures', failures: 5 } }
       expect(E.isRight(decodeState(doc))).toBe(true)
       expect(problemsOf(decodeStateFor(circuit)(doc))).toStrictEqual([
-        "tally.failures: expected below the strategy's threshold (5), got 5"
+        "tally: expected a tally that has not tripped the circuit's strategy (a closed circuit would have opened)"
+      ])
+    })
+
+    it("rejects a tally that belongs to another strategy than the circuit's", () => {
+      const byRate = Circuit.make({
+        strategy: Strategy.failureRate({ window: Window.count(4), threshold: 0.5 })
+      })
+      const problems = problemsOf(decodeStateFor(byRate)(closedDoc))
+      expect(problems).toHaveLength(1)
+      expect(problems[0]).toMatch(/^tally\._tag: expected "CountWindow"/)
+    })
+
+    it('rejects a window tally whose counts disagree with the calls it stores', () => {
+      const w = Window.count(4)
+      const byRate = Circuit.make({ strategy: Strategy.failureRate({ window: w, threshold: 0.9 }) })
+      const tally = [true, false, true].reduce((t, f, i) => Window.record(w, t, f, i), Window.empty(w))
+      const good = { ...closedDoc, tally }
+      expect(decodeStateFor(byRate)(good)).toStrictEqual(E.right(good))
+      const problems = problemsOf(decodeStateFor(byRate)({ ...good, tally: { ...tally, marked: 1 } }))
+      expect(problems).toHaveLength(1)
+      expect(problems[0]).toMatch(/^tally\.marked: /)
+    })
+
+    it('judges a half-open state by the failure-rate verdict when the circuit uses one', () => {
+      const byRate = Circuit.make({ halfOpenProbes: 4, halfOpenFailureRate: 0.5 })
+      const at = (successes: number, failures: number) => ({
+        ...halfOpenDoc,
+        leases: [],
+        successes,
+        failures
+      })
+      expect(E.isRight(decodeStateFor(byRate)(at(1, 1)))).toBe(true)
+      expect(problemsOf(decodeStateFor(byRate)(at(0, 2)))).toStrictEqual([
+        'failures: expected failures / halfOpenProbes below halfOpenFailureRate (0.5), got 2 of 4'
+      ])
+      expect(problemsOf(decodeStateFor(byRate)(at(3, 0)))).toStrictEqual([
+        'successes: expected few enough that the failure rate could still reach halfOpenFailureRate (0.5), got 3 of 4'
+      ])
+      expect(problemsOf(decodeStateFor(circuit)(at(0, 1)))).toStrictEqual([
+        'failures: expected 0 (a probe failure re-opens the circuit), got 1'
       ])
     })
 

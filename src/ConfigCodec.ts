@@ -20,9 +20,25 @@
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
-import { appendPath, positiveInteger, record, report, struct } from './codec'
+import * as O from 'fp-ts/Option'
+import type { RetryPolicy } from './Backoff'
+import {
+  array,
+  isRecord,
+  isReserved,
+  number,
+  own,
+  pathOf,
+  positiveInteger,
+  record,
+  report,
+  struct,
+  tagged
+} from './codec'
 import { ConfigError, resolve, type ConfigInput } from './Config'
 import { Duration } from './Duration'
+import * as S from './Strategy'
+import * as W from './Window'
 
 // -------------------------------------------------------------------------------------
 // codecs
@@ -39,8 +55,103 @@ const positiveDuration = new t.Type<number, number, unknown>(
   t.identity
 )
 
+const rate = number('a rate in (0, 1]', (n) => n > 0 && n <= 1)
+
+const fraction = number('a number in [0, 1]', (n) => n >= 0 && n <= 1)
+
+const nonEmpty = <C extends t.Mixed>(name: string, codec: C) =>
+  new t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown>(
+    name,
+    (u): u is t.TypeOf<C> => Array.isArray(u) && u.length > 0 && codec.is(u),
+    (u, c) => (Array.isArray(u) && u.length === 0 ? t.failure(u, c) : codec.validate(u, c)),
+    (a) => codec.encode(a)
+  )
+
+const kind = <K extends string>(k: K) => ({ kind: t.literal(k) })
+
+/**
+ * A window described as data: `{ "kind": "count", "size": 100 }` (the last 100 calls) or
+ * `{ "kind": "time", "duration": "60s", "buckets": 12 }` (the calls of the last minute, in 5 s buckets).
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const WindowDocument = tagged('a window', 'kind', {
+  count: struct('a count window', { ...kind('count'), size: positiveInteger }, {}),
+  time: struct('a time window', { ...kind('time'), duration: positiveDuration, buckets: positiveInteger }, {})
+})
+
+const single = {
+  consecutiveFailures: struct(
+    'a consecutiveFailures strategy',
+    { ...kind('consecutiveFailures'), threshold: positiveInteger },
+    {}
+  ),
+  failureCount: struct(
+    'a failureCount strategy',
+    { ...kind('failureCount'), window: WindowDocument, threshold: positiveInteger },
+    {}
+  ),
+  failureRate: struct(
+    'a failureRate strategy',
+    { ...kind('failureRate'), window: WindowDocument, threshold: rate },
+    { minimumCalls: positiveInteger }
+  ),
+  slowCallRate: struct(
+    'a slowCallRate strategy',
+    { ...kind('slowCallRate'), window: WindowDocument, threshold: rate, slowCallDuration: positiveDuration },
+    { minimumCalls: positiveInteger }
+  )
+}
+
+/**
+ * A trip strategy described as data, with the fields of the `Strategy` constructors and a `kind` naming
+ * one: `consecutiveFailures`, `failureCount`, `failureRate`, `slowCallRate`, or `any` with a list of
+ * the others in `strategies`.
+ *
+ * @example
+ * import { ConfigCodec } from 'tripswitch'
+ * ConfigCodec.StrategyDocument.decode({ kind: 'failureRate', window: { kind: 'count', size: 100 }, threshold: 0.5 })
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const StrategyDocument = tagged('a trip strategy', 'kind', {
+  ...single,
+  any: struct(
+    'an any strategy',
+    {
+      ...kind('any'),
+      strategies: nonEmpty(
+        'a non-empty array of trip strategies',
+        array(tagged('a trip strategy', 'kind', single))
+      )
+    },
+    {}
+  )
+})
+
+/**
+ * A reset backoff described as data: `{ "kind": "constant", "delay": "30s" }`, or
+ * `{ "kind": "exponential", "initial": "1s", "max": "5m" }` (the open time doubles on each re-open, from
+ * `initial`, capped at `max`), as retry-ts's `constantDelay` and `capDelay(max, exponentialBackoff(initial))`.
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const BackoffDocument = tagged('a backoff', 'kind', {
+  constant: struct('a constant backoff', { ...kind('constant'), delay: Duration }, {}),
+  exponential: struct(
+    'an exponential backoff',
+    { ...kind('exponential'), initial: positiveDuration },
+    { max: positiveDuration }
+  )
+})
+
 /**
  * The io-ts codec of one breaker's config document: every option optional, unknown keys rejected.
+ * Durations are milliseconds or duration strings; `strategy` and `backoff` are described as data
+ * (`StrategyDocument`, `BackoffDocument`).
  *
  * @example
  * import { ConfigCodec } from 'tripswitch'
@@ -55,9 +166,15 @@ export const ConfigDocument = struct(
   {},
   {
     failureThreshold: positiveInteger,
+    strategy: StrategyDocument,
     openFor: Duration,
+    backoff: BackoffDocument,
+    jitter: fraction,
+    healthyPeriod: positiveDuration,
     halfOpenProbes: positiveInteger,
     successThreshold: positiveInteger,
+    halfOpenFailureRate: rate,
+    halfOpenMaxDuration: positiveDuration,
     probeLease: positiveDuration
   }
 )
@@ -69,30 +186,6 @@ export const ConfigDocument = struct(
  * @since 0.1.0
  */
 export type ConfigDocument = t.TypeOf<typeof ConfigDocument>
-
-/**
- * The io-ts codec of a registry document: `defaults` for every breaker, and `breakers` overriding
- * them per name. Both are optional. Breaker names `__proto__`, `constructor` and `prototype` are
- * rejected.
- *
- * @example
- * import { ConfigCodec } from 'tripswitch'
- * ConfigCodec.RegistryDocument.decode({ defaults: { openFor: '30s' }, breakers: { payments: { failureThreshold: 5 } } })
- *
- * @category codecs
- * @since 0.1.0
- */
-export const RegistryDocument = struct(
-  'a registry config document',
-  {},
-  { defaults: ConfigDocument, breakers: record('breaker configs by name', ConfigDocument) }
-)
-
-/**
- * @category model
- * @since 0.1.0
- */
-export type RegistryDocument = t.TypeOf<typeof RegistryDocument>
 
 /**
  * A decoded registry document: the config of breaker `name` is `{ ...defaults, ...breakers[name] }`.
@@ -109,9 +202,52 @@ export interface RegistryConfig {
 // decoders
 // -------------------------------------------------------------------------------------
 
-const toInput = (doc: ConfigDocument): ConfigInput => doc
+type WindowDocument = t.TypeOf<typeof WindowDocument>
+type StrategyDocument = t.TypeOf<typeof StrategyDocument>
+type BackoffDocument = t.TypeOf<typeof BackoffDocument>
 
-/** `Config.resolve`'s problems, each prefixed with `at` (the path of the config in the document). */
+const toWindow = (w: WindowDocument): W.Window =>
+  w.kind === 'count' ? W.count(w.size) : W.time(w.duration, w.buckets)
+
+const toStrategy = (s: StrategyDocument): S.Strategy => {
+  switch (s.kind) {
+    case 'consecutiveFailures':
+      return S.consecutiveFailures(s.threshold)
+    case 'failureCount':
+      return S.failureCount({ window: toWindow(s.window), threshold: s.threshold })
+    case 'failureRate':
+      return S.failureRate({
+        window: toWindow(s.window),
+        threshold: s.threshold,
+        ...(s.minimumCalls === undefined ? {} : { minimumCalls: s.minimumCalls })
+      })
+    case 'slowCallRate':
+      return S.slowCallRate({
+        window: toWindow(s.window),
+        threshold: s.threshold,
+        slowCallDuration: s.slowCallDuration,
+        ...(s.minimumCalls === undefined ? {} : { minimumCalls: s.minimumCalls })
+      })
+    case 'any':
+      // `strategies` is not empty (the codec checks it), so `reduce` has a first element
+      return s.strategies.map(toStrategy).reduce(S.Semigroup.concat)
+  }
+}
+
+/** retry-ts's `constantDelay(delay)` and `capDelay(max, exponentialBackoff(initial))`, as data. */
+const toPolicy = (b: BackoffDocument): RetryPolicy => {
+  if (b.kind === 'constant') return () => O.some(b.delay)
+  const { initial, max } = b
+  return (status) => O.some(Math.min(max ?? Infinity, initial * Math.pow(2, status.iterNumber)))
+}
+
+const toInput = ({ strategy, backoff, ...rest }: ConfigDocument): ConfigInput => ({
+  ...rest,
+  ...(strategy === undefined ? {} : { strategy: toStrategy(strategy) }),
+  ...(backoff === undefined ? {} : { backoff: toPolicy(backoff) })
+})
+
+/** `Config.resolve`'s problems with `input`, each prefixed with `at` (the path of the config). */
 const crossFieldProblems = (input: ConfigInput, at: string): ReadonlyArray<string> => {
   try {
     resolve(input)
@@ -122,17 +258,36 @@ const crossFieldProblems = (input: ConfigInput, at: string): ReadonlyArray<strin
   }
 }
 
-const failWith = (problems: ReadonlyArray<string>): E.Either<ConfigError, never> =>
-  E.left(new ConfigError(problems))
+/**
+ * Decodes the config at `context`: its shape, then, if `base` is given (the defaults it is merged
+ * over), the cross-field checks of the merged config, leaving out problems that `base` has alone.
+ */
+const decodeAt = (
+  u: unknown,
+  context: t.Context,
+  base: ConfigInput | undefined
+): E.Either<ReadonlyArray<string>, ConfigInput> =>
+  pipe(
+    ConfigDocument.validate(u, context),
+    E.mapLeft((errors) => report(errors, 'config')),
+    E.chain((doc) => {
+      const input = toInput(doc)
+      if (base === undefined) return E.right(input)
+      const at = pathOf(context)
+      const inherited = crossFieldProblems(base, at)
+      const problems = crossFieldProblems({ ...base, ...input }, at).filter((p) => !inherited.includes(p))
+      return problems.length > 0 ? E.left(problems) : E.right(input)
+    })
+  )
 
 /**
  * Decodes one breaker's config from untrusted input, reporting every problem at once.
  *
  * @example
- * import { Breaker, ConfigCodec } from 'tripswitch'
+ * import { Breaker, decodeConfig } from 'tripswitch'
  * import * as E from 'fp-ts/Either'
  *
- * const config = ConfigCodec.decodeConfig(JSON.parse('{ "failureThreshold": 5, "openFor": "10s" }'))
+ * const config = decodeConfig(JSON.parse('{ "failureTreshold": 5, "openFor": "10s" }'))
  * if (E.isRight(config)) Breaker.make(config.right)
  * else console.error(config.left.message)
  * // Invalid circuit breaker config:
@@ -143,23 +298,26 @@ const failWith = (problems: ReadonlyArray<string>): E.Either<ConfigError, never>
  */
 export const decodeConfig = (input: unknown): E.Either<ConfigError, ConfigInput> =>
   pipe(
-    ConfigDocument.decode(input),
-    E.mapLeft((errors) => new ConfigError(report(errors, 'config'))),
-    E.chain((doc) => {
-      const config = toInput(doc)
-      const problems = crossFieldProblems(config, '')
-      return problems.length > 0 ? failWith(problems) : E.right(config)
-    })
+    decodeAt(input, t.getDefaultContext(ConfigDocument), {}),
+    E.mapLeft((problems) => new ConfigError(problems))
   )
+
+const RegistryShape = struct(
+  'a registry config document',
+  {},
+  { defaults: t.unknown, breakers: record('an object of breaker configs by name', t.unknown) }
+)
 
 /**
  * Decodes a registry document (`{ defaults, breakers: { [name]: overrides } }`) from untrusted input,
- * reporting every problem in every breaker at once. Each breaker's overrides are checked merged over the
- * defaults, as the registry will use them.
+ * reporting every problem of every breaker at once. Each breaker's overrides are checked merged over
+ * the defaults, as the registry uses them; a problem of the defaults alone is reported once, under
+ * `defaults`. Both keys are optional; breaker names `__proto__`, `constructor` and `prototype` are
+ * rejected.
  *
  * @example
- * import { ConfigCodec } from 'tripswitch'
- * const doc = ConfigCodec.decodeRegistryConfig({
+ * import { decodeRegistryConfig } from 'tripswitch'
+ * const doc = decodeRegistryConfig({
  *   defaults: { openFor: '30s' },
  *   breakers: { payments: { failureThreshold: 5 }, search: { openFor: '5s' } }
  * })
@@ -167,26 +325,26 @@ export const decodeConfig = (input: unknown): E.Either<ConfigError, ConfigInput>
  * @category decoders
  * @since 0.1.0
  */
-export const decodeRegistryConfig = (input: unknown): E.Either<ConfigError, RegistryConfig> =>
-  pipe(
-    RegistryDocument.decode(input),
-    E.mapLeft((errors) => new ConfigError(report(errors, 'document'))),
-    E.chain((doc) => {
-      const defaults = toInput(doc.defaults ?? {})
-      const breakers: ReadonlyArray<readonly [string, ConfigInput]> = Object.entries(doc.breakers ?? {}).map(
-        ([name, overrides]) => [name, toInput(overrides)]
-      )
-      const ofDefaults = crossFieldProblems(defaults, 'defaults')
-      const problems = [...ofDefaults]
-      for (const [name, overrides] of breakers) {
-        const at = appendPath('breakers', name)
-        const own = crossFieldProblems({ ...defaults, ...overrides }, at)
-        // a problem that comes from the defaults alone is reported once, under `defaults`
-        const inherited = crossFieldProblems(defaults, at)
-        problems.push(...own.filter((p) => !inherited.includes(p)))
-      }
-      return problems.length > 0
-        ? failWith(problems)
-        : E.right({ defaults, breakers: Object.fromEntries(breakers) })
-    })
-  )
+export const decodeRegistryConfig = (input: unknown): E.Either<ConfigError, RegistryConfig> => {
+  const root = t.getDefaultContext(RegistryShape)
+  const shape = RegistryShape.validate(input, root)
+  // problems of the document's own keys do not hide those of the configs it holds
+  const problems: Array<string> = E.isLeft(shape) ? [...report(shape.left, 'document')] : []
+  const doc = isRecord(input) ? input : {}
+  const named = own(doc, 'breakers')
+  const listed = isRecord(named) ? named : {}
+  const defaults = decodeAt(own(doc, 'defaults') ?? {}, t.appendContext(root, 'defaults', ConfigDocument), {})
+  if (E.isLeft(defaults)) problems.push(...defaults.left)
+  const base = E.isRight(defaults) ? defaults.right : undefined
+  const within = t.appendContext(root, 'breakers', t.unknown)
+  const breakers: Array<readonly [string, ConfigInput]> = []
+  for (const name of Object.keys(listed)) {
+    if (isReserved(name)) continue
+    const decoded = decodeAt(own(listed, name), t.appendContext(within, name, ConfigDocument), base)
+    if (E.isLeft(decoded)) problems.push(...decoded.left)
+    else breakers.push([name, decoded.right])
+  }
+  return problems.length > 0 || base === undefined
+    ? E.left(new ConfigError(problems))
+    : E.right({ defaults: base, breakers: Object.fromEntries(breakers) })
+}

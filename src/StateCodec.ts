@@ -24,6 +24,7 @@ import * as t from 'io-ts'
 import type { Circuit } from './Circuit'
 import { array, finite, nonNegativeInteger, number, report, struct, tagged } from './codec'
 import type { Lease, State } from './State'
+import * as Strategy from './Strategy'
 import type { Tally } from './Strategy'
 
 // -------------------------------------------------------------------------------------
@@ -67,15 +68,55 @@ const nonNegative = number('a finite number >= 0', (n) => Number.isFinite(n) && 
 
 const tag = <K extends string>(k: K) => t.literal(k)
 
-const ConsecutiveTally = struct(
-  'a ConsecutiveFailures tally',
-  { _tag: tag('ConsecutiveFailures'), failures: nonNegativeInteger },
-  {}
-)
+const int32 = number('a 32-bit integer', (n) => Number.isInteger(n) && (n | 0) === n)
 
-const TallyCodec: t.Type<Tally, unknown, unknown> = tagged('a strategy tally', '_tag', {
-  ConsecutiveFailures: ConsecutiveTally
-})
+const safeInteger = number('an integer', Number.isSafeInteger)
+
+const windowed = {
+  ConsecutiveFailures: struct(
+    'a ConsecutiveFailures tally',
+    { _tag: tag('ConsecutiveFailures'), failures: nonNegativeInteger },
+    {}
+  ),
+  CountWindow: struct(
+    'a count window',
+    {
+      _tag: tag('CountWindow'),
+      calls: nonNegativeInteger,
+      marked: nonNegativeInteger,
+      cursor: nonNegativeInteger,
+      word: int32,
+      page: array(int32),
+      pages: array(array(int32))
+    },
+    {}
+  ),
+  TimeWindow: struct(
+    'a time window',
+    {
+      _tag: tag('TimeWindow'),
+      bucket: safeInteger,
+      calls: nonNegativeInteger,
+      marked: nonNegativeInteger,
+      bucketCalls: nonNegativeInteger,
+      bucketMarked: nonNegativeInteger,
+      ring: array(nonNegativeInteger)
+    },
+    {}
+  )
+}
+
+// `Strategy.any` flattens nested strategies, so an `Any` tally never holds another `Any` tally: the
+// codec is not recursive, and no input can make decoding recurse deeply. (The `Tally` type allows
+// nesting, hence the cast.)
+const TallyCodec = tagged('a strategy tally', '_tag', {
+  ...windowed,
+  Any: struct(
+    'an Any tally',
+    { _tag: tag('Any'), tallies: array(tagged('a strategy tally', '_tag', windowed)) },
+    {}
+  )
+}) as t.Type<Tally, unknown, unknown>
 
 const LeaseCodec: t.Type<Lease, unknown, unknown> = struct(
   'a probe lease',
@@ -147,36 +188,58 @@ const invariantProblems = (s: State): ReadonlyArray<string> => {
   return problems
 }
 
-const tallyOf = (s: State): Tally | undefined =>
-  s._tag === 'Closed' || s._tag === 'MetricsOnly' ? s.tally : undefined
-
 /** What a state must satisfy to be driven by `circuit`: its strategy's tally and its config's bounds. */
 const circuitProblems = (circuit: Circuit, s: State): ReadonlyArray<string> => {
-  const problems: Array<string> = []
-  const tally = tallyOf(s)
-  if (tally !== undefined && tally._tag !== circuit.strategy._tag) {
-    problems.push(
-      `tally._tag: expected ${JSON.stringify(circuit.strategy._tag)}, got ${JSON.stringify(tally._tag)}`
-    )
-  }
-  if (s._tag === 'Closed' && s.tally.failures >= circuit.strategy.threshold) {
-    problems.push(
-      `tally.failures: expected below the strategy's threshold (${circuit.strategy.threshold}), got ${s.tally.failures}`
-    )
-  }
-  if (s._tag === 'HalfOpen') {
-    const { halfOpenProbes, successThreshold } = circuit.config
-    const taken = s.leases.length + s.successes + s.failures
-    if (taken > halfOpenProbes) {
-      problems.push(
-        `leases: expected leases + successes + failures at most halfOpenProbes (${halfOpenProbes}), got ${taken}`
-      )
+  const { strategy, config } = circuit
+  switch (s._tag) {
+    case 'Closed':
+    case 'MetricsOnly': {
+      const problems = Strategy.tallyProblems(strategy, s.tally, 'tally')
+      // as of its latest record (times at or before it read the stored totals), a closed circuit's
+      // tally has not tripped its strategy: otherwise the circuit would have opened then
+      if (problems.length === 0 && s._tag === 'Closed' && Strategy.isTripped(strategy, s.tally, s.since)) {
+        return [
+          "tally: expected a tally that has not tripped the circuit's strategy (a closed circuit would have opened)"
+        ]
+      }
+      return problems
     }
-    if (s.successes >= successThreshold) {
-      problems.push(`successes: expected below successThreshold (${successThreshold}), got ${s.successes}`)
+    case 'HalfOpen': {
+      const problems: Array<string> = []
+      const taken = s.leases.length + s.successes + s.failures
+      if (taken > config.halfOpenProbes) {
+        problems.push(
+          `leases: expected leases + successes + failures at most halfOpenProbes (${config.halfOpenProbes}), got ${taken}`
+        )
+      }
+      // no verdict has been reached yet (see State.ts)
+      const rate = config.halfOpenFailureRate
+      const probes = config.halfOpenProbes
+      if (rate === undefined) {
+        if (s.failures > 0)
+          problems.push(`failures: expected 0 (a probe failure re-opens the circuit), got ${s.failures}`)
+        if (s.successes >= config.successThreshold) {
+          problems.push(
+            `successes: expected below successThreshold (${config.successThreshold}), got ${s.successes}`
+          )
+        }
+      } else {
+        if (s.failures / probes >= rate) {
+          problems.push(
+            `failures: expected failures / halfOpenProbes below halfOpenFailureRate (${rate}), got ${s.failures} of ${probes}`
+          )
+        }
+        if ((probes - s.successes) / probes < rate) {
+          problems.push(
+            `successes: expected few enough that the failure rate could still reach halfOpenFailureRate (${rate}), got ${s.successes} of ${probes}`
+          )
+        }
+      }
+      return problems
     }
+    default:
+      return []
   }
-  return problems
 }
 
 // -------------------------------------------------------------------------------------

@@ -23,12 +23,16 @@ import * as t from 'io-ts'
 export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u)
 
-const own = (o: object, key: string): unknown =>
+/** The own property `key` of `o`: never an inherited one. @internal */
+export const own = (o: object, key: string): unknown =>
   Object.prototype.hasOwnProperty.call(o, key) ? (o as Record<string, unknown>)[key] : undefined
 
 const arrays = new WeakSet<object>()
 
 const reserved: ReadonlyArray<string> = ['__proto__', 'constructor', 'prototype']
+
+/** Whether `key` is one that could reach an object prototype. @internal */
+export const isReserved = (key: string): boolean => reserved.includes(key)
 
 const reservedKey = 'not allowed as a key (it could tamper with object prototypes)'
 
@@ -93,6 +97,19 @@ export type StructOutputOf<R extends Props, P extends Props> = {
 } & { readonly [K in keyof P]?: t.OutputOf<P[K]> }
 
 /**
+ * A struct codec, which also lists the keys it knows.
+ *
+ * @internal
+ */
+export type Struct<R extends Props, P extends Props> = t.Type<
+  StructOf<R, P>,
+  StructOutputOf<R, P>,
+  unknown
+> & {
+  readonly keys: ReadonlyArray<string>
+}
+
+/**
  * An object with `required` and `optional` fields and no other key. An unknown key is reported at its
  * own path with a "did you mean" hint; a missing optional field (or one set to `undefined`) is absent
  * from the output. The output is a fresh object.
@@ -103,7 +120,7 @@ export const struct = <R extends Props, P extends Props>(
   name: string,
   required: R,
   optional: P
-): t.Type<StructOf<R, P>, StructOutputOf<R, P>, unknown> => {
+): Struct<R, P> => {
   const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
     ...Object.entries(required).map(([k, c]) => [k, c, true] as const),
     ...Object.entries(optional).map(([k, c]) => [k, c, false] as const)
@@ -120,7 +137,7 @@ export const struct = <R extends Props, P extends Props>(
       return out
     }
   const encode = map((codec, v) => codec.encode(v))
-  return new t.Type<StructOf<R, P>, StructOutputOf<R, P>, unknown>(
+  const type = new t.Type<StructOf<R, P>, StructOutputOf<R, P>, unknown>(
     name,
     (u): u is StructOf<R, P> =>
       isRecord(u) &&
@@ -134,7 +151,7 @@ export const struct = <R extends Props, P extends Props>(
       const errors: t.Errors = []
       for (const key of Object.keys(u)) {
         if (!known.includes(key)) {
-          const message = reserved.includes(key) ? reservedKey : unknownKey(key, known)
+          const message = isReserved(key) ? reservedKey : unknownKey(key, known)
           errors.push({ value: own(u, key), context: t.appendContext(c, key, t.unknown), message })
         }
       }
@@ -153,6 +170,7 @@ export const struct = <R extends Props, P extends Props>(
     },
     (a) => encode(a) as StructOutputOf<R, P>
   )
+  return Object.assign(type, { keys: known })
 }
 
 /**
@@ -168,14 +186,14 @@ export const record = <C extends t.Mixed>(
   new t.Type<Readonly<Record<string, t.TypeOf<C>>>, Readonly<Record<string, t.OutputOf<C>>>, unknown>(
     name,
     (u): u is Readonly<Record<string, t.TypeOf<C>>> =>
-      isRecord(u) && Object.keys(u).every((k) => !reserved.includes(k) && codec.is(own(u, k))),
+      isRecord(u) && Object.keys(u).every((k) => !isReserved(k) && codec.is(own(u, k))),
     (u, c) => {
       if (!isRecord(u)) return t.failure(u, c)
       const errors: t.Errors = []
       const entries: Array<readonly [string, t.TypeOf<C>]> = []
       for (const key of Object.keys(u)) {
         const v = own(u, key)
-        if (reserved.includes(key)) {
+        if (isReserved(key)) {
           errors.push({ value: v, context: t.appendContext(c, key, t.unknown), message: reservedKey })
           continue
         }

@@ -6,20 +6,94 @@
  * calls, outcomes, manual control events and clock advances. Nothing here builds a state by hand.
  */
 import * as fc from 'fast-check'
-import { Circuit, Decision, Event, type Config, type State } from 'tripswitch'
+import * as O from 'fp-ts/Option'
+import { type Backoff, Circuit, type Config, Decision, Event, type State, Strategy, Window } from 'tripswitch'
 
-/** A small config, so that short scripts visit every state: trips, probes, leases that expire. */
+/** A small window: the last 1 to 8 calls, or 1 to 5 buckets of 1 to 200 ms. */
+export const window: fc.Arbitrary<Window.Window> = fc.oneof(
+  fc.integer({ min: 1, max: 8 }).map(Window.count),
+  fc
+    .tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 200 }))
+    .map(([buckets, width]) => Window.time(buckets * width, buckets))
+)
+
+const countLimit = (w: Window.Window): number => (w._tag === 'CountWindow' ? w.size : 6)
+
+const rate = fc.integer({ min: 1, max: 10 }).map((n) => n / 10)
+
+const windowed: fc.Arbitrary<Strategy.Strategy> = window.chain((w) =>
+  fc.oneof(
+    fc
+      .integer({ min: 1, max: countLimit(w) })
+      .map((threshold) => Strategy.failureCount({ window: w, threshold })),
+    fc
+      .record({ threshold: rate, minimumCalls: fc.integer({ min: 1, max: countLimit(w) }) })
+      .map((o) => Strategy.failureRate({ window: w, ...o })),
+    fc
+      .record({
+        threshold: rate,
+        minimumCalls: fc.integer({ min: 1, max: countLimit(w) }),
+        slowCallDuration: fc.integer({ min: 1, max: 60 })
+      })
+      .map((o) => Strategy.slowCallRate({ window: w, ...o }))
+  )
+)
+
+const single: fc.Arbitrary<Strategy.Strategy> = fc.oneof(
+  fc.integer({ min: 1, max: 4 }).map(Strategy.consecutiveFailures),
+  windowed
+)
+
+/** Every kind of trip strategy, over small windows. */
+export const strategy: fc.Arbitrary<Strategy.Strategy> = fc.oneof(
+  { weight: 3, arbitrary: single },
+  { weight: 1, arbitrary: fc.tuple(single, single).map(([a, b]) => Strategy.any(a, b)) }
+)
+
+/** retry-ts style policies: constant, doubling, doubling with a cap, and one that gives up after a few levels. */
+const backoff: fc.Arbitrary<Backoff.RetryPolicy> = fc
+  .tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 3 }))
+  .map(
+    ([base, factor, levels]): Backoff.RetryPolicy =>
+      (status) =>
+        status.iterNumber > levels && factor === 3
+          ? O.none
+          : O.some(Math.min(5_000, base * Math.pow(factor, status.iterNumber)))
+  )
+
+/**
+ * A small config exercising every option, so that short scripts visit every state: trips, backoff
+ * levels, probes, leases that expire, half-open deadlines, both half-open verdicts.
+ */
 export const configInput: fc.Arbitrary<Config.ConfigInput> = fc
-  .record({
-    failureThreshold: fc.integer({ min: 1, max: 4 }),
-    openFor: fc.integer({ min: 0, max: 1_000 }),
-    halfOpenProbes: fc.integer({ min: 1, max: 3 }),
-    successRatio: fc.double({ min: 0, max: 1, noNaN: true }),
-    probeLease: fc.integer({ min: 1, max: 800 })
-  })
-  .map(({ successRatio, ...c }) => ({
-    ...c,
-    successThreshold: Math.max(1, Math.ceil(successRatio * c.halfOpenProbes))
+  .record(
+    {
+      trip: fc.oneof(
+        fc.integer({ min: 1, max: 4 }).map((failureThreshold) => ({ failureThreshold })),
+        strategy.map((s) => ({ strategy: s }))
+      ),
+      open: fc.oneof(
+        fc.integer({ min: 0, max: 1_000 }).map((openFor) => ({ openFor })),
+        backoff.map((b) => ({ backoff: b }))
+      ),
+      jitter: fc.integer({ min: 0, max: 10 }).map((n) => n / 10),
+      healthyPeriod: fc.integer({ min: 1, max: 2_000 }),
+      halfOpenProbes: fc.integer({ min: 1, max: 3 }),
+      successRatio: fc.integer({ min: 0, max: 10 }).map((n) => n / 10),
+      halfOpenFailureRate: rate,
+      byRate: fc.boolean(),
+      halfOpenMaxDuration: fc.integer({ min: 1, max: 3_000 }),
+      probeLease: fc.integer({ min: 1, max: 800 })
+    },
+    { requiredKeys: ['trip', 'open', 'halfOpenProbes', 'successRatio', 'byRate'] }
+  )
+  .map(({ trip, open, successRatio, byRate, halfOpenFailureRate, ...rest }) => ({
+    ...trip,
+    ...open,
+    ...rest,
+    ...(byRate && halfOpenFailureRate !== undefined
+      ? { halfOpenFailureRate }
+      : { successThreshold: Math.max(1, Math.ceil(successRatio * rest.halfOpenProbes)) })
   }))
 
 /** One step of a script. `dt` is how far the clock moves before the step. */
@@ -31,6 +105,8 @@ export type Action =
       /** Which held permit to answer, counting back from the latest. */
       readonly pick: number
       readonly verdict: Event.Verdict
+      /** For a failure: open for this long at once, as a `Retry-After` asks. */
+      readonly openFor: number | undefined
     }
   | { readonly _tag: 'Control'; readonly dt: number; readonly event: Event.Control }
 
@@ -51,6 +127,10 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
         { weight: 3, arbitrary: fc.constant<Event.Verdict>('failure') },
         { weight: 2, arbitrary: fc.constant<Event.Verdict>('success') },
         { weight: 1, arbitrary: fc.constant<Event.Verdict>('ignore') }
+      ),
+      openFor: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 1_500 }) }
       )
     })
   },
@@ -100,7 +180,11 @@ export const drive = (circuit: Circuit.Circuit, start: number, script: ReadonlyA
         const i = held.length - 1 - (a.pick % held.length)
         const permit = held[i] as Decision.Permit
         held = held.filter((_, j) => j !== i)
-        state = circuit.step(state, Event.outcome(a.verdict, permit, a.dt), now)
+        const event =
+          a.verdict === 'failure' && a.openFor !== undefined
+            ? Event.failureOpenFor(permit, a.openFor, a.dt)
+            : Event.outcome(a.verdict, permit, a.dt)
+        state = circuit.step(state, event, now)
         break
       }
       case 'Control':
