@@ -217,13 +217,15 @@ describe('Demo', () => {
     }
   })
 
-  it('reports an unknown option or a missing value', async () => {
+  it('reports an unknown option, a missing value and a rate too high for the speed', async () => {
     let err = ''
     const io = { stdout: { write: () => true, isTTY: false }, stderr: (s: string) => (err += s) }
     expect(await main(['--sped', '2'], io)).toBe(2)
     expect(await main(['--seed'], io)).toBe(2)
+    expect(await main(['--rate', '50', '--speed', '10'], io)).toBe(2)
     expect(err).toContain('--sped: unknown option')
     expect(err).toContain('--seed: expected a value after it')
+    expect(err).toContain('expected rate x speed of at most 200 calls per wall-clock second')
   })
 
   it('scripts the service deterministically from the seed', () => {

@@ -48,7 +48,7 @@ const specs: ReadonlyArray<Spec> = [
   {
     field: 'speed',
     arg: '<x>',
-    help: 'time compression: the demo clock runs x times faster than the wall clock',
+    help: 'time compression: the demo clock runs x times faster than real time',
     parse: number('a number from 0.1 to 50', (n) => n >= 0.1 && n <= 50)
   },
   {
@@ -60,7 +60,7 @@ const specs: ReadonlyArray<Spec> = [
   {
     field: 'seed',
     arg: '<n>',
-    help: "seed of the service's random choices (same seed, same script)",
+    help: "seed of the service's random choices: same seed, same script",
     parse: number('an integer from 0 to 4294967295', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff)
   },
   {
@@ -90,16 +90,19 @@ const specs: ReadonlyArray<Spec> = [
   {
     field: 'timeout',
     arg: '<ms>',
-    help: 'both clients: demo ms before a request is aborted (the slow phase answers after 2 to 4 times this)',
+    help: 'both clients: request timeout in demo ms; slow answers take 2-4x this',
     parse: number('a number of milliseconds from 50 to 60000', (n) => n >= 50 && n <= 60_000)
   },
   {
     field: 'retries',
     arg: '<n>',
-    help: 'protected client: retries inside the breaker after a 5xx or a reset connection',
+    help: 'protected client: retries inside the breaker after a 5xx or a reset',
     parse: number('an integer from 0 to 10', (n) => Number.isInteger(n) && n >= 0 && n <= 10)
   }
 ]
+
+/** Calls per wall-clock second, for each client, beyond which the machine rather than the service sets the latency. */
+const maxLoad = 200
 
 const flag = (field: string): string => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
 
@@ -116,14 +119,15 @@ export const help: string = [
   'runs two clients against it at the same rate: one through a tripswitch breaker, one unprotected.',
   'Prints a line per demo second, then a summary table, and writes report.json and timeline.svg.',
   '',
-  'Options:',
+  `${'Options:'.padEnd(28)}default`,
   ...specs.map((s) => {
     const head = `  ${flag(s.field)} ${s.arg}`
-    return `${head.padEnd(30)}${s.help} (default ${String(defaults[s.field])})`
+    return `${head.padEnd(28)}${String(defaults[s.field]).padEnd(10)}${s.help}`
   }),
-  `${'  -h, --help'.padEnd(30)}show this help`,
+  `${'  -h, --help'.padEnd(38)}show this help`,
   '',
   'Durations are in demo time: at --speed 4 the default 24 s run takes 6 s.',
+  `rate x speed may be at most ${maxLoad} (calls per wall-clock second for each client).`,
   'Exit codes: 0 done, 2 bad options.',
   ''
 ].join('\n')
@@ -165,7 +169,12 @@ export const parse = (argv: ReadonlyArray<string>): Parsed => {
       problems.push(`${name}: expected ${value.expected}, got ${JSON.stringify(raw)}`)
     else values[spec.field] = value
   }
-  return problems.length > 0
-    ? { _tag: 'Invalid', problems }
-    : { _tag: 'Run', options: { ...defaults, ...values } as Options }
+  const options = { ...defaults, ...values } as Options
+  const load = options.rate * options.speed
+  if (load > maxLoad) {
+    problems.push(
+      `--rate and --speed: expected rate x speed of at most ${maxLoad} calls per wall-clock second for each client (a busier run measures the machine, not the breaker), got ${load}`
+    )
+  }
+  return problems.length > 0 ? { _tag: 'Invalid', problems } : { _tag: 'Run', options }
 }
