@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import * as path from 'node:path'
+import type * as E from 'fp-ts/Either'
 import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
 import * as client from 'prom-client'
@@ -117,7 +118,7 @@ describe('Prometheus', () => {
         return () => undefined
       }
     })
-    const pending = guard(() => new Promise(() => undefined))()
+    const pending = guard(() => new Promise<E.Either<string, number>>(() => undefined))()
     clock.advance(100)
     fire()
     await pending
