@@ -1,0 +1,423 @@
+/**
+ * `npm run bench`: tripswitch side by side with a raw async call, a raw fp-ts TaskEither, opossum and
+ * cockatiel. Prints tables, or every figure as JSON with `--json`.
+ *
+ * Flags: `--json`; `--quick` (shorter samples and fewer idle breakers, for a smoke run: its figures are
+ * not the published ones); `--reps=N` (default 7, at least 5); `--seed=N` (the shuffle's seed);
+ * `--only=timing,halfopen,idle,windows` (a subset).
+ *
+ * Method (see docs/performance.md): one warm-up round over every contender, then `reps` repetitions;
+ * in each, every (scenario, contender) pair runs once, in a freshly shuffled order, and each contender's
+ * state is checked against the scenario's claim before and after it is measured. A figure is the median
+ * of its repetitions, with min and max; a ratio is computed within each repetition, then summarized.
+ */
+import * as os from 'node:os'
+import {
+  burst,
+  closedSuccess,
+  closedTenPercent,
+  halfOpen,
+  names,
+  openRejection,
+  type Contender,
+  type HalfOpenContender,
+  type Scenario
+} from './contenders'
+import {
+  elapsedNs,
+  formatBytes,
+  formatNs,
+  nsPerCall,
+  paired,
+  random,
+  shuffle,
+  summarize,
+  table,
+  type Summary
+} from './harness'
+import { idleContenders, measureIdle, type Idle, type IdleContender } from './idle'
+
+// -------------------------------------------------------------------------------------
+// arguments
+// -------------------------------------------------------------------------------------
+
+interface Args {
+  readonly json: boolean
+  readonly quick: boolean
+  readonly reps: number
+  readonly seed: number
+  readonly only: ReadonlyArray<string>
+}
+
+const parts = ['timing', 'halfopen', 'idle', 'windows'] as const
+
+const parse = (argv: ReadonlyArray<string>): Args => {
+  const value = (flag: string): string | undefined =>
+    argv.find((a) => a.startsWith(`--${flag}=`))?.slice(flag.length + 3)
+  for (const a of argv) {
+    if (!/^--(json|quick|reps=\d+|seed=\d+|only=[a-z,]+)$/.test(a)) {
+      throw new Error(
+        `bench: unknown argument ${a} (expected --json, --quick, --reps=N, --seed=N, --only=...)`
+      )
+    }
+  }
+  const reps = Number(value('reps') ?? 7)
+  if (reps < 5) throw new Error(`bench: --reps: expected at least 5 repetitions, got ${reps}`)
+  const only = value('only')?.split(',') ?? [...parts]
+  for (const p of only) {
+    if (!(parts as ReadonlyArray<string>).includes(p)) {
+      throw new Error(`bench: --only: expected some of ${parts.join(',')}, got ${p}`)
+    }
+  }
+  return {
+    json: argv.includes('--json'),
+    quick: argv.includes('--quick'),
+    reps,
+    seed: Number(value('seed') ?? Math.floor(Math.random() * 2 ** 31)),
+    only
+  }
+}
+
+const args = parse(process.argv.slice(2))
+const log = (line: string): void => {
+  if (!args.json) process.stdout.write(`${line}\n`)
+}
+const progress = (line: string): void => {
+  process.stderr.write(`${line}\n`)
+}
+
+// -------------------------------------------------------------------------------------
+// timing scenarios
+// -------------------------------------------------------------------------------------
+
+/** A state check that failed: the contender was not in the state its scenario claims. */
+interface Violation {
+  readonly scenario: string
+  readonly contender: string
+  readonly when: string
+  readonly claimed: string
+  readonly observed: string
+}
+
+const violations: Array<Violation> = []
+
+const check = (scenario: string, claim: string, c: Contender, when: string): void => {
+  const observed = c.state()
+  if (observed !== claim && observed !== 'n/a') {
+    violations.push({ scenario, contender: c.name, when, claimed: claim, observed })
+  }
+}
+
+type Figures = Record<string, Record<string, Array<number>>>
+
+const timing = async (
+  rand: () => number
+): Promise<{ scenarios: ReadonlyArray<Scenario>; figures: Figures }> => {
+  const scenarios = [closedSuccess(), closedTenPercent(), await openRejection()]
+  const pairs = scenarios.flatMap((s) => s.contenders.map((c) => ({ s, c })))
+  const figures: Figures = {}
+  for (const s of scenarios) figures[s.name] = Object.fromEntries(s.contenders.map((c) => [c.name, []]))
+  const sampleMs = args.quick ? 40 : 300
+  progress(`timing: warm-up, then ${args.reps} repetitions of ${pairs.length} measurements`)
+  for (const { c } of pairs) await nsPerCall(c.call, sampleMs / 3)
+  for (let rep = 0; rep < args.reps; rep++) {
+    for (const { s, c } of shuffle(pairs, rand)) {
+      check(s.name, s.claim, c, 'before')
+      figures[s.name]![c.name]!.push(await nsPerCall(c.call, sampleMs))
+      check(s.name, s.claim, c, 'after')
+    }
+    progress(`timing: repetition ${rep + 1}/${args.reps} done`)
+  }
+  return { scenarios, figures }
+}
+
+// -------------------------------------------------------------------------------------
+// half-open
+// -------------------------------------------------------------------------------------
+
+interface HalfOpenFigures {
+  /** Nanoseconds per call of a burst, per repetition. */
+  readonly ns: Array<number>
+  /** Calls that ran, per burst (1 is a single probe). */
+  readonly ran: Array<number>
+}
+
+const halfOpenRounds = (): number => (args.quick ? 10 : 60)
+
+const halfOpenScenario = async (rand: () => number): Promise<Record<string, HalfOpenFigures>> => {
+  const contenders = await halfOpen()
+  const out: Record<string, HalfOpenFigures> = Object.fromEntries(
+    contenders.map((c) => [c.name, { ns: [], ran: [] }])
+  )
+  const round = async (c: HalfOpenContender): Promise<number> => {
+    await c.ready()
+    const before = c.state()
+    if (before !== c.readyClaim) {
+      violations.push({
+        scenario: 'half-open',
+        contender: c.name,
+        when: 'before',
+        claimed: c.readyClaim,
+        observed: before
+      })
+    }
+    let ran = 0
+    const ns = await elapsedNs(async () => {
+      ran = await c.burst()
+    })
+    out[c.name]!.ran.push(ran)
+    const after = c.state()
+    if (after !== 'open') {
+      violations.push({
+        scenario: 'half-open',
+        contender: c.name,
+        when: 'after',
+        claimed: 'open',
+        observed: after
+      })
+    }
+    return ns
+  }
+  progress(`half-open: ${args.reps} repetitions of ${halfOpenRounds()} bursts of ${burst} calls`)
+  for (const c of contenders) for (let i = 0; i < 5; i++) await round(c)
+  for (const c of contenders) out[c.name]!.ran.length = 0
+  for (let rep = 0; rep < args.reps; rep++) {
+    for (const c of shuffle(contenders, rand)) {
+      let total = 0
+      for (let i = 0; i < halfOpenRounds(); i++) total += await round(c)
+      out[c.name]!.ns.push(total / (halfOpenRounds() * burst))
+    }
+  }
+  return out
+}
+
+// -------------------------------------------------------------------------------------
+// idle breakers
+// -------------------------------------------------------------------------------------
+
+const idle = async (): Promise<ReadonlyArray<Idle>> => {
+  const count = args.quick ? 10_000 : 100_000
+  const out: Array<Idle> = []
+  for (const contender of Object.keys(idleContenders) as ReadonlyArray<IdleContender>) {
+    progress(`idle: ${count} breakers of ${contender}`)
+    out.push(await measureIdle(contender, count, args.quick ? 500 : 2_000, 3_000))
+  }
+  return out
+}
+
+// -------------------------------------------------------------------------------------
+// window-size scaling
+// -------------------------------------------------------------------------------------
+
+const windows = async (): Promise<unknown> => {
+  const path = './windows'
+  try {
+    const mod = (await import(path)) as { readonly runWindowBench?: () => Promise<unknown> }
+    if (typeof mod.runWindowBench === 'function') return await mod.runWindowBench()
+  } catch (error) {
+    if ((error as { readonly code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error
+  }
+  return { pending: 'no count-window strategy in src/Strategy.ts yet (the strategies issue)' }
+}
+
+// -------------------------------------------------------------------------------------
+// targets
+// -------------------------------------------------------------------------------------
+
+interface Target {
+  readonly target: string
+  readonly ratio: Summary
+  readonly limit: number
+  /** Judged on the median of the paired ratios. */
+  readonly met: boolean
+}
+
+const targets = (figures: Figures, idleFigures: ReadonlyArray<Idle>): ReadonlyArray<Target> => {
+  const out: Array<Target> = []
+  const at = (scenario: string, contender: string, rep: number): number =>
+    figures[scenario]?.[contender]?.[rep] ?? NaN
+  const add = (target: string, limit: number, f: (rep: number) => number): void => {
+    const ratio = paired(args.reps, f)
+    out.push({ target, ratio, limit, met: ratio.median <= limit })
+  }
+  const [success, tenPercent, open] = Object.keys(figures)
+  if (success !== undefined && tenPercent !== undefined && open !== undefined) {
+    const overhead = (s: string, contender: string, base: string) => (rep: number) =>
+      at(s, contender, rep) - at(s, base, rep)
+    const cockatiel = (s: string) => overhead(s, names.cockatiel, names.raw)
+    add(
+      'closed success: withBreaker overhead over TE / cockatiel overhead over raw',
+      0.5,
+      (r) => overhead(success, names.withBreaker, names.te)(r) / cockatiel(success)(r)
+    )
+    add(
+      'closed success: wrap overhead over raw / cockatiel overhead over raw',
+      0.5,
+      (r) => overhead(success, names.wrap, names.raw)(r) / cockatiel(success)(r)
+    )
+    for (const tripswitch of [names.withBreaker, names.wrap]) {
+      for (const other of [names.cockatiel, names.cockatielSampling, names.opossum, names.opossumTimeout]) {
+        add(`open: ${tripswitch} / ${other}`, 0.1, (r) => at(open, tripswitch, r) / at(open, other, r))
+      }
+    }
+    add(
+      '10 % failures: withBreaker overhead over TE / cockatiel overhead over raw',
+      1,
+      (r) => overhead(tenPercent, names.withBreaker, names.te)(r) / cockatiel(tenPercent)(r)
+    )
+    add(
+      '10 % failures: wrap / cockatiel (same async function)',
+      1,
+      (r) => at(tenPercent, names.wrap, r) / at(tenPercent, names.cockatiel, r)
+    )
+  }
+  const bytes = (name: string): number =>
+    idleFigures.find((i) => i.contender === name)?.bytesPerBreaker ?? NaN
+  if (idleFigures.length > 0) {
+    for (const t of ['tripswitch Breaker', 'tripswitch withBreaker']) {
+      const ratio = bytes(t) / bytes('cockatiel consecutive')
+      out.push({
+        target: `idle: ${t} bytes / cockatiel consecutive bytes`,
+        ratio: summarize([ratio]),
+        limit: 1 / 3,
+        met: ratio <= 1 / 3
+      })
+      const own = idleFigures.find((i) => i.contender === t)
+      const clean = own !== undefined && own.timersPerBreaker === 0 && own.exitsOnItsOwn
+      out.push({
+        target: `idle: ${t} timers per breaker (and exits on its own)`,
+        ratio: summarize([own?.timersPerBreaker ?? NaN]),
+        limit: 0,
+        met: clean
+      })
+    }
+  }
+  return out
+}
+
+// -------------------------------------------------------------------------------------
+// main
+// -------------------------------------------------------------------------------------
+
+const main = async (): Promise<void> => {
+  const started = performance.now()
+  const rand = random(args.seed)
+  const header = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cpus: os.cpus().length,
+    reps: args.reps,
+    seed: args.seed,
+    quick: args.quick
+  }
+  log(`tripswitch bench: ${header.date}, Node ${header.node}, ${header.cpus} x ${header.cpu}`)
+  log(
+    `${args.reps} repetitions in shuffled order (seed ${args.seed}); median [min - max] per call${args.quick ? ' (QUICK: not for publishing)' : ''}`
+  )
+
+  const has = (p: string): boolean => args.only.includes(p)
+  const timed = has('timing') ? await timing(rand) : undefined
+  const half = has('halfopen') ? await halfOpenScenario(rand) : undefined
+  const idleFigures = has('idle') ? await idle() : []
+  const windowFigures = has('windows') ? await windows() : undefined
+  const figures = timed?.figures ?? {}
+  const goals = targets(figures, idleFigures)
+
+  const range = (s: Summary, f: (n: number) => string): string =>
+    `${f(s.median)}  [${f(s.min)} - ${f(s.max)}]`
+  if (timed !== undefined) {
+    for (const s of timed.scenarios) {
+      log(`\n${s.name} (claimed state: ${s.claim})`)
+      log(
+        table(
+          ['contender', 'median', 'min', 'max'],
+          s.contenders.map((c) => {
+            const sum = summarize(figures[s.name]![c.name]!)
+            return [c.name, formatNs(sum.median), formatNs(sum.min), formatNs(sum.max)]
+          })
+        )
+      )
+    }
+  }
+  if (half !== undefined) {
+    log(`\nhalf-open: bursts of ${burst} concurrent calls when the open period is over (the probe fails)`)
+    log(
+      table(
+        ['contender', 'per call', 'min', 'max', 'calls run per burst'],
+        Object.entries(half).map(([name, f]) => {
+          const sum = summarize(f.ns)
+          const ran = [...new Set(f.ran)].sort((a, b) => a - b).join(', ')
+          return [name, formatNs(sum.median), formatNs(sum.min), formatNs(sum.max), ran]
+        })
+      )
+    )
+  }
+  if (idleFigures.length > 0) {
+    log(`\nidle: ${idleFigures[0]?.count} breakers per process`)
+    log(
+      table(
+        ['contender', 'heap per breaker', 'timers per breaker', 'idle CPU', 'exits on its own'],
+        idleFigures.map((i) => [
+          i.contender,
+          formatBytes(i.bytesPerBreaker),
+          `${i.timersPerBreaker} (${i.refTimersPerBreaker} ref'd)`,
+          `${(i.idleCpu * 100).toFixed(1)} % of a core`,
+          i.exitsOnItsOwn ? 'yes' : 'no'
+        ])
+      )
+    )
+  }
+  if (windowFigures !== undefined) log(`\nwindow-size scaling: ${JSON.stringify(windowFigures, null, 2)}`)
+  if (goals.length > 0) {
+    log('\ntargets (ratios paired within each repetition)')
+    log(
+      table(
+        ['target', 'ratio: median [min - max]', 'limit', 'met'],
+        goals.map((g) => [
+          g.target,
+          range(g.ratio, (n) => n.toFixed(3)),
+          `<= ${g.limit.toFixed(3)}`,
+          g.met ? 'yes' : 'NO'
+        ])
+      )
+    )
+  }
+  log(violations.length === 0 ? '\nstate checks: every contender was in its claimed state' : '')
+  for (const v of violations) {
+    log(
+      `STATE CHECK FAILED: ${v.scenario} / ${v.contender} ${v.when}: claimed ${v.claimed}, observed ${v.observed}`
+    )
+  }
+  const seconds = (performance.now() - started) / 1_000
+  log(`\ntook ${seconds.toFixed(0)} s`)
+  if (args.json) {
+    const json = {
+      ...header,
+      seconds,
+      timing: Object.fromEntries(
+        Object.entries(figures).map(([s, cs]) => [
+          s,
+          Object.fromEntries(Object.entries(cs).map(([c, v]) => [c, summarize(v)]))
+        ])
+      ),
+      halfOpen:
+        half === undefined
+          ? undefined
+          : Object.fromEntries(
+              Object.entries(half).map(([c, f]) => [c, { ns: summarize(f.ns), ran: f.ran }])
+            ),
+      idle: idleFigures,
+      windows: windowFigures,
+      targets: goals,
+      violations
+    }
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  }
+  if (violations.length > 0) process.exitCode = 1
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exitCode = 1
+})
