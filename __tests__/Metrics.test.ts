@@ -1,7 +1,7 @@
 import type * as E from 'fp-ts/Either'
 import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
-import { Breaker, Decision, Metrics, type Scheduler, withBreaker } from 'tripswitch'
+import { Breaker, Decision, Metrics, type Scheduler, Strategy, Window, withBreaker } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 
 const setup = (config: Breaker.Settings = {}) => {
@@ -147,6 +147,35 @@ describe('Metrics', () => {
     expect(s.slowCallRate).toBeCloseTo(2 / 3)
     expect(s.failureRate).toBeCloseTo(1 / 3)
     expect(s.counts.ignored).toBe(1)
+  })
+
+  it("takes the rates from the trip strategy's windows while closed: a count window of 4 forgets the oldest call", () => {
+    const window = Window.count(4)
+    const { breaker, call } = setup({
+      strategy: Strategy.any(
+        Strategy.failureRate({ window, threshold: 0.9 }),
+        Strategy.slowCallRate({ window, threshold: 0.9, slowCallDuration: 100 })
+      )
+    })
+    call('failure', 150)
+    call('success', 10)
+    call('success', 10)
+    call('success', 10)
+    expect([breaker.metrics().failureRate, breaker.metrics().slowCallRate]).toEqual([0.25, 0.25])
+    call('success', 10)
+    // the period (since the breaker was made) still holds the failure; the window no longer does
+    expect([breaker.metrics().failureRate, breaker.metrics().slowCallRate]).toEqual([0, 0])
+  })
+
+  it('expires the rates of a time window after an idle period', () => {
+    const { clock, breaker, call } = setup({
+      strategy: Strategy.failureRate({ window: Window.time(10_000, 10), threshold: 0.9, minimumCalls: 100 })
+    })
+    call('failure')
+    call('success')
+    expect(breaker.metrics().failureRate).toBe(0.5)
+    clock.advance(60_000)
+    expect(breaker.metrics().failureRate).toBeNull()
   })
 
   it('has no slow-call rate without a threshold', () => {

@@ -6,7 +6,7 @@ import * as TE from 'fp-ts/TaskEither'
 import * as client from 'prom-client'
 import { Breaker, Decision, Registry, withBreaker } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
-import { exporter } from '../src/prometheus'
+import { exporter } from 'tripswitch/prometheus'
 
 // -------------------------------------------------------------------------------------
 // helpers

@@ -24,6 +24,7 @@ import * as L from './Listener'
 import * as M from './Metrics'
 import * as Ref from './Ref'
 import type { State } from './State'
+import * as Strategy from './Strategy'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -132,7 +133,7 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
   const classify = options.classify ?? fromPredicates(options)
   const ref = Ref.unsafeMake(circuit.initial(clock()))
   const state = ref.get
-  const recorder = M.recorder(slowCallDuration(circuit.config))
+  const recorder = M.recorder(Strategy.slowCallDuration(circuit.strategy) ?? Infinity)
   let listeners: ReadonlyArray<L.Listener> = []
   const onListenerError = options.onListenerError ?? warnOnce(name)
 
@@ -228,7 +229,7 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     metrics: () => {
       const now = clock()
       const s = state()
-      return M.snapshot(name, recorder, s, circuit.retryAfter(s, now), now)
+      return M.snapshot(name, recorder, s, circuit.retryAfter(s, now), now, circuit.strategy)
     },
     counts: () => M.counts(recorder)
   }
@@ -244,12 +245,6 @@ const warnOnce = (name: string): L.OnListenerError => {
       error
     )
   }
-}
-
-// The slow-call threshold of a config that has one (slow-call strategies), else none.
-const slowCallDuration = (config: Config.Config): number => {
-  const ms = (config as { readonly slowCallDuration?: unknown }).slowCallDuration
-  return typeof ms === 'number' && ms >= 0 ? ms : Infinity
 }
 
 /**

@@ -178,7 +178,8 @@ export const quantile =
       seen += counts[i]!
       if (seen >= rank) {
         const [lo, hi] = bucketBounds(i)
-        return Math.min(h.max, Math.max(h.min, (lo + hi) / 2))
+        const midpoint = Math.round((lo + hi) * 1000) / 2000 // in whole half-microseconds, without float noise
+        return Math.min(h.max, Math.max(h.min, midpoint))
       }
     }
     return h.max

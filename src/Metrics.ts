@@ -10,15 +10,19 @@
  * circuit was disabled or metrics-only, and outcomes that arrived late (after the circuit moved on),
  * even though those never drive a transition.
  *
- * Rates are those of the current period: the recorded (success or failure) outcomes since the circuit
- * last entered a state that admits calls (closed, half-open, disabled, metrics-only). An open circuit
- * keeps showing the rates that opened it. The trip strategy's own tally decides when to trip; these
- * rates are for people.
+ * Rates: while the circuit holds a tally (closed, metrics-only) and its trip strategy has a window for
+ * the rate (a failure-rate or failure-count strategy for `failureRate`, a slow-call strategy for
+ * `slowCallRate`), the rate is the window's, exactly as the strategy sees it at `now`. Otherwise it is
+ * that of the current period: the recorded (success or failure) outcomes since the circuit last
+ * entered a state that admits calls (closed, half-open, disabled, metrics-only), so an open circuit
+ * keeps showing the rates that opened it.
  *
  * @since 0.1.0
  */
 import * as H from './Histogram'
 import type { State, StateTag } from './State'
+import type * as Strategy from './Strategy'
+import * as W from './Window'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -78,11 +82,11 @@ export interface Snapshot {
   readonly timeInState: number
   /** Milliseconds until a call may pass: `0` if one would now, `null` while forced open. */
   readonly retryAfter: number | null
-  /** Failures among recorded outcomes in the current period; `null` before the first. */
+  /** Failures among recorded outcomes, over the strategy's window or the period; `null` before the first. */
   readonly failureRate: number | null
   /**
-   * Recorded outcomes at least `slowCallDuration` ms long in the current period; `null` before the
-   * first, or when the breaker has no slow-call threshold.
+   * Recorded outcomes at least `slowCallDuration` ms long, over the strategy's window or the period;
+   * `null` before the first, or when the breaker has no slow-call strategy.
    */
   readonly slowCallRate: number | null
   readonly counts: Counts
@@ -207,6 +211,47 @@ export const enter = (r: Recorder, to: StateTag): void => {
 
 const finite = (n: number): number | null => (Number.isFinite(n) ? n : null)
 
+type Rate = number | null | undefined
+
+interface WindowRates {
+  readonly failure: Rate
+  readonly slow: Rate
+}
+
+const none: WindowRates = { failure: undefined, slow: undefined }
+
+const rateOf = (w: W.Window, tally: Strategy.Tally, now: number): number | null => {
+  const t = W.totals(w, tally as W.WindowState, now)
+  return t.calls === 0 ? null : t.marked / t.calls
+}
+
+// The rates a strategy's windows hold at `now` (`undefined` for a rate it has no window for); in an
+// `Any`, the first window of each kind.
+const windowRates = (strategy: Strategy.Strategy, tally: Strategy.Tally, now: number): WindowRates => {
+  switch (strategy._tag) {
+    case 'FailureCount':
+    case 'FailureRate':
+      return { failure: rateOf(strategy.window, tally, now), slow: undefined }
+    case 'SlowCallRate':
+      return { failure: undefined, slow: rateOf(strategy.window, tally, now) }
+    case 'Any': {
+      if (tally._tag !== 'Any') return none
+      let failure: Rate
+      let slow: Rate
+      strategy.strategies.forEach((s, i) => {
+        const sub = tally.tallies[i]
+        if (sub === undefined) return
+        const r = windowRates(s, sub, now)
+        if (failure === undefined) failure = r.failure
+        if (slow === undefined) slow = r.slow
+      })
+      return { failure, slow }
+    }
+    default:
+      return none
+  }
+}
+
 const since = (s: State): number => (s._tag === 'Open' ? s.openedAt : s.since)
 
 /**
@@ -255,8 +300,9 @@ export const latency = (r: Recorder): Latency => {
 }
 
 /**
- * Reads a recorder and the circuit's state at `now` into a JSON-safe snapshot. Breakers do this for
- * you: `breaker.metrics()`.
+ * Reads a recorder and the circuit's state at `now` into a JSON-safe snapshot; with the circuit's trip
+ * `strategy`, rates come from its windows where it has them. Breakers do this for you:
+ * `breaker.metrics()`.
  *
  * @example
  * import { Breaker } from 'tripswitch'
@@ -271,16 +317,29 @@ export const snapshot = (
   r: Recorder,
   state: State,
   retryAfter: number,
-  now: number
-): Snapshot => ({
-  name,
-  state: state._tag,
-  since: since(state),
-  timeInState: Math.max(0, now - since(state)),
-  retryAfter: finite(retryAfter),
-  failureRate: r.periodRecorded === 0 ? null : r.periodFailures / r.periodRecorded,
-  slowCallRate:
-    r.periodRecorded === 0 || r.slowCallDuration === Infinity ? null : r.periodSlow / r.periodRecorded,
-  counts: counts(r),
-  latency: latency(r)
-})
+  now: number,
+  strategy?: Strategy.Strategy
+): Snapshot => {
+  const windowed =
+    strategy !== undefined && (state._tag === 'Closed' || state._tag === 'MetricsOnly')
+      ? windowRates(strategy, state.tally, now)
+      : none
+  const period = (marked: number): number | null =>
+    r.periodRecorded === 0 ? null : marked / r.periodRecorded
+  return {
+    name,
+    state: state._tag,
+    since: since(state),
+    timeInState: Math.max(0, now - since(state)),
+    retryAfter: finite(retryAfter),
+    failureRate: windowed.failure !== undefined ? windowed.failure : period(r.periodFailures),
+    slowCallRate:
+      windowed.slow !== undefined
+        ? windowed.slow
+        : r.slowCallDuration === Infinity
+          ? null
+          : period(r.periodSlow),
+    counts: counts(r),
+    latency: latency(r)
+  }
+}
