@@ -21,6 +21,9 @@ import {
 } from 'cockatiel'
 import { Breaker, wrap, withBreaker } from '../src/index'
 import { testClock, type TestClock } from '../src/testing/index'
+import { burst, longOpen, names, threshold } from './names'
+
+export { burst, longOpen, names, threshold } from './names'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -42,23 +45,6 @@ export interface Scenario {
   readonly claim: Observed
   readonly contenders: ReadonlyArray<Contender>
 }
-
-/** Names, in the order of the table. */
-export const names = {
-  raw: 'raw async call',
-  te: 'raw TaskEither (TE.tryCatch)',
-  withBreaker: 'tripswitch withBreaker(TE)',
-  wrap: 'tripswitch wrap(fn)',
-  opossum: 'opossum, timeout off',
-  opossumTimeout: 'opossum, default timeout',
-  cockatiel: 'cockatiel consecutive',
-  cockatielSampling: 'cockatiel sampling'
-} as const
-
-/** The failure threshold every consecutive-failure contender uses. */
-export const threshold = 5
-/** Open long enough that no open circuit moves to half-open during a run. */
-export const longOpen = 3_600_000
 
 // -------------------------------------------------------------------------------------
 // work
@@ -256,9 +242,6 @@ export const openRejection = async (): Promise<Scenario> => {
 // -------------------------------------------------------------------------------------
 // half-open
 // -------------------------------------------------------------------------------------
-
-/** How many calls arrive at once when a circuit's open period has elapsed. */
-export const burst = 64
 
 /**
  * A contender for the half-open scenario: `ready` waits (untimed) until a probe may pass, `burst`

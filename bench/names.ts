@@ -1,0 +1,24 @@
+/**
+ * The constants the scenarios share, apart from the libraries (so jest can load them: cockatiel is
+ * ESM-only).
+ */
+
+/** Names, in the order of the table. */
+export const names = {
+  raw: 'raw async call',
+  te: 'raw TaskEither (TE.tryCatch)',
+  withBreaker: 'tripswitch withBreaker(TE)',
+  wrap: 'tripswitch wrap(fn)',
+  opossum: 'opossum, timeout off',
+  opossumTimeout: 'opossum, default timeout',
+  cockatiel: 'cockatiel consecutive',
+  cockatielSampling: 'cockatiel sampling'
+} as const
+
+/** The failure threshold every consecutive-failure contender uses. */
+export const threshold = 5
+/** Open long enough that no open circuit moves to half-open during a run. */
+export const longOpen = 3_600_000
+
+/** How many calls arrive at once when a circuit's open period has elapsed. */
+export const burst = 64
