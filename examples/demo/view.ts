@@ -101,7 +101,8 @@ export const live = (out: Output, seconds: number): Live => {
       : `${num(c.calls, 5)} ${num(c.ok, 4)} ${num(c.error, 4)} ${num(c.sent, 5)}`
 
   out.write(
-    `${paint('bold', '  time  service        breaker    │ protected: calls   ok  err  rej  fallbk  sent │ unprotected: calls   ok  err  sent')}\n`
+    `${' '.repeat(36)}${paint('bold', 'protected (tripswitch)'.padEnd(33))} │ ${paint('bold', 'unprotected')}\n` +
+      `${paint('bold', '  time  service        breaker    │ calls   ok  err  rej fallbk  sent │ calls   ok  err  sent')}\n`
   )
   return {
     second: (s, transitions) => {
@@ -111,8 +112,8 @@ export const live = (out: Output, seconds: number): Live => {
           ? ''
           : `  ${transitions.map((t) => `${stateName[t.to]} at ${(t.at / 1000).toFixed(1)} s`).join(', ')}`
       const line =
-        `${num(s.t, 5)}s  ${s.phase.padEnd(14)} ${paint(stateColour(s.state), stateName[s.state].padEnd(10))} │` +
-        `${' '.repeat(10)}${cols(s.protected, true)} │${' '.repeat(13)}${cols(s.unprotected, false)}` +
+        `${num(s.t, 5)}s  ${s.phase.padEnd(14)} ${paint(stateColour(s.state), stateName[s.state].padEnd(10))} │ ` +
+        `${cols(s.protected, true)} │ ${cols(s.unprotected, false)}` +
         (changes === '' ? '' : paint('dim', changes))
       out.write(out.isTTY ? `${ansi.clearLine}${line}\n${bar()}` : `${line}\n`)
     },
