@@ -209,15 +209,24 @@ const idle = async (): Promise<ReadonlyArray<Idle>> => {
 // window-size scaling
 // -------------------------------------------------------------------------------------
 
-const windows = async (): Promise<unknown> => {
+/** Nanoseconds per `Circuit.step` on a recorded outcome, per window (bench/windows.ts). */
+type WindowFigures = ReadonlyArray<{ readonly name: string; readonly nsPerOp: number }>
+
+const windows = async (): Promise<WindowFigures | { readonly pending: string }> => {
+  // bench/windows.ts comes with the window strategies; without it, the scenario is reported pending
   const path = './windows'
   try {
-    const mod = (await import(path)) as { readonly runWindowBench?: () => Promise<unknown> }
-    if (typeof mod.runWindowBench === 'function') return await mod.runWindowBench()
+    const mod = (await import(path)) as {
+      readonly runWindowBench?: (options?: { readonly reps?: number }) => Promise<WindowFigures>
+    }
+    if (typeof mod.runWindowBench === 'function') {
+      progress('windows: window-size scaling (bench/windows.ts)')
+      return await mod.runWindowBench(args.quick ? { reps: 5 } : {})
+    }
   } catch (error) {
     if ((error as { readonly code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error
   }
-  return { pending: 'no count-window strategy in src/Strategy.ts yet (the strategies issue)' }
+  return { pending: 'no window strategies yet (bench/windows.ts is missing)' }
 }
 
 // -------------------------------------------------------------------------------------
@@ -232,7 +241,11 @@ interface Target {
   readonly met: boolean
 }
 
-const targets = (figures: Figures, idleFigures: ReadonlyArray<Idle>): ReadonlyArray<Target> => {
+const targets = (
+  figures: Figures,
+  idleFigures: ReadonlyArray<Idle>,
+  windowFigures: WindowFigures | { readonly pending: string } | undefined
+): ReadonlyArray<Target> => {
   const out: Array<Target> = []
   const at = (scenario: string, contender: string, rep: number): number =>
     figures[scenario]?.[contender]?.[rep] ?? NaN
@@ -292,6 +305,17 @@ const targets = (figures: Figures, idleFigures: ReadonlyArray<Idle>): ReadonlyAr
       })
     }
   }
+  if (Array.isArray(windowFigures)) {
+    const counts = (windowFigures as WindowFigures).filter((w) => w.name.startsWith('count window'))
+    const ns = counts.map((w) => w.nsPerOp)
+    const ratio = Math.max(...ns) / Math.min(...ns)
+    out.push({
+      target: 'windows: slowest / fastest count window (10 to 100,000 calls), medians',
+      ratio: summarize([ratio]),
+      limit: 1.2,
+      met: ratio <= 1.2
+    })
+  }
   return out
 }
 
@@ -322,7 +346,7 @@ const main = async (): Promise<void> => {
   const idleFigures = has('idle') ? await idle() : []
   const windowFigures = has('windows') ? await windows() : undefined
   const figures = timed?.figures ?? {}
-  const goals = targets(figures, idleFigures)
+  const goals = targets(figures, idleFigures, windowFigures)
 
   const range = (s: Summary, f: (n: number) => string): string =>
     `${f(s.median)}  [${f(s.min)} - ${f(s.max)}]`
@@ -368,7 +392,19 @@ const main = async (): Promise<void> => {
       )
     )
   }
-  if (windowFigures !== undefined) log(`\nwindow-size scaling: ${JSON.stringify(windowFigures, null, 2)}`)
+  if (windowFigures !== undefined && !Array.isArray(windowFigures)) {
+    log(`\nwindow-size scaling: pending (${(windowFigures as { readonly pending: string }).pending})`)
+  } else if (windowFigures !== undefined) {
+    const figs = windowFigures as WindowFigures
+    const first = figs[0]?.nsPerOp ?? NaN
+    log('\nwindow-size scaling: Circuit.step on a recorded outcome of a closed circuit (bench/windows.ts)')
+    log(
+      table(
+        ['window', 'ns per step', 'vs first'],
+        figs.map((w) => [w.name, w.nsPerOp.toFixed(1), `${(w.nsPerOp / first).toFixed(2)}x`])
+      )
+    )
+  }
   if (goals.length > 0) {
     log('\ntargets (ratios paired within each repetition)')
     log(
