@@ -133,9 +133,12 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
   const classify = options.classify ?? fromPredicates(options)
   const ref = Ref.unsafeMake(circuit.initial(clock()))
   const state = ref.get
-  const recorder = M.recorder(Strategy.slowCallDuration(circuit.strategy) ?? Infinity)
-  let listeners: ReadonlyArray<L.Listener> = []
-  const onListenerError = options.onListenerError ?? warnOnce(name)
+  const slowCall = Strategy.slowCallDuration(circuit.strategy) ?? Infinity
+  // The counters are allocated by the first call, so an idle breaker costs less.
+  let recorder: M.Recorder | undefined
+  let listeners: ReadonlyArray<L.Listener> = noListeners
+  const { onListenerError } = options
+  let warned = false
 
   const emit = (event: L.BreakerEvent): void => {
     const current = listeners
@@ -143,10 +146,15 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
       try {
         current[i]!(event)
       } catch (error) {
-        try {
-          onListenerError(error, event)
-        } catch {
-          // a throwing error hook must not reach the caller either
+        if (onListenerError === undefined) {
+          if (!warned) warnListenerError(name, error)
+          warned = true
+        } else {
+          try {
+            onListenerError(error, event)
+          } catch {
+            // a throwing error hook must not reach the caller either
+          }
         }
       }
     }
@@ -155,7 +163,7 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
   // After an update that changed the cell: a transition starts a new metrics period and is reported.
   const updated = (prev: State, next: State, cause: Ev.Event['_tag'], now: number): void => {
     if (!L.isTransition(prev, next)) return
-    M.enter(recorder, next._tag)
+    M.enter((recorder ??= M.recorder(slowCall)), next._tag)
     if (listeners.length !== 0) emit(L.transition(name, prev, next, cause, now))
   }
 
@@ -167,7 +175,7 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
         : Ev.outcome('failure', permit, duration, verdict.openFor)
     const next = circuit.step(prev, event, now)
     if (next !== prev) ref.set(next)()
-    M.recordOutcome(recorder, event._tag, duration)
+    M.recordOutcome((recorder ??= M.recorder(slowCall)), event._tag, duration)
     if (listeners.length !== 0) emit(L.outcome(event._tag, name, now, duration, permit.probe))
     if (next !== prev) updated(prev, next, event._tag, now)
   }
@@ -184,9 +192,10 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     admit: (now) => {
       const prev = state()
       const decision = ref.modify((s) => circuit.admit(s, now))()
-      recorder.calls++
+      const r = (recorder ??= M.recorder(slowCall))
+      r.calls++
       if (decision._tag === 'Rejection') {
-        recorder.rejected++
+        r.rejected++
         if (listeners.length !== 0) {
           emit({ _tag: 'Rejection', breaker: name, at: now, retryAfter: decision.retryAfter })
         }
@@ -204,16 +213,19 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
       if (next !== prev) updated(prev, next, event._tag, now)
     },
     recordTimeout: (permit, timeout, duration, now) => {
-      recorder.timeouts++
+      const r = (recorder ??= M.recorder(slowCall))
+      r.timeouts++
       if (listeners.length !== 0) emit({ _tag: 'Timeout', breaker: name, at: now, timeout, duration })
       record(permit, 'failure', duration, now)
     },
     recordFallback: (now) => {
-      recorder.fallbacks++
+      const r = (recorder ??= M.recorder(slowCall))
+      r.fallbacks++
       if (listeners.length !== 0) emit({ _tag: 'FallbackUsed', breaker: name, at: now })
     },
     recordFallbackFailure: (error, now) => {
-      recorder.fallbackFailures++
+      const r = (recorder ??= M.recorder(slowCall))
+      r.fallbackFailures++
       if (listeners.length !== 0) emit({ _tag: 'FallbackFailed', breaker: name, at: now, error })
     },
     subscribe: (listener) => {
@@ -229,23 +241,23 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     metrics: () => {
       const now = clock()
       const s = state()
-      return M.snapshot(name, recorder, s, circuit.retryAfter(s, now), now, circuit.strategy)
+      return M.snapshot(name, recorder ?? unused, s, circuit.retryAfter(s, now), now, circuit.strategy)
     },
-    counts: () => M.counts(recorder)
+    counts: () => M.counts(recorder ?? unused)
   }
 }
 
-const warnOnce = (name: string): L.OnListenerError => {
-  let warned = false
-  return (error) => {
-    if (warned) return
-    warned = true
-    console.warn(
-      `tripswitch: a listener of breaker "${name}" threw; the call went on, and later listener errors of this breaker are not reported (set onListenerError to see them).`,
-      error
-    )
-  }
-}
+const noListeners: ReadonlyArray<L.Listener> = []
+
+// What a breaker that has not run a call yet reports: never written to.
+const unused: M.Recorder = M.recorder()
+
+// The default `onListenerError`, once per breaker.
+const warnListenerError = (name: string, error: unknown): void =>
+  console.warn(
+    `tripswitch: a listener of breaker "${name}" threw; the call went on, and later listener errors of this breaker are not reported (set onListenerError to see them).`,
+    error
+  )
 
 /**
  * Makes a breaker: its thresholds (see `Config`) and its options.
