@@ -11,7 +11,10 @@
  * state is checked against the scenario's claim before and after it is measured. A figure is the median
  * of its repetitions, with min and max; a ratio is computed within each repetition, then summarized.
  */
+import { existsSync } from 'node:fs'
 import * as os from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import {
   burst,
   closedSuccess,
@@ -214,17 +217,15 @@ type WindowFigures = ReadonlyArray<{ readonly name: string; readonly nsPerOp: nu
 
 const windows = async (): Promise<WindowFigures | { readonly pending: string }> => {
   // bench/windows.ts comes with the window strategies; without it, the scenario is reported pending
-  const path = './windows'
-  try {
-    const mod = (await import(path)) as {
+  const file = join(__dirname, 'windows.js')
+  if (existsSync(file)) {
+    const mod = (await import(pathToFileURL(file).href)) as {
       readonly runWindowBench?: (options?: { readonly reps?: number }) => Promise<WindowFigures>
     }
     if (typeof mod.runWindowBench === 'function') {
       progress('windows: window-size scaling (bench/windows.ts)')
       return await mod.runWindowBench(args.quick ? { reps: 5 } : {})
     }
-  } catch (error) {
-    if ((error as { readonly code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error
   }
   return { pending: 'no window strategies yet (bench/windows.ts is missing)' }
 }
