@@ -121,49 +121,53 @@ const settings: fc.Arbitrary<Settings> = fc
 describe('Circuit (model-based)', () => {
   it('agrees with the reference model on every decision and state, step by step', () => {
     fc.assert(
-      fc.property(settings, fc.array(action, { minLength: 20, maxLength: 300, size: 'max' }), (config, actions) => {
-        const circuit = Circuit.make(config)
-        const model = new Model(config)
-        let state: State.State = circuit.initial(0)
-        let now = 0
-        const outstanding: Array<Decision.Permit> = []
-        for (const a of actions) {
-          switch (a._tag) {
-            case 'advance':
-              now += a.ms
-              break
-            case 'admit': {
-              const [decision, next] = circuit.admit(state, now)
-              const expected = model.admit(now)
-              state = next
-              if (Decision.isPermit(decision)) {
-                expect(expected).toEqual({
-                  generation: decision.generation,
-                  probe: decision.probe,
-                  ticket: decision.ticket
-                })
-                outstanding.push(decision)
-              } else {
-                expect(expected).toEqual({ retryAfter: decision.retryAfter })
+      fc.property(
+        settings,
+        fc.array(action, { minLength: 20, maxLength: 300, size: 'max' }),
+        (config, actions) => {
+          const circuit = Circuit.make(config)
+          const model = new Model(config)
+          let state: State.State = circuit.initial(0)
+          let now = 0
+          const outstanding: Array<Decision.Permit> = []
+          for (const a of actions) {
+            switch (a._tag) {
+              case 'advance':
+                now += a.ms
+                break
+              case 'admit': {
+                const [decision, next] = circuit.admit(state, now)
+                const expected = model.admit(now)
+                state = next
+                if (Decision.isPermit(decision)) {
+                  expect(expected).toEqual({
+                    generation: decision.generation,
+                    probe: decision.probe,
+                    ticket: decision.ticket
+                  })
+                  outstanding.push(decision)
+                } else {
+                  expect(expected).toEqual({ retryAfter: decision.retryAfter })
+                }
+                break
               }
-              break
+              case 'answer': {
+                if (outstanding.length === 0) break
+                const [permit] = outstanding.splice(a.pick % outstanding.length, 1)
+                if (permit === undefined) break
+                state = circuit.step(state, Event.outcome(a.answer, permit), now)
+                model.answer(permit, a.answer, now)
+                break
+              }
             }
-            case 'answer': {
-              if (outstanding.length === 0) break
-              const [permit] = outstanding.splice(a.pick % outstanding.length, 1)
-              if (permit === undefined) break
-              state = circuit.step(state, Event.outcome(a.answer, permit), now)
-              model.answer(permit, a.answer, now)
-              break
+            expect(state._tag).toBe(model.mode)
+            expect(state.generation).toBe(model.generation)
+            if (model.mode === 'Open') {
+              expect(circuit.retryAfter(state, now)).toBe(Math.max(0, model.openedAt + config.openFor - now))
             }
-          }
-          expect(state._tag).toBe(model.mode)
-          expect(state.generation).toBe(model.generation)
-          if (model.mode === 'Open') {
-            expect(circuit.retryAfter(state, now)).toBe(Math.max(0, model.openedAt + config.openFor - now))
           }
         }
-      }),
+      ),
       { numRuns: 300 }
     )
   })

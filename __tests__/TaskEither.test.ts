@@ -4,7 +4,7 @@ import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
 import {
   Breaker,
-  CircuitOpenError,
+  type CircuitOpenError,
   isCircuitOpenError,
   isFallbackError,
   orFallback,

@@ -84,7 +84,7 @@ describe('Types', () => {
     const c = withBreaker({}, { fallback: () => T.of(0) })(TE.right<string, string>('x'))
     assertType<Mutual<typeof c, TE.TaskEither<string, string | number>>>(true)
     assertNotType<Mutual<typeof c, TE.TaskEither<string, string>>>(false)
-    expect(typeof a).toBe('function')
+    expect([a, b, c].map((t) => typeof t)).toEqual(['function', 'function', 'function'])
   })
 
   it('works as a retry-ts check that does not retry an open circuit', async () => {
@@ -110,6 +110,7 @@ describe('Types', () => {
     assertType<Equals<ReturnType<typeof f>, Promise<string>>>(true)
     const g = wrapSync({})((n: number) => n > 0)
     assertType<Equals<ReturnType<typeof g>, boolean>>(true)
+    expect(f.name).toBe('')
     // @ts-expect-error: wrong argument type
     expect(() => g('x')).not.toThrow()
   })
