@@ -7,23 +7,33 @@
  * them, and the state stays plain data (see `State.ts`). The module-level `step`, `admit` and `initial`
  * use the defaults.
  *
- * Semantics (see docs/semantics.md):
- * - Closed: every call is admitted. Recorded outcomes feed the trip strategy; when it trips, the
- *   circuit opens at `now` for the backoff's duration.
+ * Semantics (see docs/semantics.md and docs/strategies.md):
+ * - Closed: every call is admitted. Recorded outcomes feed the trip strategy (`Strategy.ts`); when it
+ *   trips, the circuit opens at `now` for the backoff's duration at the current level (`Backoff.ts`:
+ *   the level decays while closed when `healthyPeriod` is set, and is 0 otherwise). A failure carrying
+ *   `openFor` opens it at once for exactly that long.
  * - Open: calls are rejected with `retryAfter = openedAt + openFor - now`. At `now >= openedAt + openFor`
  *   (inclusive) the next call is admitted as the first probe and the circuit becomes HalfOpen. No timer
  *   is involved: the transition is decided lazily by that call.
  * - HalfOpen: at most `halfOpenProbes` probes hold a slot (a live lease, or an answered outcome). Each
  *   probe's lease expires `probeLease` ms after its admission; an expired lease frees its slot and its
- *   outcome, should it still arrive, no longer counts. `successThreshold` probe successes close the
- *   circuit; any recorded probe failure re-opens it with the next backoff iteration. Ignored outcomes
- *   free their slot.
+ *   outcome, should it still arrive, no longer counts. Ignored outcomes free their slot. The verdict:
+ *   by default `successThreshold` probe successes close the circuit and any recorded probe failure
+ *   re-opens it; with `halfOpenFailureRate`, it re-opens as soon as `failures / halfOpenProbes` reaches
+ *   the rate and closes as soon as it no longer can. A re-open uses the next backoff level. Closing
+ *   resets the level, or with `healthyPeriod` keeps the next level, to decay while closed.
+ * - Half-open deadline: with `halfOpenMaxDuration`, a HalfOpen state at `now >= since +
+ *   halfOpenMaxDuration` is open: opened at that deadline (not at `now`, so every observer computes
+ *   the same state) with the next backoff level, under a new generation. The next call or event makes
+ *   it so (`admit` returns the re-opened state even when it rejects); until then `retryAfter` already
+ *   answers for it.
  * - Late outcomes: an outcome whose permit is from another generation leaves the state unchanged.
  * - Manual events (`ForceOpen`, `Disable`, `MetricsOnly`, `Reset`) always move to their state and
  *   start a new generation, so permits issued before them become late.
  *
  * @since 0.1.0
  */
+import * as Backoff from './Backoff'
 import * as Config from './Config'
 import * as D from './Decision'
 import type * as Ev from './Event'
@@ -42,7 +52,10 @@ import * as Strategy from './Strategy'
  */
 export interface Circuit {
   readonly config: Config.Config
+  /** The trip strategy: `config.strategy`, or `consecutiveFailures(config.failureThreshold)`. */
   readonly strategy: Strategy.Strategy
+  /** Open durations by backoff level: `config.backoff`, or `config.openFor` at every level. */
+  readonly backoff: Backoff.Backoff
   /** A fresh closed state, entered at `now`. */
   readonly initial: (now: number) => S.State
   /** Decides whether a call arriving at `now` may pass, and records its admission. */
@@ -83,17 +96,67 @@ export const make = (input: Config.ConfigInput = {}): Circuit => fromConfig(Conf
  * @since 0.1.0
  */
 export const fromConfig = (config: Config.Config): Circuit => {
-  const strategy = Strategy.consecutiveFailures(config.failureThreshold)
+  const strategy = config.strategy ?? Strategy.consecutiveFailures(config.failureThreshold)
   const freshTally = Strategy.initial(strategy)
-  const openDuration = (_attempt: number): number => config.openFor
+  const backoff =
+    config.backoff === undefined ? Backoff.constant(config.openFor) : Backoff.fromPolicy(config.backoff)
+  const jitter = config.jitter ?? 0
+  const { halfOpenProbes, successThreshold, healthyPeriod, halfOpenFailureRate, halfOpenMaxDuration } = config
 
   const initial = (now: number): S.State => S.closed(0, now, 0, freshTally)
+
+  // -- backoff ----------------------------------------------------------------------------
+
+  /** Open at `openedAt` under `generation`, at the backoff level `requested` (or the last the policy has). */
+  const opened = (generation: number, openedAt: number, requested: number, openFor?: number): S.Open => {
+    const [level, delay] = backoff.delay(requested)
+    return S.open(
+      generation,
+      openedAt,
+      openFor ?? Backoff.jittered(Number.isNaN(delay) ? config.openFor : delay, jitter, generation, openedAt),
+      level
+    )
+  }
+
+  /** The level a closed circuit trips at: its `attempt`, decayed by the time it stayed closed. */
+  const tripLevel = (s: S.Closed, now: number): number =>
+    healthyPeriod === undefined ? s.attempt : Backoff.decayed(s.attempt, s.since, now, healthyPeriod)
+
+  /** The `attempt` of a circuit closing after a half-open at `level`: reset, or kept to decay. */
+  const closingLevel = (level: number): number => (healthyPeriod === undefined ? 0 : level + 1)
+
+  const requestedOpenFor = (e: Ev.Outcome): number | undefined =>
+    e._tag === 'Failure' && e.openFor !== undefined && Number.isFinite(e.openFor) && e.openFor >= 0
+      ? e.openFor
+      : undefined
+
+  // -- half-open ---------------------------------------------------------------------------
+
+  /** A half-open state past its deadline is open since the deadline; anything else is as it is. */
+  const normalize = (s: S.State, now: number): S.State =>
+    halfOpenMaxDuration !== undefined && s._tag === 'HalfOpen' && now >= s.since + halfOpenMaxDuration
+      ? opened(s.generation + 1, s.since + halfOpenMaxDuration, s.attempt + 1)
+      : s
+
+  const verdict = (successes: number, failures: number): 'open' | 'close' | 'pending' =>
+    halfOpenFailureRate === undefined
+      ? failures > 0
+        ? 'open'
+        : successes >= successThreshold
+          ? 'close'
+          : 'pending'
+      : failures / halfOpenProbes >= halfOpenFailureRate
+        ? 'open'
+        : (halfOpenProbes - successes) / halfOpenProbes < halfOpenFailureRate
+          ? 'close'
+          : 'pending'
 
   // -- admission ------------------------------------------------------------------------
 
   const liveLeases = (s: S.HalfOpen, now: number): ReadonlyArray<S.Lease> =>
     s.leases.every((l) => l.expiresAt > now) ? s.leases : s.leases.filter((l) => l.expiresAt > now)
 
+  /** The decision for a call at `now` in `s`, which must be normalized. */
   const decide = (s: S.State, now: number): D.Decision => {
     switch (s._tag) {
       case 'Closed':
@@ -108,11 +171,18 @@ export const fromConfig = (config: Config.Config): Circuit => {
       }
       case 'HalfOpen': {
         const live = liveLeases(s, now)
-        if (live.length + s.successes + s.failures < config.halfOpenProbes) {
+        if (live.length + s.successes + s.failures < halfOpenProbes) {
           return D.probe(s.generation, s.nextTicket)
         }
+        // A slot frees when a lease expires, unless the deadline comes first: then the circuit re-opens,
+        // and the next call may pass when that re-open runs out.
+        const deadline = halfOpenMaxDuration === undefined ? Infinity : s.since + halfOpenMaxDuration
         let soonest = Infinity
-        for (const l of live) soonest = Math.min(soonest, l.expiresAt)
+        for (const l of live) if (l.expiresAt < deadline) soonest = Math.min(soonest, l.expiresAt)
+        if (deadline !== Infinity) {
+          const reopened = opened(s.generation + 1, deadline, s.attempt + 1)
+          soonest = Math.min(soonest, reopened.openedAt + reopened.openFor)
+        }
         return D.rejection(soonest === Infinity ? 0 : soonest - now)
       }
     }
@@ -124,8 +194,9 @@ export const fromConfig = (config: Config.Config): Circuit => {
   let lastState: S.State | undefined
   let lastPair: readonly [D.Decision, S.State] | undefined
 
-  const admit = (s: S.State, now: number): readonly [D.Decision, S.State] => {
-    if (s === lastState && lastPair !== undefined) return lastPair
+  const admit = (s0: S.State, now: number): readonly [D.Decision, S.State] => {
+    if (s0 === lastState && lastPair !== undefined) return lastPair
+    const s = normalize(s0, now)
     const decision = decide(s, now)
     if (decision._tag === 'Rejection') return [decision, s]
     if (s._tag === 'Closed' || s._tag === 'Disabled' || s._tag === 'MetricsOnly') {
@@ -137,7 +208,7 @@ export const fromConfig = (config: Config.Config): Circuit => {
   }
 
   const retryAfter = (s: S.State, now: number): number => {
-    const d = decide(s, now)
+    const d = decide(normalize(s, now), now)
     return d._tag === 'Rejection' ? d.retryAfter : 0
   }
 
@@ -161,7 +232,7 @@ export const fromConfig = (config: Config.Config): Circuit => {
       case 'HalfOpen': {
         if (p.generation !== s.generation || p.ticket !== s.nextTicket) return s
         const live = liveLeases(s, now)
-        if (live.length + s.successes + s.failures >= config.halfOpenProbes) return s
+        if (live.length + s.successes + s.failures >= halfOpenProbes) return s
         return S.halfOpen(
           s.generation,
           s.since,
@@ -177,32 +248,22 @@ export const fromConfig = (config: Config.Config): Circuit => {
     }
   }
 
-  const trip = (generation: number, now: number, attempt: number): S.Open =>
-    S.open(generation + 1, now, openDuration(attempt), attempt)
-
   const onOutcome = (s: S.State, e: Ev.Outcome, now: number): S.State => {
     const p = e.permit
     if (p.generation !== s.generation) return s
     switch (s._tag) {
       case 'Closed': {
         if (e._tag === 'Ignored') return s
-        const tally = Strategy.record(
-          strategy,
-          s.tally,
-          { failure: e._tag === 'Failure', duration: e.duration },
-          now
-        )
-        if (Strategy.isTripped(strategy, tally, now)) return trip(s.generation, now, s.attempt)
+        const tally = Strategy.recordOutcome(strategy, s.tally, e._tag === 'Failure', e.duration, now)
+        const openFor = requestedOpenFor(e)
+        if (openFor !== undefined) return opened(s.generation + 1, now, tripLevel(s, now), openFor)
+        if (Strategy.isTrippedAsRecorded(strategy, tally))
+          return opened(s.generation + 1, now, tripLevel(s, now))
         return tally === s.tally ? s : S.closed(s.generation, s.since, s.attempt, tally)
       }
       case 'MetricsOnly': {
         if (e._tag === 'Ignored') return s
-        const tally = Strategy.record(
-          strategy,
-          s.tally,
-          { failure: e._tag === 'Failure', duration: e.duration },
-          now
-        )
+        const tally = Strategy.recordOutcome(strategy, s.tally, e._tag === 'Failure', e.duration, now)
         return tally === s.tally ? s : S.metricsOnly(s.generation, s.since, tally)
       }
       case 'HalfOpen': {
@@ -210,15 +271,20 @@ export const fromConfig = (config: Config.Config): Circuit => {
         const live = liveLeases(s, now)
         const rest = live.filter((l) => l.ticket !== p.ticket)
         if (rest.length === live.length) return s // the lease expired or was never taken
-        switch (e._tag) {
-          case 'Ignored':
-            return S.halfOpen(s.generation, s.since, s.attempt, s.nextTicket, rest, s.successes, s.failures)
-          case 'Failure':
-            return trip(s.generation, now, s.attempt + 1)
-          case 'Success':
-            return s.successes + 1 >= config.successThreshold
-              ? S.closed(s.generation + 1, now, 0, freshTally)
-              : S.halfOpen(s.generation, s.since, s.attempt, s.nextTicket, rest, s.successes + 1, s.failures)
+        if (e._tag === 'Ignored') {
+          return S.halfOpen(s.generation, s.since, s.attempt, s.nextTicket, rest, s.successes, s.failures)
+        }
+        const openFor = requestedOpenFor(e)
+        if (openFor !== undefined) return opened(s.generation + 1, now, s.attempt + 1, openFor)
+        const successes = e._tag === 'Success' ? s.successes + 1 : s.successes
+        const failures = e._tag === 'Failure' ? s.failures + 1 : s.failures
+        switch (verdict(successes, failures)) {
+          case 'open':
+            return opened(s.generation + 1, now, s.attempt + 1)
+          case 'close':
+            return S.closed(s.generation + 1, now, closingLevel(s.attempt), freshTally)
+          case 'pending':
+            return S.halfOpen(s.generation, s.since, s.attempt, s.nextTicket, rest, successes, failures)
         }
       }
       // falls through: unreachable, every HalfOpen branch returns
@@ -227,7 +293,8 @@ export const fromConfig = (config: Config.Config): Circuit => {
     }
   }
 
-  const step = (s: S.State, e: Ev.Event, now: number): S.State => {
+  const step = (s0: S.State, e: Ev.Event, now: number): S.State => {
+    const s = normalize(s0, now)
     switch (e._tag) {
       case 'Admitted':
         return onAdmitted(s, e.permit, now)
@@ -246,7 +313,7 @@ export const fromConfig = (config: Config.Config): Circuit => {
     }
   }
 
-  return { config, strategy, initial, admit, step, retryAfter }
+  return { config, strategy, backoff, initial, admit, step, retryAfter }
 }
 
 // -------------------------------------------------------------------------------------

@@ -4,7 +4,11 @@
  * - `Admitted` is what admission records (a probe takes a lease; the first probe moves `Open` to
  *   `HalfOpen`). `Circuit.admit` emits it for you; a replayed trace contains it.
  * - `Success`, `Failure` and `Ignored` answer a permit. Ignored counts as neither and frees its permit.
- *   `duration` is the call's measured duration in milliseconds, `NaN` when unknown.
+ *   `duration` is the call's measured duration in milliseconds, `NaN` when unknown; slow-call
+ *   strategies judge a call by it.
+ * - A `Failure` may carry `openFor` (build it with `failureOpenFor`): the dependency told us when to come
+ *   back (an HTTP 429 or 503 with `Retry-After`), so the circuit opens at once for that long, whatever
+ *   its strategy says. See `failureOpenFor` for the exact semantics.
  * - `ForceOpen`, `Disable`, `MetricsOnly` and `Reset` are manual control.
  *
  * @since 0.1.0
@@ -33,6 +37,11 @@ export interface Failure {
   readonly _tag: 'Failure'
   readonly permit: Permit
   readonly duration: number
+  /**
+   * Open the circuit at once for this many milliseconds (a finite number `>= 0`), as a `Retry-After`
+   * asks. Absent on an ordinary failure.
+   */
+  readonly openFor?: number
 }
 
 /** @category model @since 0.1.0 */
@@ -92,20 +101,58 @@ export const success = (permit: Permit, duration = NaN): Success => ({ _tag: 'Su
 /** @category constructors @since 0.1.0 */
 export const failure = (permit: Permit, duration = NaN): Failure => ({ _tag: 'Failure', permit, duration })
 
-/** @category constructors @since 0.1.0 */
-export const ignored = (permit: Permit, duration = NaN): Ignored => ({ _tag: 'Ignored', permit, duration })
-
 /**
- * The outcome event for a classifier's verdict.
+ * A failure that opens the circuit at once for `openFor` ms: for a dependency that said when to come
+ * back, such as an HTTP 429 or 503 response with a `Retry-After` header (convert it to milliseconds).
+ *
+ * Recorded through `step` like any outcome, from the permit's generation only (a late one changes
+ * nothing):
+ * - Closed: the failure is counted by the strategy, then the circuit opens at `now` for exactly
+ *   `openFor` ms (no jitter), at the backoff level a trip would have used, so the levels that follow
+ *   escalate as usual.
+ * - HalfOpen (a probe's outcome): the circuit re-opens for exactly `openFor` ms at the next level.
+ * - MetricsOnly: counted, never opens. Disabled, ForcedOpen, Open: nothing changes.
+ *
+ * `openFor` must be a finite number `>= 0`; any other value (`NaN`, negative, `Infinity`) is ignored and
+ * the event is an ordinary failure. `0` opens and admits a probe at once.
+ *
+ * @example
+ * import { Circuit, Decision, Event } from 'tripswitch'
+ * const circuit = Circuit.make()
+ * const s0 = circuit.initial(0)
+ * const [permit] = circuit.admit(s0, 0)
+ * if (Decision.isPermit(permit)) {
+ *   const s1 = circuit.step(s0, Event.failureOpenFor(permit, 120_000, 35), 35)
+ *   // s1: Open at 35 for 120 s
+ * }
  *
  * @category constructors
  * @since 0.1.0
  */
-export const outcome = (verdict: Verdict, permit: Permit, duration = NaN): Outcome =>
+export const failureOpenFor = (permit: Permit, openFor: number, duration = NaN): Failure => ({
+  _tag: 'Failure',
+  permit,
+  duration,
+  openFor
+})
+
+/** @category constructors @since 0.1.0 */
+export const ignored = (permit: Permit, duration = NaN): Ignored => ({ _tag: 'Ignored', permit, duration })
+
+/**
+ * The outcome event for a classifier's verdict. With `openFor` (a `Retry-After` in ms), a `'failure'`
+ * becomes `failureOpenFor(permit, openFor, duration)`; other verdicts ignore it.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const outcome = (verdict: Verdict, permit: Permit, duration = NaN, openFor?: number): Outcome =>
   verdict === 'success'
     ? success(permit, duration)
     : verdict === 'failure'
-      ? failure(permit, duration)
+      ? openFor === undefined
+        ? failure(permit, duration)
+        : failureOpenFor(permit, openFor, duration)
       : ignored(permit, duration)
 
 /** @category constructors @since 0.1.0 */

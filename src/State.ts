@@ -8,11 +8,23 @@
  * Invariants, which `Circuit.step` preserves and a decoder of untrusted state must check:
  * - `generation` is a non-negative integer that grows by one on every transition. A permit carries the
  *   generation it was admitted in; an outcome from an older generation never drives a transition.
- * - `Open`: `openFor >= 0`; the circuit admits a probe at `now >= openedAt + openFor` (inclusive).
+ * - `Open`: `openFor >= 0` (finite); the circuit admits a probe at `now >= openedAt + openFor` (inclusive).
  * - `HalfOpen`: `leases.length + successes + failures <= probes of the config`, lease tickets are
  *   distinct and below `nextTicket`. A probe holds its lease until its outcome arrives or until
- *   `expiresAt`; an expired lease frees its slot for another probe.
- * - `attempt` is the backoff iteration: 0 for the first open after a healthy period.
+ *   `expiresAt`; an expired lease frees its slot for another probe. No verdict has been reached yet:
+ *   with the default verdict `failures = 0` and `successes < successThreshold`; with
+ *   `halfOpenFailureRate` neither `failures / probes >= rate` nor `(probes - successes) / probes < rate`.
+ *   With `halfOpenMaxDuration`, a `HalfOpen` state at `now >= since + halfOpenMaxDuration` stands for an
+ *   `Open` state opened at that deadline: the reducer treats it so and replaces it at the next event.
+ * - `attempt` is the backoff level (see `Backoff.ts`). `Open.attempt` chose `openFor`; `HalfOpen.attempt`
+ *   is that of the open it came from; a re-open uses `attempt + 1` (or the policy's last level).
+ *   `Closed.attempt` is the level the next trip starts from, before decay: 0 unless `healthyPeriod` is
+ *   set, in which case closing keeps `attempt + 1` and each full `healthyPeriod` since `since` lowers it
+ *   by one, computed when the circuit trips.
+ * - `tally` (in `Closed` and `MetricsOnly`) belongs to the circuit's strategy (`Strategy.tallyProblems`
+ *   checks one); a `Closed` tally was not tripped when its latest outcome was recorded (a rate over a
+ *   time window may rise later as older calls expire; it is judged again at the next outcome). It is
+ *   plain data: numbers and arrays of numbers.
  *
  * Manual states (`ForcedOpen`, `Disabled`, `MetricsOnly`) are entered and left only by explicit
  * events; no outcome moves a circuit out of them.

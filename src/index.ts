@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+export * as Backoff from './Backoff'
 export * as Breaker from './Breaker'
 export * as Circuit from './Circuit'
 export * as Classifier from './Classifier'
@@ -20,12 +21,13 @@ export * as Registry from './Registry'
 export * as State from './State'
 export * as StateCodec from './StateCodec'
 export * as Strategy from './Strategy'
+export * as Window from './Window'
 
 export { CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
 export { ConfigError } from './Config'
 export { decodeConfig, decodeRegistryConfig } from './ConfigCodec'
 export { decodeState, decodeStateFor, encodeState, StateDecodeError } from './StateCodec'
-export { consecutiveFailures } from './Strategy'
+export { consecutiveFailures, failureCount, failureRate, slowCallRate } from './Strategy'
 export {
   fallbackError,
   isFallbackError,
