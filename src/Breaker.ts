@@ -190,8 +190,11 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     state,
     retryAfter: () => circuit.retryAfter(state(), clock()),
     admit: (now) => {
+      // one synchronous read-decide-write, as in `record`: nothing can interleave, and the hot path
+      // allocates no `modify` closures and reads the cell once
       const prev = state()
-      const decision = ref.modify((s) => circuit.admit(s, now))()
+      const [decision, next] = circuit.admit(prev, now)
+      if (next !== prev) ref.set(next)()
       const r = (recorder ??= M.recorder(slowCall))
       r.calls++
       if (decision._tag === 'Rejection') {
@@ -200,7 +203,6 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
           emit({ _tag: 'Rejection', breaker: name, at: now, retryAfter: decision.retryAfter })
         }
       }
-      const next = state()
       if (next !== prev) updated(prev, next, 'Admitted', now)
       return decision
     },
