@@ -1,8 +1,9 @@
 /**
  * The runtime: a `Ref<State>` plus what is not data (the clock, the outcome classifier, the name).
  *
- * Every state change is one synchronous `modify` on the cell: admission reads the clock once and
- * decides and records in the same update; an outcome is classified and stepped in another. The
+ * Every state change is one synchronous update of the cell (read, step, write, with nothing in
+ * between, which is what `Ref.modify` does; the hot paths inline it to skip its closures): admission
+ * decides and records in one update; an outcome is classified and stepped in another. The
  * combinators (`withBreaker`, `wrap`, the method decorators) are thin layers over `admit` and `record`.
  *
  * Observability (see docs/observability.md): after each update, the runtime counts the call in its
