@@ -65,17 +65,19 @@ const spied = (breaker: Breaker.Breaker) => {
     readonly verdict: Classifier.Classification | 'timeout'
     readonly duration: number
   }> = []
-  const spy: Breaker.Breaker = {
-    ...breaker,
-    record: (permit, verdict, duration, now) => {
-      records.push({ verdict, duration })
-      breaker.record(permit, verdict, duration, now)
-    },
-    recordTimeout: (permit, timeout, duration, now) => {
-      records.push({ verdict: 'timeout', duration })
-      breaker.recordTimeout(permit, timeout, duration, now)
-    }
+  const record: Breaker.Breaker['record'] = (permit, verdict, duration, now) => {
+    records.push({ verdict, duration })
+    breaker.record(permit, verdict, duration, now)
   }
+  const recordTimeout: Breaker.Breaker['recordTimeout'] = (permit, timeout, duration, now) => {
+    records.push({ verdict: 'timeout', duration })
+    breaker.recordTimeout(permit, timeout, duration, now)
+  }
+  // delegation, not a spread: a breaker's functions are getters of its class
+  const spy = new Proxy(breaker, {
+    get: (target, key) =>
+      key === 'record' ? record : key === 'recordTimeout' ? recordTimeout : Reflect.get(target, key)
+  })
   return { breaker: spy, records }
 }
 

@@ -1,10 +1,21 @@
 /**
- * The runtime: a `Ref<State>` plus what is not data (the clock, the outcome classifier, the name).
+ * The runtime: the state cell plus what is not data (the clock, the outcome classifier, the name).
  *
  * Every state change is one synchronous update of the cell (read, step, write, with nothing in
- * between, which is what `Ref.modify` does; the hot paths inline it to skip its closures): admission
- * decides and records in one update; an outcome is classified and stepped in another. The
- * combinators (`withBreaker`, `wrap`, the method decorators) are thin layers over `admit` and `record`.
+ * between): admission decides and records in one update; an outcome is classified and stepped in
+ * another. The combinators (`withBreaker`, `wrap`, the method decorators) are thin layers over
+ * `start`, `admit` and `record`.
+ *
+ * Timing: the clock is read only where something uses its reading (two reads cost about as much as
+ * the rest of a closed call's bookkeeping; see docs/performance.md).
+ * - `start` times a call (reads the clock, else returns `NaN`) when a listener is subscribed, when
+ *   the strategy or the classifier reads durations (a slow-call strategy; `Classifier.readsDuration`),
+ *   or, for the latency histogram of `metrics`, with probability `latencySampleRate` (default 1/16).
+ * - `admit` and `record` given `NaN` for `now` read the clock themselves whenever the step depends on
+ *   it: in a state other than Closed, Disabled or MetricsOnly, with a strategy that reads the clock
+ *   (`Strategy.readsClock`), for listeners, and for every transition, which is stepped again at the
+ *   time read (see `Circuit`, "Time", for why the result is then the same as with the clock read
+ *   first). Decisions are exactly those of `Circuit`; only durations are sampled.
  *
  * Observability (see docs/observability.md): after each update, the runtime counts the call in its
  * metrics `Recorder` (a few increments) and, only when someone listens, emits `Listener` events: the
@@ -12,18 +23,28 @@
  * Listeners never run inside the update, and what they throw goes to `onListenerError`, never to the
  * caller.
  *
+ * Memory: a breaker is one object of plain fields (about 0.2 KB with its state). Breakers made from
+ * equal configs share one `Circuit`, and the functions of the interface below are made, once, when
+ * one of them is first read.
+ *
  * @since 0.1.0
  */
 import type { IO } from 'fp-ts/IO'
 import * as Circuit from './Circuit'
-import { type Classification, type Classifier, fromPredicates, type Predicates } from './Classifier'
+import {
+  type Classification,
+  type Classifier,
+  fromPredicates,
+  type Predicates,
+  readsDuration
+} from './Classifier'
 import { type Clock, monotonic } from './Clock'
 import * as Config from './Config'
 import type { Decision, Permit } from './Decision'
 import * as Ev from './Event'
 import * as L from './Listener'
 import * as M from './Metrics'
-import * as Ref from './Ref'
+import type * as Ref from './Ref'
 import type { State } from './State'
 import * as Strategy from './Strategy'
 
@@ -49,6 +70,12 @@ export interface Options extends Predicates<unknown, unknown> {
    * breaker, then silence.
    */
   readonly onListenerError?: L.OnListenerError
+  /**
+   * In `[0, 1]`: the probability that a call is timed for the latency histogram of `metrics` (default
+   * `1/16`; `1` times every call, `0` none). Calls are timed regardless while a listener is subscribed
+   * or when the strategy or the classifier reads durations. Counts and decisions are never sampled.
+   */
+  readonly latencySampleRate?: number
 }
 
 /**
@@ -61,17 +88,26 @@ export interface Breaker {
   readonly circuit: Circuit.Circuit
   readonly clock: Clock
   readonly classify: Classifier<unknown, unknown>
-  /** The cell holding the state. */
+  /** A view of the cell holding the state: setting it skips metrics and listeners. */
   readonly ref: Ref.Ref<State>
   /** The current state. */
   readonly state: IO<State>
   /** Milliseconds until a call may pass (`0` if one would now). */
   readonly retryAfter: IO<number>
-  /** Decides on a call arriving at `now`, recording its admission in the same update. */
+  /**
+   * Starts a call: the clock's reading if this call is to be timed, else `NaN` (see "Timing" above).
+   * Give it to `admit`; the call's duration is `end - start` (`NaN` when untimed).
+   */
+  readonly start: IO<number>
+  /**
+   * Decides on a call arriving at `now`, recording its admission in the same update. `now` may be
+   * `NaN` (what `start` returns for an untimed call): the clock is then read if the decision needs it.
+   */
   readonly admit: (now: number) => Decision
   /**
-   * Records the outcome of an admitted call, settled at `now` after `duration` ms. A `Trip` is a
-   * failure that opens the circuit at once for its `openFor`.
+   * Records the outcome of an admitted call, settled at `now` after `duration` ms (`NaN` for either
+   * when the call was not timed: the clock is then read if the step needs it). A `Trip` is a failure
+   * that opens the circuit at once for its `openFor`.
    */
   readonly record: (permit: Permit, verdict: Classification, duration: number, now: number) => void
   /** Applies a manual control event (`Event.forceOpen`, `disable`, `metricsOnly`, `reset`). */
@@ -101,58 +137,216 @@ const optionKeys: ReadonlyArray<keyof Options> = [
   'isFailure',
   'isResultFailure',
   'isIgnored',
-  'onListenerError'
+  'onListenerError',
+  'latencySampleRate'
 ]
 
 // -------------------------------------------------------------------------------------
-// constructors
+// runtime
 // -------------------------------------------------------------------------------------
 
-/**
- * Allocates a breaker outside of `IO`. Prefer `make`; use this for module-level singletons.
- *
- * @category constructors
- * @since 0.1.0
- */
-export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {}): Breaker => {
-  const circuit = Circuit.make(config)
-  const name = options.name ?? 'breaker'
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new Config.ConfigError([`name: expected a non-empty string, got ${String(name)}`])
-  }
-  for (const key of Object.keys(options)) {
-    if (!(optionKeys as ReadonlyArray<string>).includes(key)) {
-      throw new Config.ConfigError([`${key}: unknown option (known options: ${optionKeys.join(', ')})`])
-    }
-  }
-  if (options.classify !== undefined && (options.isFailure ?? options.isResultFailure ?? options.isIgnored)) {
-    throw new Config.ConfigError([
-      'classify: give either classify or the isFailure/isResultFailure/isIgnored predicates'
-    ])
-  }
-  const clock = options.clock ?? monotonic
-  const classify = options.classify ?? fromPredicates(options)
-  const ref = Ref.unsafeMake(circuit.initial(clock()))
-  const state = ref.get
-  const slowCall = Strategy.slowCallDuration(circuit.strategy) ?? Infinity
-  // The counters are allocated by the first call, so an idle breaker costs less.
-  let recorder: M.Recorder | undefined
-  let listeners: ReadonlyArray<L.Listener> = noListeners
-  const { onListenerError } = options
-  let warned = false
+// The functions of the `Breaker` interface, bound to one runtime.
+type Functions = Pick<
+  Breaker,
+  | 'ref'
+  | 'state'
+  | 'retryAfter'
+  | 'start'
+  | 'admit'
+  | 'record'
+  | 'control'
+  | 'recordTimeout'
+  | 'recordFallback'
+  | 'recordFallbackFailure'
+  | 'subscribe'
+  | 'metrics'
+  | 'counts'
+>
 
-  const emit = (event: L.BreakerEvent): void => {
-    const current = listeners
+// States that admit every call whatever the time, and whose outcomes depend on it only through the
+// strategy's windows (see `Circuit`, "Time").
+const admitsEveryCall = (s: State): boolean =>
+  s._tag === 'Closed' || s._tag === 'Disabled' || s._tag === 'MetricsOnly'
+
+// Calls until the next timed one, for calls each timed with probability `rate`: a geometric draw.
+// `logMiss` is `Math.log(1 - rate)`: `0` never times a call, `-Infinity` times every call.
+const sampleGap = (logMiss: number): number =>
+  logMiss === 0 ? Infinity : 1 + Math.floor(Math.log(1 - Math.random()) / logMiss)
+
+/**
+ * A breaker: plain fields, and methods on the prototype, so an idle breaker costs one small object.
+ * The `Breaker` functions are getters over `bound`, made on first use.
+ */
+class Runtime implements Breaker {
+  declare readonly _tag: 'Breaker'
+  current: State
+  // the permit of the last admission in `admittedIn`, a state admitting every call: reused while the
+  // state stays the same, so the closed path allocates nothing
+  admittedIn: State | undefined = undefined
+  admitted: Permit | undefined = undefined
+  // a state that an untimed success of `admitted` leaves as it is (`step` is pure, and in such a state
+  // its result does not depend on `now`): such a success skips the step
+  unmovedIn: State | undefined = undefined
+  // allocated by the first call, so an idle breaker costs less
+  recorder: M.Recorder | undefined = undefined
+  listeners: ReadonlyArray<L.Listener> = noListeners
+  warned = false
+  untilSample: number
+  private functions: Functions | undefined = undefined
+
+  constructor(
+    readonly name: string,
+    readonly circuit: Circuit.Circuit,
+    readonly clock: Clock,
+    readonly classify: Classifier<unknown, unknown>,
+    readonly onListenerError: L.OnListenerError | undefined,
+    // every call timed: the strategy or classifier reads durations, or the sample rate is 1
+    readonly timesEveryCall: boolean,
+    readonly logMiss: number,
+    readonly tallyReadsClock: boolean
+  ) {
+    this.current = circuit.initial(clock())
+    this.untilSample = sampleGap(logMiss)
+  }
+
+  get ref(): Breaker['ref'] {
+    return this.bound().ref
+  }
+  get state(): Breaker['state'] {
+    return this.bound().state
+  }
+  get retryAfter(): Breaker['retryAfter'] {
+    return this.bound().retryAfter
+  }
+  get start(): Breaker['start'] {
+    return this.bound().start
+  }
+  get admit(): Breaker['admit'] {
+    return this.bound().admit
+  }
+  get record(): Breaker['record'] {
+    return this.bound().record
+  }
+  get control(): Breaker['control'] {
+    return this.bound().control
+  }
+  get recordTimeout(): Breaker['recordTimeout'] {
+    return this.bound().recordTimeout
+  }
+  get recordFallback(): Breaker['recordFallback'] {
+    return this.bound().recordFallback
+  }
+  get recordFallbackFailure(): Breaker['recordFallbackFailure'] {
+    return this.bound().recordFallbackFailure
+  }
+  get subscribe(): Breaker['subscribe'] {
+    return this.bound().subscribe
+  }
+  get metrics(): Breaker['metrics'] {
+    return this.bound().metrics
+  }
+  get counts(): Breaker['counts'] {
+    return this.bound().counts
+  }
+
+  private bound(): Functions {
+    return (this.functions ??= bind(this))
+  }
+
+  counters(): M.Recorder {
+    return (this.recorder ??= M.recorder(Strategy.slowCallDuration(this.circuit.strategy) ?? Infinity))
+  }
+
+  startCall(): number {
+    if (this.timesEveryCall || this.listeners.length !== 0) return this.clock()
+    if (--this.untilSample > 0) return NaN
+    this.untilSample = sampleGap(this.logMiss)
+    return this.clock()
+  }
+
+  admitAt(now: number): Decision {
+    const prev = this.current
+    const r = this.counters()
+    r.calls++
+    if (prev === this.admittedIn) return this.admitted!
+    // one synchronous read-decide-write: nothing can interleave
+    const t = now === now || admitsEveryCall(prev) ? now : this.clock()
+    const [decision, next] = this.circuit.admit(prev, t)
+    if (decision._tag === 'Rejection') {
+      r.rejected++
+      if (this.listeners.length !== 0) {
+        this.emit({ _tag: 'Rejection', breaker: this.name, at: t, retryAfter: decision.retryAfter })
+      }
+    } else if (next === prev && admitsEveryCall(prev)) {
+      this.admittedIn = prev
+      this.admitted = decision
+    }
+    if (next !== prev) {
+      this.current = next
+      this.updated(prev, next, 'Admitted', t)
+    }
+    return decision
+  }
+
+  recordAt(permit: Permit, verdict: Classification, duration: number, now: number): void {
+    const prev = this.current
+    if (
+      prev === this.unmovedIn &&
+      permit === this.admitted &&
+      verdict === 'success' &&
+      now !== now &&
+      this.listeners.length === 0
+    ) {
+      M.recordOutcome(this.counters(), 'Success', duration)
+      return
+    }
+    const event =
+      typeof verdict === 'string'
+        ? Ev.outcome(verdict, permit, duration)
+        : Ev.outcome('failure', permit, duration, verdict.openFor)
+    let t = now
+    if (t !== t && (this.tallyReadsClock || this.listeners.length !== 0 || !admitsEveryCall(prev))) {
+      t = this.clock()
+    }
+    let next = this.circuit.step(prev, event, t)
+    if (t !== t && L.isTransition(prev, next)) {
+      t = this.clock()
+      next = this.circuit.step(prev, event, t)
+    }
+    if (next !== prev) this.current = next
+    else if (t !== t && permit === this.admitted && verdict === 'success') this.unmovedIn = prev
+    M.recordOutcome(this.counters(), event._tag, duration)
+    if (this.listeners.length !== 0) this.emit(L.outcome(event._tag, this.name, t, duration, permit.probe))
+    if (next !== prev) this.updated(prev, next, event._tag, t)
+  }
+
+  apply(event: Ev.Control): void {
+    const now = this.clock()
+    const prev = this.current
+    const next = this.circuit.step(prev, event, now)
+    this.current = next
+    if (next !== prev) this.updated(prev, next, event._tag, now)
+  }
+
+  // After an update that changed the cell: a transition starts a new metrics period and is reported.
+  updated(prev: State, next: State, cause: Ev.Event['_tag'], now: number): void {
+    if (!L.isTransition(prev, next)) return
+    M.enter(this.counters(), next._tag)
+    if (this.listeners.length !== 0) this.emit(L.transition(this.name, prev, next, cause, now))
+  }
+
+  emit(event: L.BreakerEvent): void {
+    const current = this.listeners
     for (let i = 0; i < current.length; i++) {
       try {
         current[i]!(event)
       } catch (error) {
-        if (onListenerError === undefined) {
-          if (!warned) warnListenerError(name, error)
-          warned = true
+        if (this.onListenerError === undefined) {
+          if (!this.warned) warnListenerError(this.name, error)
+          this.warned = true
         } else {
           try {
-            onListenerError(error, event)
+            this.onListenerError(error, event)
           } catch {
             // a throwing error hook must not reach the caller either
           }
@@ -160,93 +354,59 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
       }
     }
   }
+}
+Object.defineProperty(Runtime.prototype, '_tag', { value: 'Breaker', enumerable: true })
 
-  // After an update that changed the cell: a transition starts a new metrics period and is reported.
-  const updated = (prev: State, next: State, cause: Ev.Event['_tag'], now: number): void => {
-    if (!L.isTransition(prev, next)) return
-    M.enter((recorder ??= M.recorder(slowCall)), next._tag)
-    if (listeners.length !== 0) emit(L.transition(name, prev, next, cause, now))
-  }
-
-  const record = (permit: Permit, verdict: Classification, duration: number, now: number): void => {
-    const prev = state()
-    const event =
-      typeof verdict === 'string'
-        ? Ev.outcome(verdict, permit, duration)
-        : Ev.outcome('failure', permit, duration, verdict.openFor)
-    const next = circuit.step(prev, event, now)
-    if (next !== prev) ref.set(next)()
-    M.recordOutcome((recorder ??= M.recorder(slowCall)), event._tag, duration)
-    if (listeners.length !== 0) emit(L.outcome(event._tag, name, now, duration, permit.probe))
-    if (next !== prev) updated(prev, next, event._tag, now)
-  }
-
+const bind = (b: Runtime): Functions => {
+  const state = (): State => b.current
   return {
-    _tag: 'Breaker',
-    name,
-    circuit,
-    clock,
-    classify,
-    ref,
-    state,
-    retryAfter: () => circuit.retryAfter(state(), clock()),
-    admit: (now) => {
-      // one synchronous read-decide-write, as in `record`: nothing can interleave, and the hot path
-      // allocates no `modify` closures and reads the cell once
-      const prev = state()
-      const [decision, next] = circuit.admit(prev, now)
-      if (next !== prev) ref.set(next)()
-      const r = (recorder ??= M.recorder(slowCall))
-      r.calls++
-      if (decision._tag === 'Rejection') {
-        r.rejected++
-        if (listeners.length !== 0) {
-          emit({ _tag: 'Rejection', breaker: name, at: now, retryAfter: decision.retryAfter })
-        }
+    ref: {
+      get: state,
+      set: (a) => () => {
+        b.current = a
+      },
+      modify: (f) => () => {
+        const [result, a] = f(b.current)
+        b.current = a
+        return result
       }
-      if (next !== prev) updated(prev, next, 'Admitted', now)
-      return decision
     },
-    record,
-    control: (event) => () => {
-      const now = clock()
-      const prev = state()
-      const next = circuit.step(prev, event, now)
-      ref.set(next)()
-      if (next !== prev) updated(prev, next, event._tag, now)
-    },
+    state,
+    retryAfter: () => b.circuit.retryAfter(b.current, b.clock()),
+    start: () => b.startCall(),
+    admit: (now) => b.admitAt(now),
+    record: (permit, verdict, duration, now) => b.recordAt(permit, verdict, duration, now),
+    control: (event) => () => b.apply(event),
     recordTimeout: (permit, timeout, duration, now) => {
-      const r = (recorder ??= M.recorder(slowCall))
-      r.timeouts++
-      if (listeners.length !== 0) emit({ _tag: 'Timeout', breaker: name, at: now, timeout, duration })
-      record(permit, 'failure', duration, now)
+      b.counters().timeouts++
+      if (b.listeners.length !== 0) b.emit({ _tag: 'Timeout', breaker: b.name, at: now, timeout, duration })
+      b.recordAt(permit, 'failure', duration, now)
     },
     recordFallback: (now) => {
-      const r = (recorder ??= M.recorder(slowCall))
-      r.fallbacks++
-      if (listeners.length !== 0) emit({ _tag: 'FallbackUsed', breaker: name, at: now })
+      b.counters().fallbacks++
+      if (b.listeners.length !== 0) b.emit({ _tag: 'FallbackUsed', breaker: b.name, at: now })
     },
     recordFallbackFailure: (error, now) => {
-      const r = (recorder ??= M.recorder(slowCall))
-      r.fallbackFailures++
-      if (listeners.length !== 0) emit({ _tag: 'FallbackFailed', breaker: name, at: now, error })
+      b.counters().fallbackFailures++
+      if (b.listeners.length !== 0) b.emit({ _tag: 'FallbackFailed', breaker: b.name, at: now, error })
     },
     subscribe: (listener) => {
-      listeners = [...listeners, listener]
+      b.listeners = [...b.listeners, listener]
       let subscribed = true
       return () => {
         if (!subscribed) return
         subscribed = false
-        const i = listeners.indexOf(listener)
-        if (i >= 0) listeners = [...listeners.slice(0, i), ...listeners.slice(i + 1)]
+        const i = b.listeners.indexOf(listener)
+        if (i >= 0) b.listeners = [...b.listeners.slice(0, i), ...b.listeners.slice(i + 1)]
       }
     },
     metrics: () => {
-      const now = clock()
-      const s = state()
-      return M.snapshot(name, recorder ?? unused, s, circuit.retryAfter(s, now), now, circuit.strategy)
+      const now = b.clock()
+      const s = b.current
+      const { circuit } = b
+      return M.snapshot(b.name, b.recorder ?? unused, s, circuit.retryAfter(s, now), now, circuit.strategy)
     },
-    counts: () => M.counts(recorder ?? unused)
+    counts: () => M.counts(b.recorder ?? unused)
   }
 }
 
@@ -261,6 +421,98 @@ const warnListenerError = (name: string, error: unknown): void =>
     `tripswitch: a listener of breaker "${name}" threw; the call went on, and later listener errors of this breaker are not reported (set onListenerError to see them).`,
     error
   )
+
+// -------------------------------------------------------------------------------------
+// shared circuits
+// -------------------------------------------------------------------------------------
+
+// Breakers made from equal resolved configs share one `Circuit` (immutable), so that a registry of
+// many breakers holds one. Configs are compared by a key that tells apart every valid value: strings,
+// numbers (with `Infinity`) and functions (the `backoff` policy, by identity) are tagged.
+const circuits = new Map<string, Circuit.Circuit>()
+const maxCircuits = 1_000
+const functionIds = new WeakMap<object, number>()
+let nextFunctionId = 0
+
+const keyOf = (config: Config.Config): string =>
+  JSON.stringify(config, (_key, value: unknown) => {
+    switch (typeof value) {
+      case 'number':
+        return `n${value}`
+      case 'string':
+        return `s${value}`
+      case 'function': {
+        let id = functionIds.get(value)
+        if (id === undefined) functionIds.set(value, (id = nextFunctionId++))
+        return `f${id}`
+      }
+      default:
+        return value
+    }
+  })
+
+const circuitFor = (input: Config.ConfigInput): Circuit.Circuit => {
+  const config = Config.resolve(input)
+  const key = keyOf(config)
+  const cached = circuits.get(key)
+  if (cached !== undefined) return cached
+  if (circuits.size >= maxCircuits) circuits.delete(circuits.keys().next().value!)
+  const circuit = Circuit.fromConfig(config)
+  circuits.set(key, circuit)
+  return circuit
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Allocates a breaker outside of `IO`. Prefer `make`; use this for module-level singletons.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {}): Breaker => {
+  const circuit = circuitFor(config)
+  const name = options.name ?? 'breaker'
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new Config.ConfigError([`name: expected a non-empty string, got ${String(name)}`])
+  }
+  for (const key of Object.keys(options)) {
+    if (!(optionKeys as ReadonlyArray<string>).includes(key)) {
+      throw new Config.ConfigError([`${key}: unknown option (known options: ${optionKeys.join(', ')})`])
+    }
+  }
+  if (options.classify !== undefined && (options.isFailure ?? options.isResultFailure ?? options.isIgnored)) {
+    throw new Config.ConfigError([
+      'classify: give either classify or the isFailure/isResultFailure/isIgnored predicates'
+    ])
+  }
+  const rate = options.latencySampleRate ?? defaultLatencySampleRate
+  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
+    throw new Config.ConfigError([`latencySampleRate: expected a number in [0, 1], got ${String(rate)}`])
+  }
+  const classify = options.classify ?? fromPredicates(options)
+  const { strategy } = circuit
+  return new Runtime(
+    name,
+    circuit,
+    options.clock ?? monotonic,
+    classify,
+    options.onListenerError,
+    rate >= 1 || readsDuration(classify) || Strategy.slowCallDuration(strategy) !== undefined,
+    Math.log(1 - rate),
+    Strategy.readsClock(strategy)
+  )
+}
+
+/**
+ * The default `latencySampleRate`: one call in 16 is timed, on average.
+ *
+ * @category defaults
+ * @since 0.1.0
+ */
+export const defaultLatencySampleRate = 1 / 16
 
 /**
  * Makes a breaker: its thresholds (see `Config`) and its options.

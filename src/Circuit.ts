@@ -31,6 +31,13 @@
  * - Manual events (`ForceOpen`, `Disable`, `MetricsOnly`, `Reset`) always move to their state and
  *   start a new generation, so permits issued before them become late.
  *
+ * Time: where `now` matters and where it does not, so that the runtime reads its clock only when it must
+ * (the property tests check both):
+ * - In a Closed, Disabled or MetricsOnly state, `admit` gives the same pair for every `now`.
+ * - When `Strategy.readsClock(strategy)` is false, an outcome stepped in a Closed or MetricsOnly state
+ *   that does not change the state's tag or generation gives the same state for every `now`. (One
+ *   that does is a transition, which takes `now` as its time.)
+ *
  * @since 0.1.0
  */
 import * as Backoff from './Backoff'
@@ -188,23 +195,10 @@ export const fromConfig = (config: Config.Config): Circuit => {
     }
   }
 
-  // A closed circuit admits every call with the same permit and no state change: memoize the pair
-  // for the last state seen, so the hot path allocates nothing. The values are immutable, so this is
-  // invisible from outside.
-  let lastState: S.State | undefined
-  let lastPair: readonly [D.Decision, S.State] | undefined
-
   const admit = (s0: S.State, now: number): readonly [D.Decision, S.State] => {
-    if (s0 === lastState && lastPair !== undefined) return lastPair
     const s = normalize(s0, now)
     const decision = decide(s, now)
-    if (decision._tag === 'Rejection') return [decision, s]
-    if (s._tag === 'Closed' || s._tag === 'Disabled' || s._tag === 'MetricsOnly') {
-      lastState = s
-      lastPair = [decision, s]
-      return lastPair
-    }
-    return [decision, onAdmitted(s, decision, now)]
+    return decision._tag === 'Rejection' ? [decision, s] : [decision, onAdmitted(s, decision, now)]
   }
 
   const retryAfter = (s: S.State, now: number): number => {

@@ -12,6 +12,10 @@
  * `getMonoid` instance. A breaker's classifier sees every call it guards, so its predicates take
  * `unknown` values (narrow them inside, as `failWhenStatus` does for HTTP responses).
  *
+ * A classifier that declares a second parameter reads durations (`readsDuration`): every call it
+ * classifies is timed. One that declares only the result lets untimed calls stay untimed, which
+ * spares two clock reads per call (see docs/performance.md).
+ *
  * @since 0.1.0
  */
 import type { Either } from 'fp-ts/Either'
@@ -181,8 +185,9 @@ export const isAbortError = (u: unknown): boolean =>
 export const ignoreWhen =
   <E>(isIgnored: (error: E) => boolean) =>
   <A>(classify: Classifier<E, A>): Classifier<E, A> =>
-  (result, duration) =>
-    result._tag === 'Left' && isIgnored(result.left) ? 'ignore' : classify(result, duration)
+    readingDurationOf([classify], (result, duration) =>
+      result._tag === 'Left' && isIgnored(result.left) ? 'ignore' : classify(result, duration)
+    )
 
 /**
  * Ignores the caller's own aborts (see `isAbortError`): a request the user cancelled says nothing
@@ -215,8 +220,9 @@ export const ignoreAborts = <E, A>(classify: Classifier<E, A>): Classifier<E, A>
 export const failWhenRight =
   <A>(isFailure: (value: A) => boolean) =>
   <E>(classify: Classifier<E, A>): Classifier<E, A> =>
-  (result, duration) =>
-    result._tag === 'Right' && isFailure(result.right) ? 'failure' : classify(result, duration)
+    readingDurationOf([classify], (result, duration) =>
+      result._tag === 'Right' && isFailure(result.right) ? 'failure' : classify(result, duration)
+    )
 
 /**
  * `Right` values that carry an HTTP status (a numeric `status`, as a fetch `Response` or an axios
@@ -259,13 +265,13 @@ export const failWhenStatus =
 export const tripWhen =
   <A>(openFor: (value: A) => number | undefined) =>
   <E>(classify: Classifier<E, A>): Classifier<E, A> =>
-  (result, duration) => {
-    if (result._tag === 'Right') {
-      const ms = openFor(result.right)
-      if (ms !== undefined) return trip(ms)
-    }
-    return classify(result, duration)
-  }
+    readingDurationOf([classify], (result, duration) => {
+      if (result._tag === 'Right') {
+        const ms = openFor(result.right)
+        if (ms !== undefined) return trip(ms)
+      }
+      return classify(result, duration)
+    })
 
 /**
  * A `Right` HTTP response with status 429 or 503 and a `Retry-After` header in seconds trips the
@@ -315,18 +321,42 @@ const severity = (c: Classification): number =>
  * @since 0.1.0
  */
 export const getMonoid = <E, A>(): Monoid<Classifier<E, A>> => ({
-  concat: (x, y) => (result, duration) => {
-    const a = x(result, duration)
-    const b = y(result, duration)
-    if (typeof a === 'object' && typeof b === 'object') return a.openFor >= b.openFor ? a : b
-    return severity(a) >= severity(b) ? a : b
-  },
+  concat: (x, y) =>
+    readingDurationOf([x, y], (result, duration) => {
+      const a = x(result, duration)
+      const b = y(result, duration)
+      if (typeof a === 'object' && typeof b === 'object') return a.openFor >= b.openFor ? a : b
+      return severity(a) >= severity(b) ? a : b
+    }),
   empty: () => 'success'
 })
 
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
+
+/**
+ * Whether `classify` reads the call's duration: whether it declares a second parameter
+ * (`classify.length >= 2`). A breaker or guard whose classifier reads durations times every call;
+ * otherwise an untimed call (see `Breaker`, "Timing") is classified with a duration of `NaN`. The
+ * combinators of this module keep the answer of the classifiers they refine.
+ *
+ * @example
+ * import { Classifier } from 'tripswitch'
+ * Classifier.readsDuration(Classifier.byEither) // false
+ * Classifier.readsDuration((result, ms) => (ms > 2_000 || result._tag === 'Left' ? 'failure' : 'success')) // true
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const readsDuration = (classify: Classifier<never, never>): boolean => classify.length >= 2
+
+// A refinement of `inner` reads durations exactly when one of `inner` does: its declared arity says so.
+const readingDurationOf = <E, A>(
+  inner: ReadonlyArray<Classifier<E, A>>,
+  refined: Classifier<E, A>
+): Classifier<E, A> =>
+  inner.some(readsDuration) ? refined : Object.defineProperty(refined, 'length', { value: 1 })
 
 /**
  * The HTTP status a value carries: its numeric `status`, else its numeric `statusCode`.

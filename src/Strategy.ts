@@ -463,6 +463,31 @@ export const slowCallDuration = (strategy: Strategy): number | undefined => {
   }
 }
 
+/**
+ * Whether recording an outcome in a tally of `strategy` depends on when it happened: whether any of
+ * its windows is a time window. A tally of a strategy that reads no clock (consecutive failures,
+ * count windows) is the same whatever `now` its outcomes are recorded at, so the runtime may record
+ * them without reading its clock (see `Circuit`, "Time").
+ *
+ * @example
+ * import { Strategy, Window } from 'tripswitch'
+ * Strategy.readsClock(Strategy.consecutiveFailures(3)) // false
+ * Strategy.readsClock(Strategy.failureRate({ window: Window.time(60_000, 60), threshold: 0.5 })) // true
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const readsClock = (strategy: Strategy): boolean => {
+  switch (strategy._tag) {
+    case 'ConsecutiveFailures':
+      return false
+    case 'Any':
+      return strategy.strategies.some(readsClock)
+    default:
+      return strategy.window._tag === 'TimeWindow'
+  }
+}
+
 // -------------------------------------------------------------------------------------
 // validation
 // -------------------------------------------------------------------------------------

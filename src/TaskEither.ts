@@ -16,8 +16,8 @@ import type { Task } from 'fp-ts/Task'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import * as B from './Breaker'
 import { CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
-import type { Classifier } from './Classifier'
-import { classifySafely } from './internal'
+import { type Classifier, readsDuration } from './Classifier'
+import { classifySafely, endOf, handlersPerPermit } from './internal'
 import {
   type Abortable,
   type CallTimeoutError,
@@ -153,11 +153,27 @@ export function withBreaker<F>(
   const fallback = options.fallback
   const timeout = options.timeout === undefined ? undefined : checkTimeout(options.timeout)
   const scheduler = checkScheduler(options.scheduler)
+  // the breaker times calls that its own classifier or strategy needs timed; a guard's classifier
+  // reading durations, or a timeout, needs every call timed
+  const timesEveryCall = timeout !== undefined || (options.classify !== undefined && readsDuration(classify))
   const guard = <E, A>(
     task: TaskEither<E, A> | Abortable<E, A>
-  ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> =>
-    function guarded() {
-      const start = clock()
+  ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> => {
+    const handlers = handlersPerPermit((permit, start) => ({
+      permit,
+      onResult: (result: E.Either<E | CallTimeoutError, A>): E.Either<E | CallTimeoutError, A> => {
+        const end = endOf(clock, start)
+        breaker.record(permit, classifySafely(classify, result, end - start), end - start, end)
+        return result
+      },
+      onDefect: (defect: unknown): never => {
+        const end = endOf(clock, start)
+        breaker.record(permit, 'failure', end - start, end)
+        throw defect
+      }
+    }))
+    return function guarded() {
+      const start = timesEveryCall ? clock() : breaker.start()
       const decision = breaker.admit(start)
       if (decision._tag === 'Rejection') {
         const rejection = new CircuitOpenError(name, decision.retryAfter)
@@ -174,31 +190,31 @@ export function withBreaker<F>(
               }
             )
       }
-      const onDefect = (defect: unknown): never => {
-        const end = clock()
-        breaker.record(decision, 'failure', end - start, end)
-        throw defect
+      const { onResult, onDefect } = handlers(decision, start)
+      let promise: Promise<E.Either<E | CallTimeoutError, A>>
+      if (timeout === undefined) {
+        try {
+          promise = launch(task)
+        } catch (defect) {
+          return Promise.reject(defect).catch(onDefect)
+        }
+        return promise.then(onResult, onDefect)
       }
       // A timed-out call is recorded once, when its timer fires; its late result is dropped.
       let expired = false
       const onExpiry = (): void => {
         expired = true
         const end = clock()
-        breaker.recordTimeout(decision, timeout ?? 0, Math.max(end - start, timeout ?? 0), end)
+        breaker.recordTimeout(decision, timeout, Math.max(end - start, timeout), end)
       }
-      let promise: Promise<E.Either<E | CallTimeoutError, A>>
       try {
-        promise = timeout === undefined ? launch(task) : runWithin(task, timeout, scheduler, name, onExpiry)
+        promise = runWithin(task, timeout, scheduler, name, onExpiry)
       } catch (defect) {
         return Promise.reject(defect).catch(onDefect)
       }
-      return promise.then((result) => {
-        if (expired) return result
-        const end = clock()
-        breaker.record(decision, classifySafely(classify, result, end - start), end - start, end)
-        return result
-      }, onDefect)
+      return promise.then((result) => (expired ? result : onResult(result)), onDefect)
     }
+  }
   return Object.assign(guard, { breaker }) as Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError>
 }
 

@@ -11,7 +11,7 @@
 import * as E from 'fp-ts/Either'
 import * as B from './Breaker'
 import { CircuitOpenError } from './CircuitOpenError'
-import { classifySafely, preserveIdentity } from './internal'
+import { classifySafely, endOf, handlersPerPermit, preserveIdentity } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -62,8 +62,26 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
     options: WrapOptions<This, Args, R | PromiseLike<R>> = {}
   ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } => {
     const { fallback } = options
+    const handlers = handlersPerPermit((permit, start) => {
+      const settle = (result: E.Either<unknown, R>): void => {
+        const end = endOf(clock, start)
+        breaker.record(permit, classifySafely(classify, result, end - start), end - start, end)
+      }
+      return {
+        permit,
+        settle,
+        onValue: (value: R): R => {
+          settle(E.right(value))
+          return value
+        },
+        onError: (error: unknown): never => {
+          settle(E.left(error))
+          throw error
+        }
+      }
+    })
     function guarded(this: This, ...args: Args): Promise<R> {
-      const start = clock()
+      const start = breaker.start()
       const decision = breaker.admit(start)
       if (decision._tag === 'Rejection') {
         const rejection = new CircuitOpenError(name, decision.retryAfter)
@@ -86,27 +104,15 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
           }
         )
       }
-      const settle = (result: E.Either<unknown, R>): void => {
-        const end = clock()
-        breaker.record(decision, classifySafely(classify, result, end - start), end - start, end)
-      }
+      const call = handlers(decision, start)
       let pending: PromiseLike<R>
       try {
         pending = fn.call(this, ...args)
       } catch (error) {
-        settle(E.left(error))
+        call.settle(E.left(error))
         return Promise.reject(error)
       }
-      return Promise.resolve(pending).then(
-        (value) => {
-          settle(E.right(value))
-          return value
-        },
-        (error: unknown) => {
-          settle(E.left(error))
-          throw error
-        }
-      )
+      return Promise.resolve(pending).then(call.onValue, call.onError)
     }
     return Object.assign(preserveIdentity(guarded, fn), { breaker })
   }
@@ -133,7 +139,7 @@ export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
   ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker } => {
     const { fallback } = options
     function guarded(this: This, ...args: Args): R {
-      const start = clock()
+      const start = breaker.start()
       const decision = breaker.admit(start)
       if (decision._tag === 'Rejection') {
         if (fallback === undefined) throw new CircuitOpenError(name, decision.retryAfter)
@@ -153,7 +159,7 @@ export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
       } catch (error) {
         result = E.left(error)
       }
-      const end = clock()
+      const end = endOf(clock, start)
       breaker.record(decision, classifySafely(classify, result, end - start), end - start, end)
       if (E.isLeft(result)) throw result.left
       return result.right
