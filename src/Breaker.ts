@@ -10,7 +10,9 @@
  * the rest of a closed call's bookkeeping; see docs/performance.md).
  * - `start` times a call (reads the clock, else returns `NaN`) when a listener is subscribed, when
  *   the strategy or the classifier reads durations (a slow-call strategy; `Classifier.readsDuration`),
- *   or, for the latency histogram of `metrics`, with probability `latencySampleRate` (default 1/16).
+ *   or, for the latency histogram of `metrics`, as a sample: every call while calls are sparser than
+ *   `latencySamplesPerSecond` (default 1,000), and about that many a second, picked at random,
+ *   above it. So a quiet breaker times every call and a busy one spends a bounded time on its clock.
  * - `admit` and `record` given `NaN` for `now` read the clock themselves whenever the step depends on
  *   it: in a state other than Closed, Disabled or MetricsOnly, with a strategy that reads the clock
  *   (`Strategy.readsClock`), for listeners, and for every transition, which is stepped again at the
@@ -71,11 +73,13 @@ export interface Options extends Predicates<unknown, unknown> {
    */
   readonly onListenerError?: L.OnListenerError
   /**
-   * In `[0, 1]`: the probability that a call is timed for the latency histogram of `metrics` (default
-   * `1/16`; `1` times every call, `0` none). Calls are timed regardless while a listener is subscribed
-   * or when the strategy or the classifier reads durations. Counts and decisions are never sampled.
+   * How many calls a second, at most about, are timed for the latency histogram of `metrics`
+   * (default `1_000`): while calls are sparser every call is timed; above it, a random sample of
+   * about that many. `Infinity` times every call, `0` none. Calls are timed regardless while a
+   * listener is subscribed or when the strategy or the classifier reads durations. Counts and
+   * decisions are never sampled.
    */
-  readonly latencySampleRate?: number
+  readonly latencySamplesPerSecond?: number
 }
 
 /**
@@ -138,7 +142,7 @@ const optionKeys: ReadonlyArray<keyof Options> = [
   'isResultFailure',
   'isIgnored',
   'onListenerError',
-  'latencySampleRate'
+  'latencySamplesPerSecond'
 ]
 
 // -------------------------------------------------------------------------------------
@@ -168,10 +172,14 @@ type Functions = Pick<
 const admitsEveryCall = (s: State): boolean =>
   s._tag === 'Closed' || s._tag === 'Disabled' || s._tag === 'MetricsOnly'
 
-// Calls until the next timed one, for calls each timed with probability `rate`: a geometric draw.
-// `logMiss` is `Math.log(1 - rate)`: `0` never times a call, `-Infinity` times every call.
-const sampleGap = (logMiss: number): number =>
-  logMiss === 0 ? Infinity : 1 + Math.floor(Math.log(1 - Math.random()) / logMiss)
+// How many calls to let pass until the next timed one, after `span` calls took `elapsed` ms: about as
+// many as arrive in `every` ms at that rate, but at most twice `span` (one burst does not silence a
+// quiet breaker), drawn at random (geometric) so that no periodic pattern of calls lines up with the
+// sample. `1`, timing the next call, while calls are sparser than one per `every` ms.
+const nextSpan = (span: number, elapsed: number, every: number): number => {
+  const mean = elapsed > 0 ? Math.min((span * every) / elapsed, 2 * span) : 2 * span
+  return mean <= 1 ? 1 : 1 + Math.floor(Math.log(1 - Math.random()) / Math.log1p(-1 / mean))
+}
 
 /**
  * A breaker: plain fields, and methods on the prototype, so an idle breaker costs one small object.
@@ -191,8 +199,12 @@ class Runtime implements Breaker {
   recorder: M.Recorder | undefined = undefined
   listeners: ReadonlyArray<L.Listener> = noListeners
   warned = false
+  // the latency sample: calls left until the next timed one, calls in the current span, and when the
+  // last timed call started
   untilSample: number
-  private functions: Functions | undefined = undefined
+  sampleSpan = 1
+  sampledAt: number
+  #functions: Functions | undefined = undefined
 
   constructor(
     readonly name: string,
@@ -202,11 +214,14 @@ class Runtime implements Breaker {
     readonly onListenerError: L.OnListenerError | undefined,
     // every call timed: the strategy or classifier reads durations, or the sample rate is 1
     readonly timesEveryCall: boolean,
-    readonly logMiss: number,
+    // ms between timed calls in the latency sample (`Infinity`: none)
+    readonly sampleEvery: number,
     readonly tallyReadsClock: boolean
   ) {
-    this.current = circuit.initial(clock())
-    this.untilSample = sampleGap(logMiss)
+    const now = clock()
+    this.current = circuit.initial(now)
+    this.sampledAt = now
+    this.untilSample = sampleEvery === Infinity ? Infinity : 1
   }
 
   get ref(): Breaker['ref'] {
@@ -250,7 +265,12 @@ class Runtime implements Breaker {
   }
 
   private bound(): Functions {
-    return (this.functions ??= bind(this))
+    return (this.#functions ??= bind(this))
+  }
+
+  /** Whether `u` is a runtime itself (not, say, a `Proxy` of one, which fails the private-name check). */
+  static owns(u: object): u is Runtime {
+    return #functions in u
   }
 
   counters(): M.Recorder {
@@ -260,8 +280,10 @@ class Runtime implements Breaker {
   startCall(): number {
     if (this.timesEveryCall || this.listeners.length !== 0) return this.clock()
     if (--this.untilSample > 0) return NaN
-    this.untilSample = sampleGap(this.logMiss)
-    return this.clock()
+    const now = this.clock()
+    this.untilSample = this.sampleSpan = nextSpan(this.sampleSpan, now - this.sampledAt, this.sampleEvery)
+    this.sampledAt = now
+    return now
   }
 
   admitAt(now: number): Decision {
@@ -356,6 +378,29 @@ class Runtime implements Breaker {
   }
 }
 Object.defineProperty(Runtime.prototype, '_tag', { value: 'Breaker', enumerable: true })
+
+/**
+ * The side of a breaker that guards calls, as the combinators use it on every call: for a breaker made
+ * by `make`, its own methods (no getter or bound function in between); for any other `Breaker`, its
+ * functions.
+ *
+ * @internal
+ */
+export interface Calls {
+  readonly startCall: () => number
+  readonly admitAt: (now: number) => Decision
+  readonly recordAt: (permit: Permit, verdict: Classification, duration: number, now: number) => void
+}
+
+/** @internal */
+export const callsOf = (b: Breaker): Calls =>
+  Runtime.owns(b)
+    ? b
+    : {
+        startCall: () => b.start(),
+        admitAt: (now) => b.admit(now),
+        recordAt: (permit, verdict, duration, now) => b.record(permit, verdict, duration, now)
+      }
 
 const bind = (b: Runtime): Functions => {
   const state = (): State => b.current
@@ -488,9 +533,11 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
       'classify: give either classify or the isFailure/isResultFailure/isIgnored predicates'
     ])
   }
-  const rate = options.latencySampleRate ?? defaultLatencySampleRate
-  if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
-    throw new Config.ConfigError([`latencySampleRate: expected a number in [0, 1], got ${String(rate)}`])
+  const perSecond = options.latencySamplesPerSecond ?? defaultLatencySamplesPerSecond
+  if (typeof perSecond !== 'number' || !(perSecond >= 0)) {
+    throw new Config.ConfigError([
+      `latencySamplesPerSecond: expected a number >= 0 (Infinity to time every call), got ${String(perSecond)}`
+    ])
   }
   const classify = options.classify ?? fromPredicates(options)
   const { strategy } = circuit
@@ -500,19 +547,21 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     options.clock ?? monotonic,
     classify,
     options.onListenerError,
-    rate >= 1 || readsDuration(classify) || Strategy.slowCallDuration(strategy) !== undefined,
-    Math.log(1 - rate),
+    perSecond === Infinity || readsDuration(classify) || Strategy.slowCallDuration(strategy) !== undefined,
+    1_000 / perSecond,
     Strategy.readsClock(strategy)
   )
 }
 
 /**
- * The default `latencySampleRate`: one call in 16 is timed, on average.
+ * The default `latencySamplesPerSecond`: every call is timed up to about 1,000 calls a second, and
+ * about 1,000 a second above that. Two clock reads cost about 0.1 µs, so the sample costs a breaker
+ * at most about 0.01 % of a core, however busy it is.
  *
  * @category defaults
  * @since 0.1.0
  */
-export const defaultLatencySampleRate = 1 / 16
+export const defaultLatencySamplesPerSecond = 1_000
 
 /**
  * Makes a breaker: its thresholds (see `Config`) and its options.

@@ -148,6 +148,7 @@ export function withBreaker<F>(
   options: GuardOptions<F> = {}
 ): Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError> {
   const breaker = B.from(breakerOrSettings)
+  const calls = B.callsOf(breaker)
   const { clock, name } = breaker
   const classify = options.classify ?? breaker.classify
   const fallback = options.fallback
@@ -163,18 +164,18 @@ export function withBreaker<F>(
       permit,
       onResult: (result: E.Either<E | CallTimeoutError, A>): E.Either<E | CallTimeoutError, A> => {
         const end = endOf(clock, start)
-        breaker.record(permit, classifySafely(classify, result, end - start), end - start, end)
+        calls.recordAt(permit, classifySafely(classify, result, end - start), end - start, end)
         return result
       },
       onDefect: (defect: unknown): never => {
         const end = endOf(clock, start)
-        breaker.record(permit, 'failure', end - start, end)
+        calls.recordAt(permit, 'failure', end - start, end)
         throw defect
       }
     }))
     return function guarded() {
-      const start = timesEveryCall ? clock() : breaker.start()
-      const decision = breaker.admit(start)
+      const start = timesEveryCall ? clock() : calls.startCall()
+      const decision = calls.admitAt(start)
       if (decision._tag === 'Rejection') {
         const rejection = new CircuitOpenError(name, decision.retryAfter)
         return fallback === undefined

@@ -56,6 +56,7 @@ const rejectSoon = (error: unknown): Promise<never> =>
  */
 export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
   const breaker = B.from(breakerOrSettings)
+  const calls = B.callsOf(breaker)
   const { clock, classify, name } = breaker
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => PromiseLike<R>,
@@ -65,7 +66,7 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
     const handlers = handlersPerPermit((permit, start) => {
       const settle = (result: E.Either<unknown, R>): void => {
         const end = endOf(clock, start)
-        breaker.record(permit, classifySafely(classify, result, end - start), end - start, end)
+        calls.recordAt(permit, classifySafely(classify, result, end - start), end - start, end)
       }
       return {
         permit,
@@ -81,8 +82,8 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
       }
     })
     function guarded(this: This, ...args: Args): Promise<R> {
-      const start = breaker.start()
-      const decision = breaker.admit(start)
+      const start = calls.startCall()
+      const decision = calls.admitAt(start)
       if (decision._tag === 'Rejection') {
         const rejection = new CircuitOpenError(name, decision.retryAfter)
         if (fallback === undefined) return rejectSoon(rejection)
@@ -132,6 +133,7 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
  */
 export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
   const breaker = B.from(breakerOrSettings)
+  const calls = B.callsOf(breaker)
   const { clock, classify, name } = breaker
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => R,
@@ -139,8 +141,8 @@ export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
   ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker } => {
     const { fallback } = options
     function guarded(this: This, ...args: Args): R {
-      const start = breaker.start()
-      const decision = breaker.admit(start)
+      const start = calls.startCall()
+      const decision = calls.admitAt(start)
       if (decision._tag === 'Rejection') {
         if (fallback === undefined) throw new CircuitOpenError(name, decision.retryAfter)
         let substitute: R
@@ -160,7 +162,7 @@ export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
         result = E.left(error)
       }
       const end = endOf(clock, start)
-      breaker.record(decision, classifySafely(classify, result, end - start), end - start, end)
+      calls.recordAt(decision, classifySafely(classify, result, end - start), end - start, end)
       if (E.isLeft(result)) throw result.left
       return result.right
     }
