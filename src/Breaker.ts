@@ -319,7 +319,7 @@ class Runtime implements Breaker {
       now !== now &&
       this.listeners.length === 0
     ) {
-      M.recordOutcome(this.counters(), 'Success', duration)
+      M.recordUntimedSuccess(this.counters())
       return
     }
     const event =

@@ -186,6 +186,23 @@ export const recordOutcome = (
 }
 
 /**
+ * Counts a success that was not timed: `recordOutcome(r, 'Success', NaN)`, in two increments (the
+ * closed path of an untimed call).
+ *
+ * @example
+ * import { Metrics } from 'tripswitch'
+ * const r = Metrics.recorder()
+ * Metrics.recordUntimedSuccess(r)
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const recordUntimedSuccess = (r: Recorder): void => {
+  r.successes++
+  r.periodRecorded++
+}
+
+/**
  * Notes a transition to a state tagged `to`. Entering a state that admits calls (`Closed`,
  * `HalfOpen`, `Disabled`, `MetricsOnly`) starts a new rate period; entering `Open` or `ForcedOpen`
  * keeps the rates that led there, so an open circuit shows why it opened.

@@ -81,30 +81,32 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
         }
       }
     })
+    // the rejection path, apart so that the closed path stays small
+    const reject = (self: This, args: Args, retryAfter: number): Promise<R> => {
+      const rejection = new CircuitOpenError(name, retryAfter)
+      if (fallback === undefined) return rejectSoon(rejection)
+      let substitute: R | PromiseLike<R>
+      try {
+        substitute = fallback.call(self, ...args)
+      } catch (error) {
+        breaker.recordFallbackFailure(error, clock())
+        return Promise.reject(error)
+      }
+      return Promise.resolve(substitute).then(
+        (value) => {
+          breaker.recordFallback(clock())
+          return value
+        },
+        (error: unknown) => {
+          breaker.recordFallbackFailure(error, clock())
+          throw error
+        }
+      )
+    }
     function guarded(this: This, ...args: Args): Promise<R> {
       const start = calls.startCall()
       const decision = calls.admitAt(start)
-      if (decision._tag === 'Rejection') {
-        const rejection = new CircuitOpenError(name, decision.retryAfter)
-        if (fallback === undefined) return rejectSoon(rejection)
-        let substitute: R | PromiseLike<R>
-        try {
-          substitute = fallback.call(this, ...args)
-        } catch (error) {
-          breaker.recordFallbackFailure(error, clock())
-          return Promise.reject(error)
-        }
-        return Promise.resolve(substitute).then(
-          (value) => {
-            breaker.recordFallback(clock())
-            return value
-          },
-          (error: unknown) => {
-            breaker.recordFallbackFailure(error, clock())
-            throw error
-          }
-        )
-      }
+      if (decision._tag === 'Rejection') return reject(this, args, decision.retryAfter)
       const call = handlers(decision, start)
       let pending: PromiseLike<R>
       try {
