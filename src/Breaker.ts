@@ -181,6 +181,20 @@ const nextSpan = (span: number, elapsed: number, every: number): number => {
   return mean <= 1 ? 1 : 1 + Math.floor(Math.log(1 - Math.random()) / Math.log1p(-1 / mean))
 }
 
+// What breakers made from equal configs with the same options share: the circuit, the functions given
+// as options, and what follows from them. Kept out of each breaker to keep an idle one small.
+interface Setup {
+  readonly circuit: Circuit.Circuit
+  readonly clock: Clock
+  readonly classify: Classifier<unknown, unknown>
+  readonly onListenerError: L.OnListenerError | undefined
+  /** Every call timed: the strategy or the classifier reads durations, or every call is sampled. */
+  readonly timesEveryCall: boolean
+  /** Milliseconds between timed calls in the latency sample (`Infinity`: none). */
+  readonly sampleEvery: number
+  readonly tallyReadsClock: boolean
+}
+
 /**
  * A breaker: plain fields, and methods on the prototype, so an idle breaker costs one small object.
  * The `Breaker` functions are getters over `bound`, made on first use.
@@ -203,25 +217,25 @@ class Runtime implements Breaker {
   // last timed call started
   untilSample: number
   sampleSpan = 1
-  sampledAt: number
+  sampledAt: number | undefined = undefined
   #functions: Functions | undefined = undefined
 
   constructor(
     readonly name: string,
-    readonly circuit: Circuit.Circuit,
-    readonly clock: Clock,
-    readonly classify: Classifier<unknown, unknown>,
-    readonly onListenerError: L.OnListenerError | undefined,
-    // every call timed: the strategy or classifier reads durations, or the sample rate is 1
-    readonly timesEveryCall: boolean,
-    // ms between timed calls in the latency sample (`Infinity`: none)
-    readonly sampleEvery: number,
-    readonly tallyReadsClock: boolean
+    readonly setup: Setup
   ) {
-    const now = clock()
-    this.current = circuit.initial(now)
-    this.sampledAt = now
-    this.untilSample = sampleEvery === Infinity ? Infinity : 1
+    this.current = setup.circuit.initial(setup.clock())
+    this.untilSample = setup.sampleEvery === Infinity ? Infinity : 1
+  }
+
+  get circuit(): Circuit.Circuit {
+    return this.setup.circuit
+  }
+  get clock(): Clock {
+    return this.setup.clock
+  }
+  get classify(): Classifier<unknown, unknown> {
+    return this.setup.classify
   }
 
   get ref(): Breaker['ref'] {
@@ -278,10 +292,11 @@ class Runtime implements Breaker {
   }
 
   startCall(): number {
-    if (this.timesEveryCall || this.listeners.length !== 0) return this.clock()
+    if (this.setup.timesEveryCall || this.listeners.length !== 0) return this.clock()
     if (--this.untilSample > 0) return NaN
     const now = this.clock()
-    this.untilSample = this.sampleSpan = nextSpan(this.sampleSpan, now - this.sampledAt, this.sampleEvery)
+    const elapsed = this.sampledAt === undefined ? Infinity : now - this.sampledAt
+    this.untilSample = this.sampleSpan = nextSpan(this.sampleSpan, elapsed, this.setup.sampleEvery)
     this.sampledAt = now
     return now
   }
@@ -327,7 +342,7 @@ class Runtime implements Breaker {
         ? Ev.outcome(verdict, permit, duration)
         : Ev.outcome('failure', permit, duration, verdict.openFor)
     let t = now
-    if (t !== t && (this.tallyReadsClock || this.listeners.length !== 0 || !admitsEveryCall(prev))) {
+    if (t !== t && (this.setup.tallyReadsClock || this.listeners.length !== 0 || !admitsEveryCall(prev))) {
       t = this.clock()
     }
     let next = this.circuit.step(prev, event, t)
@@ -363,12 +378,12 @@ class Runtime implements Breaker {
       try {
         current[i]!(event)
       } catch (error) {
-        if (this.onListenerError === undefined) {
+        if (this.setup.onListenerError === undefined) {
           if (!this.warned) warnListenerError(this.name, error)
           this.warned = true
         } else {
           try {
-            this.onListenerError(error, event)
+            this.setup.onListenerError(error, event)
           } catch {
             // a throwing error hook must not reach the caller either
           }
@@ -386,7 +401,10 @@ Object.defineProperty(Runtime.prototype, '_tag', { value: 'Breaker', enumerable:
  *
  * @internal
  */
-export interface Calls {
+export interface Calls extends Pick<
+  Breaker,
+  'name' | 'clock' | 'recordTimeout' | 'recordFallback' | 'recordFallbackFailure'
+> {
   readonly startCall: () => number
   readonly admitAt: (now: number) => Decision
   readonly recordAt: (permit: Permit, verdict: Classification, duration: number, now: number) => void
@@ -397,6 +415,11 @@ export const callsOf = (b: Breaker): Calls =>
   Runtime.owns(b)
     ? b
     : {
+        name: b.name,
+        clock: b.clock,
+        recordTimeout: b.recordTimeout,
+        recordFallback: b.recordFallback,
+        recordFallbackFailure: b.recordFallbackFailure,
         startCall: () => b.start(),
         admitAt: (now) => b.admit(now),
         recordAt: (permit, verdict, duration, now) => b.record(permit, verdict, duration, now)
@@ -507,6 +530,40 @@ const circuitFor = (input: Config.ConfigInput): Circuit.Circuit => {
   return circuit
 }
 
+const setups = new WeakMap<Circuit.Circuit, Array<Setup>>()
+const maxSetupsPerCircuit = 16
+
+const setupFor = (
+  circuit: Circuit.Circuit,
+  clock: Clock,
+  classify: Classifier<unknown, unknown>,
+  onListenerError: L.OnListenerError | undefined,
+  sampleEvery: number
+): Setup => {
+  const known = setups.get(circuit) ?? []
+  const same = known.find(
+    (s) =>
+      s.clock === clock &&
+      s.classify === classify &&
+      s.onListenerError === onListenerError &&
+      s.sampleEvery === sampleEvery
+  )
+  if (same !== undefined) return same
+  const { strategy } = circuit
+  const setup: Setup = {
+    circuit,
+    clock,
+    classify,
+    onListenerError,
+    timesEveryCall:
+      sampleEvery === 0 || readsDuration(classify) || Strategy.slowCallDuration(strategy) !== undefined,
+    sampleEvery,
+    tallyReadsClock: Strategy.readsClock(strategy)
+  }
+  if (known.length < maxSetupsPerCircuit) setups.set(circuit, [...known, setup])
+  return setup
+}
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
@@ -540,16 +597,9 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     ])
   }
   const classify = options.classify ?? fromPredicates(options)
-  const { strategy } = circuit
   return new Runtime(
     name,
-    circuit,
-    options.clock ?? monotonic,
-    classify,
-    options.onListenerError,
-    perSecond === Infinity || readsDuration(classify) || Strategy.slowCallDuration(strategy) !== undefined,
-    1_000 / perSecond,
-    Strategy.readsClock(strategy)
+    setupFor(circuit, options.clock ?? monotonic, classify, options.onListenerError, 1_000 / perSecond)
   )
 }
 

@@ -149,51 +149,54 @@ export function withBreaker<F>(
 ): Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError> {
   const breaker = B.from(breakerOrSettings)
   const calls = B.callsOf(breaker)
-  const { clock, name } = breaker
   const classify = options.classify ?? breaker.classify
   const fallback = options.fallback
   const timeout = options.timeout === undefined ? undefined : checkTimeout(options.timeout)
   const scheduler = checkScheduler(options.scheduler)
-  // the breaker times calls that its own classifier or strategy needs timed; a guard's classifier
-  // reading durations, or a timeout, needs every call timed
-  const timesEveryCall = timeout !== undefined || (options.classify !== undefined && readsDuration(classify))
+  // Set when this guard times every call: with a timeout, or with a classifier of its own that reads
+  // durations (the breaker times the calls that its own classifier or strategy needs). One variable,
+  // not three, as the guard's closure holds every variable it uses: an idle guard stays smaller.
+  const timing =
+    timeout !== undefined || (options.classify !== undefined && readsDuration(classify))
+      ? { timeout, scheduler }
+      : undefined
   const guard = <E, A>(
     task: TaskEither<E, A> | Abortable<E, A>
   ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> => {
     const handlers = handlersPerPermit((permit, start) => ({
       permit,
       onResult: (result: E.Either<E | CallTimeoutError, A>): E.Either<E | CallTimeoutError, A> => {
-        const end = endOf(clock, start)
+        const end = endOf(calls.clock, start)
         calls.recordAt(permit, classifySafely(classify, result, end - start), end - start, end)
         return result
       },
       onDefect: (defect: unknown): never => {
-        const end = endOf(clock, start)
+        const end = endOf(calls.clock, start)
         calls.recordAt(permit, 'failure', end - start, end)
         throw defect
       }
     }))
     return function guarded() {
-      const start = timesEveryCall ? clock() : calls.startCall()
+      const start = timing === undefined ? calls.startCall() : calls.clock()
       const decision = calls.admitAt(start)
       if (decision._tag === 'Rejection') {
-        const rejection = new CircuitOpenError(name, decision.retryAfter)
+        const rejection = new CircuitOpenError(calls.name, decision.retryAfter)
         return fallback === undefined
           ? Promise.resolve(E.left(rejection))
           : fallback(rejection)().then(
               (value) => {
-                breaker.recordFallback(clock())
+                calls.recordFallback(calls.clock())
                 return E.right(value)
               },
               (error: unknown) => {
-                breaker.recordFallbackFailure(error, clock())
+                calls.recordFallbackFailure(error, calls.clock())
                 throw error
               }
             )
       }
       const { onResult, onDefect } = handlers(decision, start)
       let promise: Promise<E.Either<E | CallTimeoutError, A>>
-      if (timeout === undefined) {
+      if (timing?.timeout === undefined) {
         try {
           promise = launch(task)
         } catch (defect) {
@@ -202,14 +205,15 @@ export function withBreaker<F>(
         return promise.then(onResult, onDefect)
       }
       // A timed-out call is recorded once, when its timer fires; its late result is dropped.
+      const { timeout: ms, scheduler: timers } = timing
       let expired = false
       const onExpiry = (): void => {
         expired = true
-        const end = clock()
-        breaker.recordTimeout(decision, timeout, Math.max(end - start, timeout), end)
+        const end = calls.clock()
+        calls.recordTimeout(decision, ms, Math.max(end - start, ms), end)
       }
       try {
-        promise = runWithin(task, timeout, scheduler, name, onExpiry)
+        promise = runWithin(task, ms, timers, calls.name, onExpiry)
       } catch (defect) {
         return Promise.reject(defect).catch(onDefect)
       }
