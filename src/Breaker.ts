@@ -174,11 +174,12 @@ const admitsEveryCall = (s: State): boolean =>
 
 // How many calls to let pass until the next timed one, after `span` calls took `elapsed` ms: about as
 // many as arrive in `every` ms at that rate, but at most twice `span` (one burst does not silence a
-// quiet breaker), drawn at random (geometric) so that no periodic pattern of calls lines up with the
-// sample. `1`, timing the next call, while calls are sparser than one per `every` ms.
+// quiet breaker), jittered at random within half of that either way so that no periodic pattern of
+// calls lines up with the sample (never below half, so the cap does not drag the rate down). `1`,
+// timing the next call, while calls are sparser than one per `every` ms.
 const nextSpan = (span: number, elapsed: number, every: number): number => {
   const mean = elapsed > 0 ? Math.min((span * every) / elapsed, 2 * span) : 2 * span
-  return mean <= 1 ? 1 : 1 + Math.floor(Math.log(1 - Math.random()) / Math.log1p(-1 / mean))
+  return mean <= 1 ? 1 : Math.max(1, Math.round(mean * (0.5 + Math.random())))
 }
 
 // What breakers made from equal configs with the same options share: the circuit, the functions given
@@ -659,18 +660,13 @@ export type Settings = Config.ConfigInput & Options
  */
 export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
   if (isBreaker(breakerOrSettings)) return breakerOrSettings
-  const { name, clock, classify, isFailure, isResultFailure, isIgnored, onListenerError, ...config } =
-    breakerOrSettings
-  const options: Options = {
-    ...(name === undefined ? {} : { name }),
-    ...(clock === undefined ? {} : { clock }),
-    ...(classify === undefined ? {} : { classify }),
-    ...(isFailure === undefined ? {} : { isFailure }),
-    ...(isResultFailure === undefined ? {} : { isResultFailure }),
-    ...(isIgnored === undefined ? {} : { isIgnored }),
-    ...(onListenerError === undefined ? {} : { onListenerError })
+  const config: Record<string, unknown> = {}
+  const options: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(breakerOrSettings)) {
+    if (value !== undefined)
+      ((optionKeys as ReadonlyArray<string>).includes(key) ? options : config)[key] = value
   }
-  return unsafeMake(config, options)
+  return unsafeMake(config as Config.ConfigInput, options as Options)
 }
 
 /**

@@ -339,7 +339,8 @@ export const getMonoid = <E, A>(): Monoid<Classifier<E, A>> => ({
  * Whether `classify` reads the call's duration: whether it declares a second parameter
  * (`classify.length >= 2`). A breaker or guard whose classifier reads durations times every call;
  * otherwise an untimed call (see `Breaker`, "Timing") is classified with a duration of `NaN`. The
- * combinators of this module keep the answer of the classifiers they refine.
+ * combinators of this module keep the answer of the classifiers they refine. A parameter with a default
+ * value (`(result, ms = 0) => ...`) does not count in `length`: name the second parameter plainly.
  *
  * @example
  * import { Classifier } from 'tripswitch'
