@@ -1,5 +1,6 @@
 import * as fc from 'fast-check'
-import { Circuit, Decision, Event, State } from 'tripswitch'
+import { Circuit, Decision, Event, State, Strategy, Window } from 'tripswitch'
+import { type Action, action, configInput, drive, type Reached } from './_support/arbitraries'
 
 const c = Circuit.make()
 
@@ -190,5 +191,73 @@ describe('Circuit', () => {
     const [d] = Circuit.admit(s, 3)
     const opened = Circuit.step(s, Event.failure(d as Decision.Permit), 3)
     expect(opened).toEqual(State.open(1, 3, 30_000, 0))
+  })
+
+  describe('time', () => {
+    const admitsEveryCall = (s: State.State): boolean =>
+      s._tag === 'Closed' || s._tag === 'Disabled' || s._tag === 'MetricsOnly'
+
+    /** A state reached by a random script, often after a manual control to Disabled or MetricsOnly. */
+    const reached: fc.Arbitrary<Reached> = fc
+      .tuple(
+        configInput,
+        fc.integer({ min: 0, max: 1e12 }),
+        fc.array(action, { maxLength: 40 }),
+        fc.constantFrom<Event.Control | undefined>(undefined, Event.disable, Event.metricsOnly, Event.reset),
+        fc.array(action, { maxLength: 20 })
+      )
+      .map(([config, start, before, control, after]) => {
+        const between: ReadonlyArray<Action> =
+          control === undefined ? [] : [{ _tag: 'Control', dt: 0, event: control }]
+        return drive(Circuit.make(config), start, [...before, ...between, ...after])
+      })
+
+    /** Any time at all, `NaN` (what the runtime steps at before it reads its clock) included. */
+    const anyTime = fc.oneof(fc.constant(NaN), fc.integer({ min: 0, max: 2e12 }))
+
+    it('admits the same way at any time in a Closed, Disabled or MetricsOnly state', () => {
+      fc.assert(
+        fc.property(reached, anyTime, anyTime, ({ circuit, state }, t1, t2) => {
+          fc.pre(admitsEveryCall(state))
+          expect(circuit.admit(state, t1)).toEqual(circuit.admit(state, t2))
+        }),
+        { numRuns: 300 }
+      )
+    })
+
+    it('steps an outcome that keeps the tag and generation the same way at any time, when the strategy reads no clock', () => {
+      const outcome = fc.record({
+        verdict: fc.constantFrom<Event.Verdict>('success', 'failure', 'ignore'),
+        openFor: fc.option(fc.integer({ min: 0, max: 1_000 }), { nil: undefined }),
+        duration: fc.oneof(fc.constant(NaN), fc.integer({ min: 0, max: 100 })),
+        late: fc.boolean()
+      })
+      fc.assert(
+        fc.property(reached, outcome, anyTime, anyTime, ({ circuit, state, now }, o, t1, t2) => {
+          fc.pre(!Strategy.readsClock(circuit.strategy))
+          fc.pre(state._tag === 'Closed' || state._tag === 'MetricsOnly')
+          const [d] = circuit.admit(state, now)
+          const permit = o.late ? Decision.permit(state.generation - 1) : (d as Decision.Permit)
+          const e =
+            o.verdict === 'failure' && o.openFor !== undefined
+              ? Event.failureOpenFor(permit, o.openFor, o.duration)
+              : Event.outcome(o.verdict, permit, o.duration)
+          const next = circuit.step(state, e, t1)
+          fc.pre(next._tag === state._tag && next.generation === state.generation)
+          expect(circuit.step(state, e, t2)).toEqual(next)
+        }),
+        { numRuns: 300 }
+      )
+    })
+
+    it('steps an outcome into a time window by the time it is stepped at', () => {
+      const circuit = Circuit.make({
+        strategy: Strategy.failureCount({ window: Window.time(1_000, 10), threshold: 5 })
+      })
+      const s = circuit.initial(0)
+      const [d] = circuit.admit(s, 0)
+      const e = Event.failure(d as Decision.Permit)
+      expect(circuit.step(s, e, 10)).not.toEqual(circuit.step(s, e, 5_000))
+    })
   })
 })

@@ -268,4 +268,88 @@ describe('Classifier', () => {
       expect(breaker.state()._tag).toBe('Open')
     })
   })
+
+  describe('readsDuration', () => {
+    const M = Classifier.getMonoid<unknown, unknown>()
+    /** A base that reads durations: a call of a second or more fails. */
+    const slow: Classifier.Classifier = (result, ms) =>
+      E.isLeft(result) || ms >= 1_000 ? 'failure' : 'success'
+    /** The same classifiers, declaring their parameters the other way. */
+    const slowUndeclared: Classifier.Classifier = (...args) => slow(...args)
+    const byEitherDeclared: Classifier.Classifier = (result, ms) => Classifier.byEither(result, ms)
+    const teapot = Classifier.failWhenStatus((s) => s === 418)(M.empty)
+    const refinements: ReadonlyArray<readonly [string, (c: Classifier.Classifier) => Classifier.Classifier]> =
+      [
+        ['ignoreWhen', Classifier.ignoreWhen((e: unknown) => e === 'cancelled')],
+        ['ignoreAborts', Classifier.ignoreAborts],
+        ['failWhenRight', Classifier.failWhenRight((v: unknown) => v === 'busy')],
+        ['failWhenStatus', Classifier.failWhenStatus((status) => status >= 500)],
+        ['tripWhen', Classifier.tripWhen((v: unknown) => (v === 'quota' ? 5_000 : undefined))],
+        ['tripOnRetryAfter', Classifier.tripOnRetryAfter],
+        ['getMonoid().concat(c, empty)', (c) => M.concat(c, M.empty)],
+        ['getMonoid().concat(teapot, c)', (c) => M.concat(teapot, c)]
+      ]
+    const results: ReadonlyArray<E.Either<unknown, unknown>> = [
+      E.left('cancelled'),
+      E.left(new DOMException('stop', 'AbortError')),
+      E.left('refused'),
+      E.right('ok'),
+      E.right('busy'),
+      E.right('quota'),
+      E.right({ status: 418 }),
+      E.right({ status: 503 }),
+      E.right({ status: 429, headers: { 'retry-after': '3' } }),
+      E.right({ status: 200 })
+    ]
+
+    it('says byEither and classifiers of the result alone read no duration', () => {
+      expect(Classifier.readsDuration(Classifier.byEither)).toBe(false)
+      expect(Classifier.readsDuration(Classifier.failureWhen(always))).toBe(false)
+      expect(Classifier.readsDuration(Classifier.fromPredicates({ isIgnored: never }))).toBe(false)
+      expect(Classifier.readsDuration(M.empty)).toBe(false)
+      expect(Classifier.readsDuration(inverted)).toBe(false)
+    })
+
+    it('says a classifier that declares a duration parameter reads durations', () => {
+      expect(Classifier.readsDuration(slow)).toBe(true)
+      expect(Classifier.readsDuration(byEitherDeclared)).toBe(true)
+    })
+
+    it.each(refinements)('%s keeps the answer of the classifier it refines', (_, refine) => {
+      expect(Classifier.readsDuration(refine(Classifier.byEither))).toBe(false)
+      expect(Classifier.readsDuration(refine(refine(Classifier.byEither)))).toBe(false)
+      expect(Classifier.readsDuration(refine(slow))).toBe(true)
+      expect(Classifier.readsDuration(refine(refine(slow)))).toBe(true)
+    })
+
+    it('reads durations in a join exactly when one of its parts does', () => {
+      expect(Classifier.readsDuration(M.concat(Classifier.byEither, inverted))).toBe(false)
+      expect(Classifier.readsDuration(M.concat(Classifier.byEither, slow))).toBe(true)
+      expect(Classifier.readsDuration(M.concat(slow, Classifier.byEither))).toBe(true)
+      expect(Classifier.readsDuration(concatAll(M)([Classifier.byEither, inverted, slow]))).toBe(true)
+      expect(Classifier.readsDuration(concatAll(M)([Classifier.byEither, inverted]))).toBe(false)
+    })
+
+    it.each(refinements)('%s passes the duration to the classifier it refines', (_, refine) => {
+      const classify = refine(slow)
+      expect(classify(E.right('ok'), 10)).toBe('success')
+      expect(classify(E.right('ok'), 5_000)).toBe('failure')
+    })
+
+    it.each(refinements)(
+      '%s classifies the same whether the classifier it refines declares a duration or not',
+      (_, refine) => {
+        fc.assert(
+          fc.property(
+            fc.constantFrom(...results),
+            fc.oneof(fc.constant(NaN), fc.integer({ min: 0, max: 3_000 })),
+            (result, ms) => {
+              expect(refine(slow)(result, ms)).toEqual(refine(slowUndeclared)(result, ms))
+              expect(refine(Classifier.byEither)(result, ms)).toEqual(refine(byEitherDeclared)(result, ms))
+            }
+          )
+        )
+      }
+    )
+  })
 })

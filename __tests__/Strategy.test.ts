@@ -1,6 +1,7 @@
 import * as fc from 'fast-check'
 import { concatAll } from 'fp-ts/Semigroup'
 import { Strategy, Window } from 'tripswitch'
+import { strategy as anyStrategy } from './_support/arbitraries'
 
 /** An outcome at time `t`: `F` failed, `S` succeeded, taking `ms` (unknown when absent). */
 type Outcome = readonly [t: number, outcome: 'F' | 'S', ms?: number]
@@ -418,6 +419,66 @@ describe('Strategy', () => {
       expect(
         Strategy.tallyProblems(Strategy.consecutiveFailures(3), { _tag: 'ConsecutiveFailures', failures: -1 })
       ).toEqual(['tally.failures: expected a non-negative integer, got -1'])
+    })
+  })
+
+  describe('readsClock', () => {
+    const count = Window.count(10)
+    const time = Window.time(10_000, 10)
+    const of = (window: Window.Window): ReadonlyArray<Strategy.Strategy> => [
+      Strategy.failureCount({ window, threshold: 3 }),
+      Strategy.failureRate({ window, threshold: 0.5, minimumCalls: 5 }),
+      Strategy.slowCallRate({ window, threshold: 0.5, slowCallDuration: 100, minimumCalls: 5 })
+    ]
+
+    it('says consecutive failures and count windows read no clock', () => {
+      for (const s of [Strategy.consecutiveFailures(3), ...of(count)])
+        expect(Strategy.readsClock(s)).toBe(false)
+    })
+
+    it('says a time window reads the clock', () => {
+      for (const s of of(time)) expect(Strategy.readsClock(s)).toBe(true)
+    })
+
+    it('says any reads the clock exactly when one of its strategies does', () => {
+      expect(Strategy.readsClock(Strategy.any(Strategy.consecutiveFailures(3), ...of(count)))).toBe(false)
+      expect(Strategy.readsClock(Strategy.any(Strategy.consecutiveFailures(3), ...of(time)))).toBe(true)
+      fc.assert(
+        fc.property(anyStrategy, anyStrategy, (x, y) => {
+          const either = Strategy.readsClock(x) || Strategy.readsClock(y)
+          expect(Strategy.readsClock(Strategy.any(x, y))).toBe(either)
+          expect(Strategy.readsClock(Strategy.Semigroup.concat(x, y))).toBe(either)
+        })
+      )
+    })
+
+    it('records the same tally at any time for a strategy that reads no clock', () => {
+      const outcomes = fc.array(
+        fc.tuple(fc.boolean(), fc.oneof(fc.constant(NaN), fc.integer({ min: 0, max: 100 })), fc.nat(1e9)),
+        { maxLength: 30 }
+      )
+      fc.assert(
+        fc.property(anyStrategy, outcomes, (strategy, os) => {
+          fc.pre(!Strategy.readsClock(strategy))
+          let atTimes = Strategy.initial(strategy)
+          let untimed = Strategy.initial(strategy)
+          for (const [failure, duration, t] of os) {
+            atTimes = Strategy.recordOutcome(strategy, atTimes, failure, duration, t)
+            untimed = Strategy.recordOutcome(strategy, untimed, failure, duration, NaN)
+            expect(untimed).toEqual(atTimes)
+            expect(Strategy.isTrippedAsRecorded(strategy, untimed)).toBe(
+              Strategy.isTripped(strategy, atTimes, t)
+            )
+          }
+        })
+      )
+    })
+
+    it('records outcomes in a time window by their time', () => {
+      const [strategy] = of(time)
+      const at = (t: number) =>
+        Strategy.record(strategy!, Strategy.initial(strategy!), { failure: true, duration: NaN }, t)
+      expect(at(0)).not.toEqual(at(60_000))
     })
   })
 })

@@ -1,0 +1,904 @@
+import * as fc from 'fast-check'
+import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as IO from 'fp-ts/IO'
+import * as TE from 'fp-ts/TaskEither'
+import { constantDelay } from 'retry-ts'
+import {
+  Breaker,
+  Classifier,
+  ConfigError,
+  type Config,
+  Decision,
+  Event,
+  type Listener,
+  Registry,
+  type Scheduler,
+  Strategy,
+  Window,
+  withBreaker,
+  wrap,
+  wrapSync
+} from 'tripswitch'
+import { testClock, type TestClock } from 'tripswitch/testing'
+import { type Action, action, configInput } from './_support/arbitraries'
+
+// -------------------------------------------------------------------------------------
+// helpers
+// -------------------------------------------------------------------------------------
+
+/** A clock that counts how often it is read. */
+const counting = (clock: TestClock) => {
+  let reads = 0
+  return {
+    now: (): number => {
+      reads++
+      return clock.now()
+    },
+    reads: (): number => reads
+  }
+}
+
+const isTimed = (start: number): boolean => !Number.isNaN(start)
+
+/**
+ * One call the way the combinators make it: `start`, `admit` at that reading, and, once the call has
+ * taken `ms`, `record` at the clock's reading if the call was timed, else at `NaN`.
+ */
+const callThrough = (
+  b: Breaker.Breaker,
+  clock: TestClock,
+  verdict: Classifier.Classification = 'success',
+  ms = 0
+): { readonly start: number; readonly decision: Decision.Decision } => {
+  const start = b.start()
+  const decision = b.admit(start)
+  if (Decision.isPermit(decision)) {
+    clock.advance(ms)
+    const end = isTimed(start) ? clock.now() : NaN
+    b.record(decision, verdict, end - start, end)
+  }
+  return { start, decision }
+}
+
+/** Timers that never fire: the guarded tasks below settle at once. */
+const idleTimers: Scheduler = () => () => undefined
+
+describe('Breaker', () => {
+  // -------------------------------------------------------------------------------------
+  // timing
+  // -------------------------------------------------------------------------------------
+
+  describe('timing', () => {
+    it('times the first call of a default breaker but few of the calls that come faster than 1,000 a second', () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now })()
+      const starts: Array<number> = []
+      for (let i = 0; i < 1_000; i++) {
+        clock.advance(0.01)
+        starts.push(b.start())
+      }
+      expect(starts[0]).toBe(0.01)
+      const timed = starts.filter(isTimed)
+      // 10 ms of calls: about 10 timed, plus the few of the sample's ramp-up
+      expect(timed.length).toBeGreaterThanOrEqual(2)
+      expect(timed.length).toBeLessThan(100)
+      expect(starts.slice(-100).filter(isTimed).length).toBeLessThan(20)
+    })
+
+    it('returns the clock reading as the start of a timed call', () => {
+      const clock = testClock(500)
+      const b = Breaker.make({}, { clock: clock.now })()
+      let timed = 0
+      for (let i = 0; i < 1_000; i++) {
+        clock.advance(0.01)
+        const start = b.start()
+        if (isTimed(start)) {
+          timed++
+          expect(start).toBe(clock.now())
+        } else expect(start).toBeNaN()
+      }
+      expect(timed).toBeGreaterThan(0)
+    })
+
+    it('times every call that comes 2 ms after the last', () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now })()
+      for (let i = 0; i < 500; i++) {
+        clock.advance(2)
+        expect(b.start()).toBe(clock.now())
+      }
+    })
+
+    it('times every call while a listener is subscribed, and samples again once it is gone', () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now })()
+      const unsubscribe = b.subscribe(() => undefined)
+      for (let i = 0; i < 1_000; i++) {
+        clock.advance(0.01)
+        expect(b.start()).toBe(clock.now())
+      }
+      unsubscribe()
+      let timed = 0
+      for (let i = 0; i < 1_000; i++) {
+        clock.advance(0.01)
+        if (isTimed(b.start())) timed++
+      }
+      expect(timed).toBeLessThan(100)
+    })
+
+    it('times every call when the strategy counts slow calls', () => {
+      const clock = testClock(0)
+      const strategy = Strategy.slowCallRate({
+        window: Window.count(10),
+        threshold: 0.5,
+        slowCallDuration: 100
+      })
+      const b = Breaker.make({ strategy }, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      for (let i = 0; i < 1_000; i++) {
+        clock.advance(0.01)
+        expect(b.start()).toBe(clock.now())
+      }
+    })
+
+    it('times every call when the classifier reads durations', () => {
+      const clock = testClock(0)
+      const classify: Classifier.Classifier = (result, ms) =>
+        E.isLeft(result) || ms > 1_000 ? 'failure' : 'success'
+      const b = Breaker.make({}, { clock: clock.now, classify, latencySamplesPerSecond: 0 })()
+      for (let i = 0; i < 1_000; i++) {
+        clock.advance(0.01)
+        expect(b.start()).toBe(clock.now())
+      }
+    })
+
+    it('does not time calls for a classifier that reads only the result', () => {
+      const clock = testClock(0)
+      const classify: Classifier.Classifier = (result) => (E.isLeft(result) ? 'failure' : 'success')
+      const b = Breaker.make({}, { clock: clock.now, classify, latencySamplesPerSecond: 0 })()
+      for (let i = 0; i < 100; i++) {
+        clock.advance(2)
+        expect(b.start()).toBeNaN()
+      }
+    })
+
+    it('times every call with latencySamplesPerSecond: Infinity', () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: Infinity })()
+      for (let i = 0; i < 1_000; i++) {
+        clock.advance(0.01)
+        expect(b.start()).toBe(clock.now())
+      }
+    })
+
+    it('times no call with latencySamplesPerSecond: 0, however sparse the calls', () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      for (let i = 0; i < 100; i++) {
+        clock.advance(i % 2 === 0 ? 2 : 1_000)
+        expect(callThrough(b, clock, 'success', 1).start).toBeNaN()
+      }
+      expect(b.metrics().latency.count).toBe(0)
+      expect(b.counts().successes).toBe(100)
+    })
+
+    it('times about 1,000 calls a second when a million come each second, spread over the second', () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now })()
+      const perTenth = Array.from({ length: 10 }, () => 0)
+      let timed = 0
+      for (let i = 0; i < 1_000_000; i++) {
+        const start = b.start()
+        const decision = b.admit(start)
+        clock.advance(0.001)
+        if (isTimed(start)) {
+          timed++
+          perTenth[Math.min(9, Math.floor(start / 100))]!++
+          b.record(decision as Decision.Permit, 'success', clock.now() - start, clock.now())
+        } else {
+          b.record(decision as Decision.Permit, 'success', NaN, NaN)
+        }
+      }
+      expect(timed).toBeGreaterThanOrEqual(300)
+      expect(timed).toBeLessThanOrEqual(3_000)
+      for (const n of perTenth) {
+        expect(n).toBeGreaterThanOrEqual(30)
+        expect(n).toBeLessThanOrEqual(300)
+      }
+      const m = b.metrics()
+      expect(m.counts.successes).toBe(1_000_000)
+      expect(m.latency.count).toBe(timed)
+    })
+
+    it.each([2_000, 10_000, 100_000])('times about 1,000 calls a second when %i come each second', (rate) => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now })()
+      let timed = 0
+      for (let i = 0; i < rate; i++) {
+        if (isTimed(callThrough(b, clock).start)) timed++
+        clock.advance(1_000 / rate)
+      }
+      expect(timed).toBeGreaterThanOrEqual(500)
+      expect(timed).toBeLessThanOrEqual(2_000)
+    })
+
+    it('times a quiet breaker every call again soon after a burst at one instant', () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now })()
+      const burst = 10_000
+      let timedInBurst = 0
+      for (let i = 0; i < burst; i++) if (isTimed(callThrough(b, clock).start)) timedInBurst++
+      // the gap between timed calls grows by a factor of about 2 (at most 3) per timed call: about
+      // log2(burst) of them
+      expect(timedInBurst).toBeGreaterThanOrEqual(2)
+      expect(timedInBurst).toBeLessThan(100)
+      // then calls 10 ms apart: the gap left by the burst is at most 3 times the burst, the one after
+      // that shorter, and from then on every call is timed
+      for (let i = 0; i < 4 * burst; i++) {
+        clock.advance(10)
+        callThrough(b, clock)
+      }
+      for (let i = 0; i < 100; i++) {
+        clock.advance(10)
+        expect(callThrough(b, clock).start).toBe(clock.now())
+      }
+    })
+
+    it('counts the latency of every timed call in its metrics', () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now })()
+      let timed = 0
+      for (let i = 0; i < 5_000; i++) {
+        clock.advance(0.01)
+        if (isTimed(callThrough(b, clock, i % 7 === 0 ? 'failure' : 'success', 0.5).start)) timed++
+      }
+      const m = b.metrics()
+      expect(m.latency.count).toBe(timed)
+      expect(m.latency.count).toBeLessThan(m.counts.successes + m.counts.failures)
+      expect(m.latency.min).toBeCloseTo(0.5, 9)
+      expect(m.latency.max).toBeCloseTo(0.5, 9)
+    })
+
+    it('uses 1,000 calls a second as the default sample', () => {
+      expect(Breaker.defaultLatencySamplesPerSecond).toBe(1_000)
+    })
+
+    it.each([
+      ['-1', -1],
+      ['NaN', NaN],
+      ['-Infinity', -Infinity],
+      ["'5'", '5']
+    ])('rejects latencySamplesPerSecond: %s with a ConfigError naming it', (_, value) => {
+      const make = () => Breaker.make({}, { latencySamplesPerSecond: value as number })()
+      expect(make).toThrow(ConfigError)
+      expect(make).toThrow(/latencySamplesPerSecond/)
+    })
+  })
+
+  // -------------------------------------------------------------------------------------
+  // clock reads
+  // -------------------------------------------------------------------------------------
+
+  describe('clock reads', () => {
+    it('reads no clock for successful calls through wrap while closed and unsampled', async () => {
+      const clock = counting(testClock(0))
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      const fetchOne = wrap(b)(async (n: number) => n + 1)
+      const before = clock.reads()
+      for (let i = 0; i < 100; i++) expect(await fetchOne(i)).toBe(i + 1)
+      expect(clock.reads()).toBe(before)
+      expect(b.counts()).toMatchObject({ calls: 100, successes: 100 })
+    })
+
+    it('reads no clock for successful calls through wrapSync while closed and unsampled', () => {
+      const clock = counting(testClock(0))
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      const double = wrapSync(b)((n: number) => 2 * n)
+      const before = clock.reads()
+      for (let i = 0; i < 100; i++) expect(double(i)).toBe(2 * i)
+      expect(clock.reads()).toBe(before)
+      expect(b.counts()).toMatchObject({ calls: 100, successes: 100 })
+    })
+
+    it('reads no clock for successful calls through withBreaker while closed and unsampled', async () => {
+      const clock = counting(testClock(0))
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      const guard = withBreaker(b)
+      const before = clock.reads()
+      for (let i = 0; i < 100; i++) expect(await guard(TE.right(i))()).toEqual(E.right(i))
+      expect(clock.reads()).toBe(before)
+      expect(b.counts()).toMatchObject({ calls: 100, successes: 100 })
+    })
+
+    it('reads no clock for a failure that does not trip a closed circuit', () => {
+      const clock = counting(testClock(0))
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      const before = clock.reads()
+      const d = b.admit(NaN)
+      b.record(d as Decision.Permit, 'failure', NaN, NaN)
+      expect(clock.reads()).toBe(before)
+      expect(b.counts().failures).toBe(1)
+    })
+
+    it('reads the clock to admit a call while open', () => {
+      const t = testClock(0)
+      const clock = counting(t)
+      const b = Breaker.make({ openFor: 1_000 }, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      for (let i = 0; i < 3; i++) callThrough(b, t, 'failure', 10)
+      expect(b.state()._tag).toBe('Open')
+      t.advance(400)
+      const before = clock.reads()
+      const d = b.admit(NaN)
+      expect(clock.reads()).toBeGreaterThan(before)
+      expect(d).toEqual(Decision.rejection(600))
+    })
+
+    it('reads the clock to record an outcome with a time-window strategy', () => {
+      const clock = counting(testClock(0))
+      const strategy = Strategy.failureRate({
+        window: Window.time(10_000, 10),
+        threshold: 0.5,
+        minimumCalls: 10
+      })
+      const b = Breaker.make({ strategy }, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      const before = clock.reads()
+      const d = b.admit(NaN)
+      expect(clock.reads()).toBe(before)
+      b.record(d as Decision.Permit, 'success', NaN, NaN)
+      expect(clock.reads()).toBe(before + 1)
+    })
+
+    it('reads the clock for every call while a listener is subscribed', () => {
+      const t = testClock(0)
+      const clock = counting(t)
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      const events: Array<Listener.BreakerEvent> = []
+      b.subscribe((e) => events.push(e))
+      t.advance(5)
+      callThrough(b, t, 'success', 3)
+      expect(events).toEqual([{ _tag: 'Success', breaker: 'breaker', at: 8, duration: 3, probe: false }])
+    })
+  })
+
+  // -------------------------------------------------------------------------------------
+  // transitions
+  // -------------------------------------------------------------------------------------
+
+  describe('transitions of untimed calls', () => {
+    const setup = (config: Config.ConfigInput = {}) => {
+      const clock = testClock(1_000)
+      const b = Breaker.make(config, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      /** Admits an untimed call now and records `verdict` for it `ms` later, untimed. */
+      const call = (verdict: Classifier.Classification, ms: number) => {
+        const d = b.admit(NaN)
+        clock.advance(ms)
+        if (Decision.isPermit(d)) b.record(d, verdict, NaN, NaN)
+        return d
+      }
+      return { clock, b, call }
+    }
+
+    it('opens at the time the tripping failure was recorded', () => {
+      const { clock, b, call } = setup({ openFor: 5_000 })
+      call('failure', 10)
+      clock.advance(100)
+      call('failure', 10)
+      clock.advance(100)
+      call('failure', 25)
+      expect(clock.now()).toBe(1_245)
+      expect(b.state()).toMatchObject({ _tag: 'Open', openedAt: 1_245, openFor: 5_000 })
+    })
+
+    it('counts retryAfter from the time the tripping failure was recorded', () => {
+      const { clock, b, call } = setup({ openFor: 5_000 })
+      call('failure', 10)
+      call('failure', 10)
+      call('failure', 10)
+      clock.advance(1_000)
+      expect(b.retryAfter()).toBe(4_000)
+      expect(b.admit(NaN)).toEqual(Decision.rejection(4_000))
+      clock.advance(4_000)
+      expect(b.retryAfter()).toBe(0)
+      expect(Decision.isPermit(b.admit(NaN))).toBe(true)
+      expect(b.state()).toMatchObject({ _tag: 'HalfOpen', since: 6_030 })
+    })
+
+    it('opens for a Trip at the time it was recorded', () => {
+      const { b, call } = setup()
+      call('success', 10)
+      call(Classifier.trip(2_000), 40)
+      expect(b.state()).toMatchObject({ _tag: 'Open', openedAt: 1_050, openFor: 2_000 })
+    })
+
+    it('closes after a probe at the time the probe succeeded', () => {
+      const { clock, b, call } = setup({ openFor: 1_000 })
+      for (let i = 0; i < 3; i++) call('failure', 10)
+      clock.advance(1_000)
+      call('success', 70)
+      expect(b.state()).toMatchObject({ _tag: 'Closed', since: 2_100 })
+    })
+
+    it('decays the backoff level by the time the tripping failure was recorded', () => {
+      const config = { backoff: constantDelay(1_000), healthyPeriod: 10_000 }
+      const untimed = setup(config)
+      const timed = (() => {
+        const clock = testClock(1_000)
+        return { clock, b: Breaker.make(config, { clock: clock.now, latencySamplesPerSecond: Infinity })() }
+      })()
+      const both = (f: (b: Breaker.Breaker, clock: TestClock) => void) => {
+        f(untimed.b, untimed.clock)
+        f(timed.b, timed.clock)
+      }
+      // trip, probe, close, then stay closed a long while and trip again: the level decays by then
+      both((b, clock) => {
+        for (let i = 0; i < 3; i++) callThrough(b, clock, 'failure', 10)
+        clock.advance(1_000)
+        callThrough(b, clock, 'success', 10)
+        clock.advance(25_000)
+        for (let i = 0; i < 3; i++) callThrough(b, clock, 'failure', 10)
+      })
+      expect(untimed.b.state()).toMatchObject({ _tag: 'Open', openedAt: untimed.clock.now() })
+      expect(untimed.b.state()).toEqual(timed.b.state())
+    })
+  })
+
+  // -------------------------------------------------------------------------------------
+  // equivalence
+  // -------------------------------------------------------------------------------------
+
+  describe('untimed calls decide as timed ones', () => {
+    /**
+     * Drives breakers of one config on one clock through the same script, each the way the combinators
+     * do, and checks after every step that they agree on decisions, states and counts.
+     */
+    const agree = (config: Config.ConfigInput, script: ReadonlyArray<Action>): void => {
+      const clock = testClock(10_000)
+      const breakers = [0, Breaker.defaultLatencySamplesPerSecond, Infinity].map((latencySamplesPerSecond) =>
+        Breaker.make(config, { clock: clock.now, latencySamplesPerSecond })()
+      )
+      const held = breakers.map((): Array<{ readonly permit: Decision.Permit; readonly start: number }> => [])
+      for (const a of script) {
+        clock.advance(a.dt)
+        switch (a._tag) {
+          case 'Call': {
+            const decisions = breakers.map((b, i) => {
+              const start = b.start()
+              const decision = b.admit(start)
+              if (Decision.isPermit(decision)) held[i]!.push({ permit: decision, start })
+              return decision
+            })
+            expect(decisions[1]).toEqual(decisions[0])
+            expect(decisions[2]).toEqual(decisions[0])
+            break
+          }
+          case 'Settle':
+            breakers.forEach((b, i) => {
+              const calls = held[i]!
+              if (calls.length === 0) return
+              const { permit, start } = calls.splice(calls.length - 1 - (a.pick % calls.length), 1)[0]!
+              const end = isTimed(start) ? clock.now() : NaN
+              const verdict =
+                a.verdict === 'failure' && a.openFor !== undefined ? Classifier.trip(a.openFor) : a.verdict
+              b.record(permit, verdict, end - start, end)
+            })
+            break
+          case 'Control':
+            for (const b of breakers) b.control(a.event)()
+            break
+        }
+        const [untimed, sampled, timed] = breakers.map((b) => ({
+          state: b.state(),
+          retryAfter: b.retryAfter(),
+          counts: b.counts()
+        }))
+        expect(untimed).toEqual(timed)
+        expect(sampled).toEqual(timed)
+      }
+    }
+
+    /** Calls answered out of order and late, across transitions and manual controls. */
+    const script = fc.array(action, { maxLength: 60, size: 'max' })
+    /** Each call answered before the next one, so that no outcome is late. */
+    const inTurn = script.map((actions) =>
+      actions.flatMap((a): ReadonlyArray<Action> => {
+        switch (a._tag) {
+          case 'Call':
+            return []
+          case 'Settle':
+            return [
+              { _tag: 'Call', dt: a.dt },
+              { ...a, dt: 0, pick: 0 }
+            ]
+          case 'Control':
+            return [a]
+        }
+      })
+    )
+    const withWindow = (window: Window.Window): Config.ConfigInput => ({
+      strategy: Strategy.failureRate({ window, threshold: 0.5, minimumCalls: 3 }),
+      openFor: 200,
+      halfOpenProbes: 2,
+      successThreshold: 2,
+      probeLease: 100
+    })
+
+    it('with the default config', () => {
+      fc.assert(
+        fc.property(script, (s) => agree({}, s)),
+        { numRuns: 200 }
+      )
+    })
+
+    it('with a failure rate over a time window', () => {
+      fc.assert(
+        fc.property(script, (s) => agree(withWindow(Window.time(1_000, 5)), s)),
+        { numRuns: 200 }
+      )
+    })
+
+    it('with a failure rate over a count window, each call answered in turn', () => {
+      fc.assert(
+        fc.property(inTurn, (s) => agree(withWindow(Window.count(5)), s)),
+        { numRuns: 200 }
+      )
+    })
+
+    it('with any config, each call answered in turn', () => {
+      fc.assert(
+        fc.property(configInput, inTurn, (config, s) => agree(config, s)),
+        { numRuns: 200 }
+      )
+    })
+
+    it('with a manual control and a late outcome', () => {
+      agree({ openFor: 100 }, [
+        { _tag: 'Call', dt: 0 },
+        { _tag: 'Call', dt: 5 },
+        { _tag: 'Control', dt: 5, event: Event.metricsOnly },
+        { _tag: 'Settle', dt: 5, pick: 0, verdict: 'failure', openFor: undefined },
+        { _tag: 'Call', dt: 5 },
+        { _tag: 'Settle', dt: 5, pick: 0, verdict: 'failure', openFor: undefined },
+        { _tag: 'Control', dt: 5, event: Event.reset },
+        { _tag: 'Settle', dt: 5, pick: 0, verdict: 'success', openFor: undefined }
+      ])
+    })
+  })
+
+  // -------------------------------------------------------------------------------------
+  // shared circuits
+  // -------------------------------------------------------------------------------------
+
+  describe('shared circuits', () => {
+    it('shares one circuit between breakers made from equal configs', () => {
+      const a = Breaker.make({ failureThreshold: 5, openFor: 1_234, probeLease: 99 })()
+      const b = Breaker.make({ probeLease: 99, openFor: 1_234, failureThreshold: 5 })()
+      expect(a.circuit).toBe(b.circuit)
+      const window = () => Window.time(60_000, 12)
+      const c = Breaker.make({
+        strategy: Strategy.failureRate({ window: window(), threshold: 0.25 }),
+        jitter: 0.1
+      })()
+      const d = Breaker.make({
+        jitter: 0.1,
+        strategy: Strategy.failureRate({ window: window(), threshold: 0.25 })
+      })()
+      expect(c.circuit).toBe(d.circuit)
+    })
+
+    it('shares the default circuit with a config that spells out the defaults', () => {
+      expect(Breaker.make()().circuit).toBe(Breaker.make({ failureThreshold: 3, openFor: 30_000 })().circuit)
+    })
+
+    it('keeps the state of each breaker its own when they share a circuit', () => {
+      const clock = testClock(0)
+      const a = Breaker.make({ failureThreshold: 1 }, { clock: clock.now })()
+      const b = Breaker.make({ failureThreshold: 1 }, { clock: clock.now })()
+      expect(a.circuit).toBe(b.circuit)
+      callThrough(a, clock, 'failure')
+      expect(a.state()._tag).toBe('Open')
+      expect(b.state()._tag).toBe('Closed')
+    })
+
+    it('does not share a circuit between different configs', () => {
+      const circuits = [
+        {},
+        { failureThreshold: 4 },
+        { openFor: 30_001 },
+        { openFor: Number.MAX_VALUE },
+        { openFor: 0 },
+        { halfOpenProbes: 2 },
+        { halfOpenProbes: 2, successThreshold: 2 },
+        { jitter: 0.5 },
+        { healthyPeriod: 30_000 },
+        { strategy: Strategy.failureRate({ window: Window.count(10), threshold: 0.5 }) },
+        { strategy: Strategy.failureRate({ window: Window.count(10), threshold: 0.6 }) },
+        {
+          strategy: Strategy.failureRate({
+            window: Window.time(10_000, 10),
+            threshold: 0.5,
+            minimumCalls: 10
+          })
+        }
+      ].map((config) => Breaker.make(config)().circuit)
+      expect(new Set(circuits).size).toBe(circuits.length)
+    })
+
+    it('rejects openFor: Infinity rather than take the circuit of another openFor', () => {
+      const long = Breaker.make({ openFor: Number.MAX_VALUE })()
+      expect(long.circuit).not.toBe(Breaker.make()().circuit)
+      expect(long.circuit.config.openFor).toBe(Number.MAX_VALUE)
+      expect(() => Breaker.make({ openFor: Infinity })()).toThrow(ConfigError)
+      expect(() => Breaker.make({ openFor: NaN })()).toThrow(ConfigError)
+    })
+
+    it('shares a circuit for the same backoff policy, and not for another one', () => {
+      const policy = constantDelay(1_000)
+      const a = Breaker.make({ backoff: policy })()
+      const b = Breaker.make({ backoff: policy })()
+      const c = Breaker.make({ backoff: constantDelay(1_000) })()
+      expect(a.circuit).toBe(b.circuit)
+      expect(c.circuit).not.toBe(a.circuit)
+    })
+
+    it('still rejects an invalid config with a ConfigError', () => {
+      Breaker.make({ failureThreshold: 2 })()
+      expect(() => Breaker.make({ failureThreshold: 0 })()).toThrow(ConfigError)
+      expect(() => Breaker.make({ failureThreshold: 0 })()).toThrow(ConfigError)
+      expect(() => Breaker.make({ openFor: -1 })()).toThrow(/openFor/)
+      expect(() =>
+        Breaker.make({ strategy: Strategy.failureRate({ window: Window.count(10), threshold: 2 }) })()
+      ).toThrow(ConfigError)
+    })
+  })
+
+  // -------------------------------------------------------------------------------------
+  // functions
+  // -------------------------------------------------------------------------------------
+
+  describe('functions', () => {
+    it('works with its functions taken off it', () => {
+      const clock = testClock(0)
+      const breaker = Breaker.make({ failureThreshold: 1, openFor: 100 }, { clock: clock.now })()
+      const { state, admit, record, metrics, subscribe, start, control, retryAfter, counts } = breaker
+      const seen: Array<string> = []
+      const unsubscribe = subscribe((e) => seen.push(e._tag))
+      const d = admit(start())
+      clock.advance(5)
+      record(d as Decision.Permit, 'failure', 5, clock.now())
+      unsubscribe()
+      expect(state()).toMatchObject({ _tag: 'Open', openedAt: 5 })
+      expect(retryAfter()).toBe(100)
+      expect(counts()).toMatchObject({ calls: 1, failures: 1 })
+      expect(metrics().latency.count).toBe(1)
+      expect(seen).toEqual(['Failure', 'Transition'])
+      control(Event.reset)()
+      expect(state()._tag).toBe('Closed')
+    })
+
+    it('gives the same function each time one is read', () => {
+      const b = Breaker.make()()
+      expect(b.state).toBe(b.state)
+      expect(b.admit).toBe(b.admit)
+      expect(b.record).toBe(b.record)
+      expect(b.start).toBe(b.start)
+      expect(b.metrics).toBe(b.metrics)
+      expect(b.subscribe).toBe(b.subscribe)
+      expect(b.ref).toBe(b.ref)
+    })
+
+    it('runs its effects in a pipe', () => {
+      const b = Breaker.make()()
+      expect(
+        pipe(
+          b.state,
+          IO.map((s) => s._tag)
+        )()
+      ).toBe('Closed')
+      expect(
+        pipe(
+          b.metrics,
+          IO.map((m) => m.counts.calls)
+        )()
+      ).toBe(0)
+    })
+
+    it('copies none of its functions into a spread, which is not a breaker', () => {
+      const copy: Record<string, unknown> = { ...Breaker.make()() }
+      expect(copy['state']).toBeUndefined()
+      expect(copy['admit']).toBeUndefined()
+      expect(Breaker.isBreaker(copy)).toBe(false)
+    })
+
+    it('is a breaker to withBreaker and wrap through a Proxy that overrides record', async () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      const recorded: Array<Classifier.Classification> = []
+      const proxy = new Proxy(b, {
+        get: (target, key) =>
+          key === 'record'
+            ? (...args: Parameters<Breaker.Breaker['record']>) => {
+                recorded.push(args[1])
+                target.record(...args)
+              }
+            : target[key as keyof Breaker.Breaker]
+      })
+      expect(Breaker.isBreaker(proxy)).toBe(true)
+      expect(await withBreaker(proxy)(TE.left('boom'))()).toEqual(E.left('boom'))
+      await expect(wrap(proxy)(async () => 'ok')()).resolves.toBe('ok')
+      expect(wrapSync(proxy)(() => 1)()).toBe(1)
+      expect(recorded).toEqual(['failure', 'success', 'success'])
+      expect(b.counts()).toMatchObject({ calls: 3, successes: 2, failures: 1 })
+    })
+  })
+
+  describe('settings', () => {
+    it('takes latencySamplesPerSecond in the settings of withBreaker, wrap and wrapSync', async () => {
+      const clock = counting(testClock(0))
+      const settings = { clock: clock.now, latencySamplesPerSecond: 0, failureThreshold: 5 }
+      const guard = withBreaker(settings)
+      const fetchOne = wrap(settings)(async (n: number) => n)
+      const double = wrapSync(settings)((n: number) => 2 * n)
+      const before = clock.reads()
+      for (let i = 0; i < 10; i++) {
+        await guard(TE.right(i))()
+        await fetchOne(i)
+        double(i)
+      }
+      expect(clock.reads()).toBe(before)
+      for (const b of [guard.breaker, fetchOne.breaker, double.breaker]) {
+        expect(b.counts().successes).toBe(10)
+        expect(b.circuit.config.failureThreshold).toBe(5)
+      }
+    })
+
+    it('takes latencySamplesPerSecond in the breaker options of a registry', () => {
+      const t = testClock(0)
+      const clock = counting(t)
+      const registry = Registry.make({ breakerOptions: { clock: clock.now, latencySamplesPerSecond: 0 } })()
+      const b = registry.get('payments')
+      const before = clock.reads()
+      for (let i = 0; i < 10; i++) expect(callThrough(b, t).start).toBeNaN()
+      expect(clock.reads()).toBe(before)
+    })
+
+    it('rejects a bad latencySamplesPerSecond in settings with a ConfigError naming it', () => {
+      expect(() => withBreaker({ latencySamplesPerSecond: -1 })).toThrow(/latencySamplesPerSecond/)
+      expect(() => wrap({ latencySamplesPerSecond: NaN })).toThrow(ConfigError)
+    })
+  })
+
+  // -------------------------------------------------------------------------------------
+  // callsOf
+  // -------------------------------------------------------------------------------------
+
+  describe('callsOf', () => {
+    it("calls a made breaker's own runtime", () => {
+      const b = Breaker.make()()
+      expect(Breaker.callsOf(b)).toBe(b)
+    })
+
+    it('adapts any other breaker-shaped object to its start, admit and record', () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: Infinity })()
+      const used: Array<string> = []
+      const proxy = new Proxy(b, {
+        get: (target, key) => {
+          const value = target[key as keyof Breaker.Breaker]
+          return typeof value === 'function' && typeof key === 'string'
+            ? (...args: ReadonlyArray<unknown>) => {
+                used.push(key)
+                return (value as (...a: ReadonlyArray<unknown>) => unknown)(...args)
+              }
+            : value
+        }
+      })
+      const calls = Breaker.callsOf(proxy)
+      expect(calls).not.toBe(proxy)
+      clock.advance(3)
+      const start = calls.startCall()
+      expect(start).toBe(3)
+      const d = calls.admitAt(start)
+      calls.recordAt(d as Decision.Permit, 'failure', 0, start)
+      expect(used).toEqual(['start', 'admit', 'record'])
+      expect(b.counts()).toMatchObject({ calls: 1, failures: 1 })
+    })
+  })
+
+  // -------------------------------------------------------------------------------------
+  // withBreaker
+  // -------------------------------------------------------------------------------------
+
+  describe('withBreaker', () => {
+    /** A breaker that times no call itself, behind a Proxy that notes what each record is given. */
+    const spied = () => {
+      const clock = testClock(100)
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      const records: Array<{ readonly duration: number; readonly now: number }> = []
+      const proxy = new Proxy(b, {
+        get: (target, key) =>
+          key === 'record'
+            ? (...args: Parameters<Breaker.Breaker['record']>) => {
+                records.push({ duration: args[2], now: args[3] })
+                target.record(...args)
+              }
+            : target[key as keyof Breaker.Breaker]
+      })
+      return { clock, b, proxy, records }
+    }
+
+    it('does not time the calls of a guard without a timeout on an unsampled breaker', async () => {
+      const { proxy, records } = spied()
+      await withBreaker(proxy)(TE.right(1))()
+      expect(records).toHaveLength(1)
+      expect(records[0]!.duration).toBeNaN()
+      expect(records[0]!.now).toBeNaN()
+    })
+
+    it('times every call of a guard with a timeout', async () => {
+      const { clock, proxy, records } = spied()
+      const guard = withBreaker(proxy, { timeout: 1_000, scheduler: idleTimers })
+      for (let i = 0; i < 20; i++) {
+        clock.advance(0.01)
+        expect(await guard(TE.right(i))()).toEqual(E.right(i))
+      }
+      expect(records).toHaveLength(20)
+      for (const r of records) {
+        expect(r.duration).toBe(0)
+        expect(Number.isFinite(r.now)).toBe(true)
+      }
+    })
+
+    it('reports the duration of a timed-out call to a listener', async () => {
+      const clock = testClock(0)
+      const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      let fire: () => void = () => undefined
+      const scheduler: Scheduler = (callback) => {
+        fire = callback
+        return () => undefined
+      }
+      const events: Array<Listener.BreakerEvent> = []
+      b.subscribe((e) => events.push(e))
+      const pending = withBreaker(b, { timeout: 50, scheduler })(
+        () => new Promise<E.Either<never, number>>(() => undefined)
+      )()
+      clock.advance(50)
+      fire()
+      expect(E.isLeft(await pending)).toBe(true)
+      expect(events.map((e) => e._tag)).toEqual(['Timeout', 'Failure'])
+      expect(events[1]).toMatchObject({ _tag: 'Failure', duration: 50 })
+    })
+
+    it("gives a guard's classifier that reads durations a finite duration", async () => {
+      const { clock, b, proxy, records } = spied()
+      const seen: Array<number> = []
+      const guard = withBreaker(proxy, {
+        classify: (result, ms) => {
+          seen.push(ms)
+          return E.isLeft(result) ? 'failure' : 'success'
+        }
+      })
+      const slow: TE.TaskEither<never, number> = () =>
+        Promise.resolve().then(() => {
+          clock.advance(30)
+          return E.right(1)
+        })
+      for (let i = 0; i < 5; i++) await guard(slow)()
+      expect(seen).toEqual([30, 30, 30, 30, 30])
+      expect(records.map((r) => r.duration)).toEqual([30, 30, 30, 30, 30])
+      expect(b.metrics().latency).toMatchObject({ count: 5, min: 30, max: 30 })
+    })
+
+    it("gives a guard's classifier that reads only the result NaN for an untimed call", async () => {
+      const { b } = spied()
+      const seen: Array<number> = []
+      const classify = (result: E.Either<unknown, unknown>, ...rest: ReadonlyArray<number>) => {
+        seen.push(rest[0]!)
+        return E.isLeft(result) ? ('failure' as const) : ('success' as const)
+      }
+      expect(Classifier.readsDuration(classify)).toBe(false)
+      await withBreaker(b, { classify })(TE.right(1))()
+      expect(seen).toHaveLength(1)
+      expect(seen[0]).toBeNaN()
+    })
+  })
+})
