@@ -550,6 +550,33 @@ describe('Breaker', () => {
       )
     })
 
+    it('with a failure rate over a count window', () => {
+      fc.assert(
+        fc.property(script, (s) => agree(withWindow(Window.count(5)), s)),
+        { numRuns: 200 }
+      )
+    })
+
+    it('with any config', () => {
+      fc.assert(
+        fc.property(configInput, script, (config, s) => agree(config, s)),
+        { numRuns: 200 }
+      )
+    })
+
+    it('counts the successes that follow a late success from before a reset', () => {
+      const strategy = Strategy.failureRate({ window: Window.count(4), threshold: 0.75, minimumCalls: 2 })
+      const clock = testClock(0)
+      const b = Breaker.make({ strategy }, { clock: clock.now, latencySamplesPerSecond: 0 })()
+      const late = b.admit(NaN) as Decision.Permit
+      b.control(Event.reset)()
+      b.record(late, 'success', NaN, NaN)
+      for (let i = 0; i < 4; i++) callThrough(b, clock, 'success', 1)
+      for (let i = 0; i < 2; i++) callThrough(b, clock, 'failure', 1)
+      // the last 4 calls: 2 successes and 2 failures, a rate of 0.5
+      expect(b.state()).toMatchObject({ _tag: 'Closed', tally: { calls: 4, marked: 2 } })
+    })
+
     it('with a manual control and a late outcome', () => {
       agree({ openFor: 100 }, [
         { _tag: 'Call', dt: 0 },

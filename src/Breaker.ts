@@ -352,7 +352,15 @@ class Runtime implements Breaker {
       next = this.circuit.step(prev, event, t)
     }
     if (next !== prev) this.current = next
-    else if (t !== t && permit === this.admitted && verdict === 'success') this.unmovedIn = prev
+    // (a late outcome, from another generation, leaves any state as it is: that says nothing)
+    else if (
+      t !== t &&
+      permit === this.admitted &&
+      permit.generation === prev.generation &&
+      verdict === 'success'
+    ) {
+      this.unmovedIn = prev
+    }
     M.recordOutcome(this.counters(), event._tag, duration)
     if (this.listeners.length !== 0) this.emit(L.outcome(event._tag, this.name, t, duration, permit.probe))
     if (next !== prev) this.updated(prev, next, event._tag, t)
