@@ -308,7 +308,7 @@ class Runtime implements Breaker {
     r.calls++
     if (prev === this.admittedIn) return this.admitted!
     // one synchronous read-decide-write: nothing can interleave
-    const t = now === now || admitsEveryCall(prev) ? now : this.clock()
+    const t = !Number.isNaN(now) || admitsEveryCall(prev) ? now : this.clock()
     const [decision, next] = this.circuit.admit(prev, t)
     if (decision._tag === 'Rejection') {
       r.rejected++
@@ -332,7 +332,7 @@ class Runtime implements Breaker {
       prev === this.unmovedIn &&
       permit === this.admitted &&
       verdict === 'success' &&
-      now !== now &&
+      Number.isNaN(now) &&
       this.listeners.length === 0
     ) {
       M.recordUntimedSuccess(this.counters())
@@ -343,18 +343,21 @@ class Runtime implements Breaker {
         ? Ev.outcome(verdict, permit, duration)
         : Ev.outcome('failure', permit, duration, verdict.openFor)
     let t = now
-    if (t !== t && (this.setup.tallyReadsClock || this.listeners.length !== 0 || !admitsEveryCall(prev))) {
+    if (
+      Number.isNaN(t) &&
+      (this.setup.tallyReadsClock || this.listeners.length !== 0 || !admitsEveryCall(prev))
+    ) {
       t = this.clock()
     }
     let next = this.circuit.step(prev, event, t)
-    if (t !== t && L.isTransition(prev, next)) {
+    if (Number.isNaN(t) && L.isTransition(prev, next)) {
       t = this.clock()
       next = this.circuit.step(prev, event, t)
     }
     if (next !== prev) this.current = next
     // (a late outcome, from another generation, leaves any state as it is: that says nothing)
     else if (
-      t !== t &&
+      Number.isNaN(t) &&
       permit === this.admitted &&
       permit.generation === prev.generation &&
       verdict === 'success'
