@@ -2,7 +2,7 @@
  * The published shape: `tsc -p tsconfig.build.json` emits, for every entry of the "exports" map, a
  * CommonJS module and its type declarations, and Node can load each of them.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -48,6 +48,19 @@ describe('Package', () => {
       )
       expect(Number(loaded.toString())).toBeGreaterThan(0)
     }
+  }, 60_000)
+
+  it('has a lock file that npm ci accepts as it is (package.json and package-lock.json agree)', () => {
+    // --offline: the check reads only the two files and the cache, never the registry; npm exits
+    // non-zero with "not in sync" when a dependency is missing from the lock or pinned differently.
+    const run = spawnSync('npm', ['ci', '--dry-run', '--offline', '--no-audit', '--no-fund'], {
+      cwd: root,
+      encoding: 'utf8'
+    })
+    expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({
+      status: 0,
+      stderr: ''
+    })
   }, 60_000)
 
   it('declares fp-ts and io-ts as peers and has no side effects', () => {
