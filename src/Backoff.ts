@@ -100,10 +100,15 @@ const usable = (o: Option<number>): boolean => o._tag === 'Some' && Number.isFin
  * Open durations from a retry-ts policy, level `n` asking the policy with iteration `n`.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Backoff } from 'tripswitch'
  * import { capDelay, exponentialBackoff } from 'retry-ts'
+ *
  * const backoff = Backoff.fromPolicy(capDelay(10_000, exponentialBackoff(1_000)))
- * [0, 1, 2, 3, 4, 5].map((n) => backoff.delay(n)[1]) // [1000, 2000, 4000, 8000, 10000, 10000]
+ * assert.deepStrictEqual(
+ *   [0, 1, 2, 3, 4, 5].map((n) => backoff.delay(n)[1]),
+ *   [1_000, 2_000, 4_000, 8_000, 10_000, 10_000]
+ * )
  *
  * @category constructors
  * @since 0.1.0
@@ -201,8 +206,13 @@ export const unit = (generation: number, openedAt: number): number => {
  * opening state's `generation` and `openedAt`. `jitter = 0` gives `delay` exactly.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Backoff } from 'tripswitch'
- * const d = Backoff.jittered(10_000, 0.2, 7, 1_234.5) // between 8_000 and 10_000, the same every time
+ *
+ * const d = Backoff.jittered(10_000, 0.2, 7, 1_234.5)
+ * assert.ok(d >= 8_000 && d <= 10_000)
+ * assert.strictEqual(Backoff.jittered(10_000, 0.2, 7, 1_234.5), d) // the same every time
+ * assert.strictEqual(Backoff.jittered(10_000, 0, 7, 1_234.5), 10_000)
  *
  * @category utils
  * @since 0.1.0
@@ -215,8 +225,10 @@ export const jittered = (delay: number, jitter: number, generation: number, open
  * less for each full `healthyPeriod` it stayed closed, never below 0.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Backoff } from 'tripswitch'
- * Backoff.decayed(3, 0, 125_000, 60_000) // 1: two full minutes closed
+ *
+ * assert.strictEqual(Backoff.decayed(3, 0, 125_000, 60_000), 1) // two full minutes closed
  *
  * @category utils
  * @since 0.1.0

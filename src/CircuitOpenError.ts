@@ -14,9 +14,15 @@
 
 /**
  * @example
- * import { CircuitOpenError } from 'tripswitch'
+ * import * as assert from 'node:assert'
+ * import { CircuitOpenError, isCircuitOpenError } from 'tripswitch'
+ *
  * const e = new CircuitOpenError('payments', 1_500)
- * e.message // 'Circuit "payments" is open: call rejected without running it; a call may pass in 1500 ms'
+ * assert.strictEqual(
+ *   e.message,
+ *   'Circuit "payments" is open: call rejected without running it; a call may pass in 1500 ms'
+ * )
+ * assert.ok(e instanceof Error && isCircuitOpenError(e))
  *
  * @category model
  * @since 0.1.0

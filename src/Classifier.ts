@@ -76,9 +76,13 @@ export interface Predicates<E = unknown, A = unknown> {
  * A failure that opens the circuit at once for `openFor` ms.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { Classifier } from 'tripswitch'
+ *
  * const classify: Classifier.Classifier = (result) =>
  *   result._tag === 'Left' && result.left === 'quota exhausted' ? Classifier.trip(60_000) : 'success'
+ * assert.deepStrictEqual(classify(E.left('quota exhausted'), 12), { _tag: 'Trip', openFor: 60_000 })
  *
  * @category constructors
  * @since 0.1.0
@@ -97,11 +101,18 @@ export const byEither: Classifier = (result) => (result._tag === 'Left' ? 'failu
  * Builds a classifier from predicates.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { Classifier } from 'tripswitch'
+ *
  * const classify = Classifier.fromPredicates<Error, Response>({
  *   isIgnored: (e) => e.name === 'AbortError',
  *   isResultFailure: (res) => res.status >= 500
  * })
+ * assert.strictEqual(classify(E.right(new Response(null, { status: 503 })), 10), 'failure')
+ * assert.strictEqual(classify(E.right(new Response(null, { status: 404 })), 10), 'success')
+ * assert.strictEqual(classify(E.left(new DOMException('stop', 'AbortError')), 10), 'ignore')
+ * assert.strictEqual(classify(E.left(new Error('boom')), 10), 'failure')
  *
  * @category constructors
  * @since 0.1.0
@@ -123,9 +134,14 @@ export const fromPredicates = <E = unknown, A = unknown>(p: Predicates<E, A>): C
  * dependency answered, e.g. a "not found" error), and every `Right` is a success.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { Classifier } from 'tripswitch'
+ *
  * const isNetworkError = (e: unknown) => e instanceof TypeError
  * const classify = Classifier.failureWhen(isNetworkError)
+ * assert.strictEqual(classify(E.left(new TypeError('fetch failed')), 10), 'failure')
+ * assert.strictEqual(classify(E.left(new Error('not found')), 10), 'success')
  *
  * @category constructors
  * @since 0.1.0
@@ -141,9 +157,11 @@ export const failureWhen = <E = unknown>(isFailure: (error: E) => boolean): Clas
  * Whether a classification is a `Trip`.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Classifier } from 'tripswitch'
- * Classifier.isTrip(Classifier.trip(1_000)) // true
- * Classifier.isTrip('failure') // false
+ *
+ * assert.strictEqual(Classifier.isTrip(Classifier.trip(1_000)), true)
+ * assert.strictEqual(Classifier.isTrip('failure'), false)
  *
  * @category guards
  * @since 0.1.0
@@ -156,8 +174,11 @@ export const isTrip = (c: Classification): c is Trip => typeof c === 'object'
  * `'TimeoutError'` of `AbortSignal.timeout` are not aborts: they are failures of the dependency.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Classifier } from 'tripswitch'
- * Classifier.isAbortError(new DOMException('stop', 'AbortError')) // true
+ *
+ * assert.strictEqual(Classifier.isAbortError(new DOMException('stop', 'AbortError')), true)
+ * assert.strictEqual(Classifier.isAbortError(new Error('stop')), false)
  *
  * @category guards
  * @since 0.1.0
@@ -174,10 +195,15 @@ export const isAbortError = (u: unknown): boolean =>
  * released); every other result is classified by the classifier refined.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { pipe } from 'fp-ts/function'
  * import { Classifier } from 'tripswitch'
+ *
  * const isCancelled = (e: unknown) => e instanceof Error && e.message === 'cancelled'
  * const classify = pipe(Classifier.byEither, Classifier.ignoreWhen(isCancelled))
+ * assert.strictEqual(classify(E.left(new Error('cancelled')), 10), 'ignore')
+ * assert.strictEqual(classify(E.left(new Error('boom')), 10), 'failure')
  *
  * @category combinators
  * @since 0.1.0
@@ -194,9 +220,13 @@ export const ignoreWhen =
  * about the dependency's health.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { pipe } from 'fp-ts/function'
  * import { Classifier } from 'tripswitch'
+ *
  * const classify = pipe(Classifier.byEither, Classifier.ignoreAborts)
+ * assert.strictEqual(classify(E.left(new DOMException('stop', 'AbortError')), 10), 'ignore')
  *
  * @category combinators
  * @since 0.1.0
@@ -209,10 +239,15 @@ export const ignoreAborts = <E, A>(classify: Classifier<E, A>): Classifier<E, A>
  * other result is classified by the classifier refined.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { pipe } from 'fp-ts/function'
  * import { Classifier } from 'tripswitch'
+ *
  * const isBusy = (value: unknown) => typeof value === 'object' && value !== null && 'busy' in value
  * const classify = pipe(Classifier.byEither, Classifier.failWhenRight(isBusy))
+ * assert.strictEqual(classify(E.right({ busy: true }), 10), 'failure')
+ * assert.strictEqual(classify(E.right({ items: [] }), 10), 'success')
  *
  * @category combinators
  * @since 0.1.0
@@ -229,12 +264,17 @@ export const failWhenRight =
  * response, or `statusCode`, as a Node `IncomingMessage`) satisfying `isFailure` are failures.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { pipe } from 'fp-ts/function'
  * import { Classifier, withBreaker } from 'tripswitch'
+ *
  * const classify = pipe(
  *   Classifier.byEither,
  *   Classifier.failWhenStatus((status) => status >= 500 || status === 429)
  * )
+ * assert.strictEqual(classify(E.right(new Response(null, { status: 429 })), 10), 'failure')
+ * assert.strictEqual(classify(E.right({ statusCode: 200 }), 10), 'success')
  * const api = withBreaker({ name: 'api' }, { classify })
  *
  * @category combinators
@@ -253,11 +293,16 @@ export const failWhenStatus =
  * for the rest (`undefined`) the classifier refined decides.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { pipe } from 'fp-ts/function'
  * import { Classifier } from 'tripswitch'
+ *
  * const quota = (value: unknown) =>
  *   typeof value === 'object' && value !== null && 'quotaResetsIn' in value ? 60_000 : undefined
  * const classify = pipe(Classifier.byEither, Classifier.tripWhen(quota))
+ * assert.deepStrictEqual(classify(E.right({ quotaResetsIn: '1m' }), 10), Classifier.trip(60_000))
+ * assert.strictEqual(classify(E.right({}), 10), 'success')
  *
  * @category combinators
  * @since 0.1.0
@@ -279,13 +324,19 @@ export const tripWhen =
  * after `failWhenStatus` in a `pipe`, so that it has the final word on those responses.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { pipe } from 'fp-ts/function'
  * import { Classifier } from 'tripswitch'
+ *
  * const classify = pipe(
  *   Classifier.byEither,
  *   Classifier.failWhenStatus((status) => status >= 500),
  *   Classifier.tripOnRetryAfter
  * )
+ * const unavailable = new Response(null, { status: 503, headers: { 'retry-after': '30' } })
+ * assert.deepStrictEqual(classify(E.right(unavailable), 10), Classifier.trip(30_000))
+ * assert.strictEqual(classify(E.right(new Response(null, { status: 500 })), 10), 'failure')
  *
  * @category combinators
  * @since 0.1.0
@@ -311,11 +362,16 @@ const severity = (c: Classification): number =>
  * refine one classifier, prefer the combinators.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { concatAll } from 'fp-ts/Monoid'
  * import { Classifier } from 'tripswitch'
  *
  * const M = Classifier.getMonoid<unknown, unknown>()
  * const classify = concatAll(M)([Classifier.byEither, Classifier.failWhenStatus((s) => s >= 500)(M.empty)])
+ * assert.strictEqual(classify(E.right({ status: 503 }), 10), 'failure')
+ * assert.strictEqual(classify(E.left('timeout'), 10), 'failure')
+ * assert.strictEqual(classify(E.right({ status: 200 }), 10), 'success')
  *
  * @category instances
  * @since 0.1.0
@@ -343,9 +399,13 @@ export const getMonoid = <E, A>(): Monoid<Classifier<E, A>> => ({
  * value (`(result, ms = 0) => ...`) does not count in `length`: name the second parameter plainly.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Classifier } from 'tripswitch'
- * Classifier.readsDuration(Classifier.byEither) // false
- * Classifier.readsDuration((result, ms) => (ms > 2_000 || result._tag === 'Left' ? 'failure' : 'success')) // true
+ *
+ * assert.strictEqual(Classifier.readsDuration(Classifier.byEither), false)
+ * const slowIsFailure: Classifier.Classifier = (result, ms) =>
+ *   ms > 2_000 || result._tag === 'Left' ? 'failure' : 'success'
+ * assert.strictEqual(Classifier.readsDuration(slowIsFailure), true)
  *
  * @category utils
  * @since 0.1.0
@@ -363,8 +423,11 @@ const readingDurationOf = <E, A>(
  * The HTTP status a value carries: its numeric `status`, else its numeric `statusCode`.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Classifier } from 'tripswitch'
- * Classifier.statusOf({ statusCode: 503 }) // 503
+ *
+ * assert.strictEqual(Classifier.statusOf({ statusCode: 503 }), 503)
+ * assert.strictEqual(Classifier.statusOf('503'), undefined)
  *
  * @category utils
  * @since 0.1.0
@@ -381,8 +444,11 @@ export const statusOf = (u: unknown): number | undefined => {
  * seconds. An HTTP-date is not read (it would need the wall clock), nor is a malformed value.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Classifier } from 'tripswitch'
- * Classifier.retryAfterOf(new Response(null, { status: 429, headers: { 'retry-after': '120' } })) // 120000
+ *
+ * const tooMany = new Response(null, { status: 429, headers: { 'retry-after': '120' } })
+ * assert.strictEqual(Classifier.retryAfterOf(tooMany), 120_000)
  *
  * @category utils
  * @since 0.1.0

@@ -40,9 +40,15 @@ const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/g
  * Parses a duration string into milliseconds, or says what is wrong with it.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { Duration } from 'tripswitch'
- * Duration.parse('1m30s') // right(90_000)
- * Duration.parse('30 seconds') // left('...')
+ *
+ * assert.deepStrictEqual(Duration.parse('1m30s'), E.right(90_000))
+ * assert.deepStrictEqual(
+ *   Duration.parse('30 seconds'),
+ *   E.left('not a sequence of <number><unit> with units ms, s, m, h and no spaces')
+ * )
  *
  * @category constructors
  * @since 0.1.0
@@ -79,9 +85,13 @@ export const expected =
  * encodes to milliseconds.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { Duration } from 'tripswitch'
- * Duration.Duration.decode('2m') // right(120_000)
- * Duration.Duration.decode(-1) // left(...)
+ *
+ * assert.deepStrictEqual(Duration.Duration.decode('2m'), E.right(120_000))
+ * assert.deepStrictEqual(Duration.Duration.decode(90_000), E.right(90_000))
+ * assert.ok(E.isLeft(Duration.Duration.decode(-1)))
  *
  * @category codecs
  * @since 0.1.0

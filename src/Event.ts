@@ -117,14 +117,15 @@ export const failure = (permit: Permit, duration = NaN): Failure => ({ _tag: 'Fa
  * the event is an ordinary failure. `0` opens and admits a probe at once.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Circuit, Decision, Event } from 'tripswitch'
+ *
  * const circuit = Circuit.make()
  * const s0 = circuit.initial(0)
  * const [permit] = circuit.admit(s0, 0)
- * if (Decision.isPermit(permit)) {
- *   const s1 = circuit.step(s0, Event.failureOpenFor(permit, 120_000, 35), 35)
- *   // s1: Open at 35 for 120 s
- * }
+ * assert.ok(Decision.isPermit(permit))
+ * const s1 = circuit.step(s0, Event.failureOpenFor(permit, 120_000, 35), 35)
+ * assert.deepStrictEqual(s1, { _tag: 'Open', generation: 1, openedAt: 35, openFor: 120_000, attempt: 0 })
  *
  * @category constructors
  * @since 0.1.0

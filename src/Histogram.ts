@@ -74,10 +74,12 @@ export const unsafeMake = (): Histogram => ({
 
 /**
  * @example
+ * import * as assert from 'node:assert'
  * import { Histogram } from 'tripswitch'
+ *
  * const h = Histogram.make()
  * for (const ms of [1, 2, 3, 40]) Histogram.record(h, ms)
- * Histogram.quantile(0.5)(h) // 1.9835: the true median, 2, within 6.25 %
+ * assert.strictEqual(Histogram.quantile(0.5)(h), 1.9835) // the true median, 2, within 6.25 %
  *
  * @category constructors
  * @since 0.1.0
@@ -92,8 +94,10 @@ export const make: IO<Histogram> = unsafeMake
  * The bucket of a duration in milliseconds (negative durations count as 0).
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Histogram } from 'tripswitch'
- * Histogram.bucketOf(0.005) // 5: one bucket per microsecond below 16 µs
+ *
+ * assert.strictEqual(Histogram.bucketOf(0.005), 5) // one bucket per microsecond below 16 µs
  *
  * @category buckets
  * @since 0.1.0
@@ -109,8 +113,10 @@ export const bucketOf = (ms: number): number => {
  * The smallest and largest whole-microsecond durations of bucket `index`, in milliseconds.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Histogram } from 'tripswitch'
- * Histogram.bucketBounds(Histogram.bucketOf(100)) // [98.304, 106.495]
+ *
+ * assert.deepStrictEqual(Histogram.bucketBounds(Histogram.bucketOf(100)), [98.304, 106.495])
  *
  * @category buckets
  * @since 0.1.0
@@ -132,9 +138,13 @@ export const bucketBounds = (index: number): readonly [number, number] => {
  * Adds one duration, in milliseconds. `NaN` (an unknown duration) is skipped. O(1), never throws.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Histogram } from 'tripswitch'
+ *
  * const h = Histogram.make()
  * Histogram.record(h, 12.5)
+ * assert.strictEqual(h.count, 1)
+ * assert.strictEqual(Histogram.mean(h), 12.5)
  *
  * @category combinators
  * @since 0.1.0
@@ -159,10 +169,12 @@ export const record = (h: Histogram, ms: number): void => {
  * empty.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Histogram } from 'tripswitch'
+ *
  * const h = Histogram.make()
  * for (let ms = 1; ms <= 100; ms++) Histogram.record(h, ms)
- * const p99 = Histogram.quantile(0.99)(h) // 100: the true value, 99, within 6.25 %
+ * assert.strictEqual(Histogram.quantile(0.99)(h), 100) // the true value, 99, within 6.25 %
  *
  * @category destructors
  * @since 0.1.0
@@ -189,10 +201,13 @@ export const quantile =
  * The mean duration in milliseconds, `NaN` while empty.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Histogram } from 'tripswitch'
+ *
  * const h = Histogram.make()
+ * assert.ok(Number.isNaN(Histogram.mean(h)))
  * Histogram.record(h, 10)
- * Histogram.mean(h) // 10
+ * assert.strictEqual(Histogram.mean(h), 10)
  *
  * @category destructors
  * @since 0.1.0

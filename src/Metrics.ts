@@ -126,8 +126,12 @@ export interface Recorder {
  * A recorder with every count at zero. Calls of at least `slowCallDuration` ms count as slow.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Metrics } from 'tripswitch'
+ *
  * const recorder = Metrics.recorder(1_000)
+ * assert.strictEqual(recorder.slowCallDuration, 1_000)
+ * assert.strictEqual(Metrics.counts(recorder).failures, 0)
  *
  * @category constructors
  * @since 0.1.0
@@ -156,9 +160,13 @@ export const recorder = (slowCallDuration = Infinity): Recorder => ({
  * Counts a settled call: its outcome and its duration (milliseconds, `NaN` when unknown).
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Metrics } from 'tripswitch'
+ *
  * const r = Metrics.recorder()
  * Metrics.recordOutcome(r, 'Failure', 12)
+ * assert.strictEqual(Metrics.counts(r).failures, 1)
+ * assert.strictEqual(Metrics.latency(r).max, 12)
  *
  * @category combinators
  * @since 0.1.0
@@ -190,9 +198,13 @@ export const recordOutcome = (
  * closed path of an untimed call).
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Metrics } from 'tripswitch'
+ *
  * const r = Metrics.recorder()
  * Metrics.recordUntimedSuccess(r)
+ * assert.strictEqual(Metrics.counts(r).successes, 1)
+ * assert.strictEqual(Metrics.latency(r).count, 0)
  *
  * @category combinators
  * @since 0.1.0
@@ -208,9 +220,16 @@ export const recordUntimedSuccess = (r: Recorder): void => {
  * keeps the rates that led there, so an open circuit shows why it opened.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Metrics } from 'tripswitch'
+ *
  * const r = Metrics.recorder()
+ * Metrics.recordOutcome(r, 'Failure', 12)
+ * Metrics.enter(r, 'Open')
+ * assert.strictEqual(r.periodFailures, 1) // an open circuit shows why it opened
  * Metrics.enter(r, 'HalfOpen')
+ * assert.strictEqual(r.periodFailures, 0)
+ * assert.strictEqual(Metrics.counts(r).failures, 1) // the counters are kept
  *
  * @category combinators
  * @since 0.1.0
@@ -275,8 +294,10 @@ const since = (s: State): number => (s._tag === 'Open' ? s.openedAt : s.since)
  * The counts alone.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Metrics } from 'tripswitch'
- * Metrics.counts(Metrics.recorder()).calls // 0
+ *
+ * assert.strictEqual(Metrics.counts(Metrics.recorder()).calls, 0)
  *
  * @category destructors
  * @since 0.1.0
@@ -297,8 +318,10 @@ export const counts = (r: Recorder): Counts => ({
  * The latency summary alone.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Metrics } from 'tripswitch'
- * Metrics.latency(Metrics.recorder()).p99 // null
+ *
+ * assert.strictEqual(Metrics.latency(Metrics.recorder()).p99, null)
  *
  * @category destructors
  * @since 0.1.0
@@ -322,9 +345,14 @@ export const latency = (r: Recorder): Latency => {
  * `breaker.metrics()`.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Breaker } from 'tripswitch'
+ *
  * const b = Breaker.make({}, { name: 'payments' })()
  * const { state, counts, latency } = b.metrics()
+ * assert.strictEqual(state, 'Closed')
+ * assert.strictEqual(counts.calls, 0)
+ * assert.strictEqual(latency.p99, null)
  *
  * @category destructors
  * @since 0.1.0

@@ -250,6 +250,7 @@ export const unsafeMake = (options: Options = {}): Registry => {
  * document fails at start-up with a `ConfigError` naming each field by its path, not at the first call.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Registry, withBreaker } from 'tripswitch'
  * import * as TE from 'fp-ts/TaskEither'
  *
@@ -258,7 +259,14 @@ export const unsafeMake = (options: Options = {}): Registry => {
  *   maxSize: 1_000
  * })()
  * const charge = withBreaker(registry.get('payments'))(TE.right('charged'))
- * const view = registry.health() // { status: 'ok', size: 1, breakers: [{ name: 'payments', ... }], ... }
+ * assert.deepStrictEqual(await charge(), { _tag: 'Right', right: 'charged' })
+ * const view = registry.health()
+ * assert.strictEqual(view.status, 'ok')
+ * assert.strictEqual(view.size, 1)
+ * assert.deepStrictEqual(
+ *   view.breakers.map((b) => [b.name, b.state, b.counts.successes]),
+ *   [['payments', 'Closed', 1]]
+ * )
  *
  * @category constructors
  * @since 0.1.0

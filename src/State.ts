@@ -247,13 +247,17 @@ export const isMetricsOnly = (s: State): s is MetricsOnly => s._tag === 'Metrics
  * The eliminator: one handler per state. Manual states may be handled together with `orElse`.
  *
  * @example
- * import { State } from 'tripswitch'
+ * import * as assert from 'node:assert'
+ * import { Circuit, State } from 'tripswitch'
+ *
  * const label = State.match({
  *   Closed: () => 'ok',
  *   Open: (s) => `open since ${s.openedAt}`,
  *   HalfOpen: () => 'probing',
  *   orElse: (s) => s._tag
  * })
+ * assert.strictEqual(label(Circuit.initial(0)), 'ok')
+ * assert.strictEqual(label(Circuit.step(Circuit.initial(0), { _tag: 'ForceOpen' }, 5)), 'ForcedOpen')
  *
  * @category destructors
  * @since 0.1.0

@@ -92,13 +92,16 @@ const outcomeLabel = { Success: 'success', Failure: 'failure', Ignored: 'ignored
  * Exports the metrics of a breaker, an array of breakers, or a registry of breakers.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import * as client from 'prom-client'
  * import { Registry } from 'tripswitch'
  * import { exporter } from 'tripswitch/prometheus'
  *
  * const breakers = Registry.make()()
+ * breakers.get('payments')
  * const metrics = exporter(breakers, { register: client.register })()
  * // GET /metrics: res.end(await client.register.metrics())
+ * assert.match(await client.register.metrics(), /tripswitch_state\{breaker="payments",state="closed"\} 1\n/)
  *
  * @category constructors
  * @since 0.1.0

@@ -20,12 +20,18 @@ export interface TestClock {
 
 /**
  * @example
- * import { Breaker } from 'tripswitch'
+ * import * as assert from 'node:assert'
+ * import * as TE from 'fp-ts/TaskEither'
+ * import { Breaker, withBreaker } from 'tripswitch'
  * import { testClock } from 'tripswitch/testing'
  *
  * const clock = testClock()
- * const breaker = Breaker.make({}, { clock: clock.now })()
+ * const breaker = Breaker.make({ failureThreshold: 1, openFor: 30_000 }, { clock: clock.now })()
+ * await withBreaker(breaker)(TE.left('down'))()
+ * assert.strictEqual(breaker.metrics().retryAfter, 30_000)
  * clock.advance(30_000)
+ * assert.strictEqual(clock.now(), 30_000)
+ * assert.strictEqual(breaker.metrics().retryAfter, 0) // the next call is a probe
  *
  * @category constructors
  * @since 0.1.0
