@@ -245,7 +245,7 @@ const timeoutMs = 5_000
  * threw rather than the harness.
  */
 const failure = (message: string, cause?: unknown): Error => {
-  const error = new Error(message, { cause })
+  const error = new Error(message)
   const frames = types.isNativeError(cause) ? (cause.stack ?? '').split('\n') : []
   const kept = frames.filter(
     (f) => /^\s+at /.test(f) && (f.includes(join(root, 'src')) || f.includes('tripswitch-examples'))
