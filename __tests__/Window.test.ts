@@ -299,7 +299,7 @@ describe('Window', () => {
       ])
       expect(Window.stateProblems(w, { ...s, cursor: 3 })[0]).toMatch(/^tally.cursor: expected 7/)
       expect(Window.stateProblems(w, { ...s, extra: 1 })).toEqual([
-        'tally.extra: unknown field (known fields: _tag, calls, marked, cursor, word, page, pages)'
+        'tally.extra: unknown key (expected one of: _tag, calls, marked, cursor, word, page, pages)'
       ])
       expect(Window.stateProblems(w, 'x')).toEqual(['tally: expected the state of a CountWindow, got "x"'])
       const tw = Window.time(1_000, 4)
@@ -348,7 +348,7 @@ describe('Window', () => {
       },
       {
         window: { _tag: 'Sliding', size: 3 },
-        problem: 'window._tag: expected "CountWindow" or "TimeWindow", got "Sliding"'
+        problem: 'window._tag: expected one of CountWindow, TimeWindow, got "Sliding"'
       }
     ])('rejects $window: $problem', ({ window, problem }) => {
       expect(Window.problems(window)).toEqual([problem])

@@ -30,8 +30,28 @@
  * and copies its ring of buckets only when time moves to a new bucket. New states share everything
  * they did not change with old ones, which are never changed.
  *
+ * Windows, documents of windows and window states are checked by the io-ts codecs of this module
+ * (`Window`, `WindowDocument`, `stateCodec`); `problems` and `stateProblems` report what they find.
+ *
  * @since 0.1.0
  */
+import * as t from 'io-ts'
+import {
+  array,
+  durationOf,
+  int32,
+  integer,
+  nonNegativeInteger,
+  number,
+  problem,
+  problemsOf,
+  refine,
+  safeInteger,
+  struct,
+  tagged,
+  type Problem,
+  type Rule
+} from './codec'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -451,195 +471,287 @@ export const totals = (w: Window, s: WindowState, now: number): Totals =>
   w._tag === 'CountWindow' ? s : timeTotals(w, s as TimeWindowState, now)
 
 // -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+const size = integer(1, maxSize)
+
+const buckets = integer(1, maxBuckets)
+
+const duration = number('a positive integer number of milliseconds', (n) => Number.isInteger(n) && n >= 1)
+
+const divides: Rule<{ readonly duration: number; readonly buckets: number }> = {
+  reads: ['duration', 'buckets'],
+  check: ({ duration, buckets }) =>
+    duration % buckets === 0
+      ? []
+      : [
+          problem(
+            ['buckets'],
+            `expected a divisor of duration (${duration} ms), so that every bucket spans whole milliseconds, got ${buckets}`
+          )
+        ]
+}
+
+/**
+ * The io-ts codec of a window as data: a count window's `size` is an integer from 1 to `maxSize`; a
+ * time window's `duration` is a positive integer number of milliseconds and `buckets` an integer from
+ * 1 to `maxBuckets` that divides it into buckets of whole milliseconds. Unknown keys are rejected.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { Window } from 'tripswitch'
+ * assert.ok(E.isRight(Window.Window.decode(Window.time(60_000, 12))))
+ * assert.ok(E.isLeft(Window.Window.decode(Window.time(1_000, 3))))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const Window: t.Type<Window, unknown, unknown> = tagged(
+  'a window (Window.count or Window.time)',
+  '_tag',
+  {
+    CountWindow: struct('a count window', { _tag: t.literal('CountWindow'), size }, {}),
+    TimeWindow: struct('a time window', { _tag: t.literal('TimeWindow'), duration, buckets }, {}, [divides])
+  }
+)
+
+/**
+ * The io-ts codec of a window in a config document: `{ "kind": "count", "size": 100 }` (the last 100
+ * calls) or `{ "kind": "time", "duration": "60s", "buckets": 12 }` (the calls of the last minute, in
+ * 5 s buckets), with the fields of `Window` and durations in milliseconds or as strings. `fromDocument`
+ * turns a decoded one into a `Window`, which `Window` then checks as a whole.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { Window } from 'tripswitch'
+ * const decoded = Window.WindowDocument.decode({ kind: 'time', duration: '1m', buckets: 12 })
+ * assert.deepStrictEqual(E.map(Window.fromDocument)(decoded), E.right(Window.time(60_000, 12)))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const WindowDocument = tagged('a window', 'kind', {
+  count: struct('a count window', { kind: t.literal('count'), size }, {}),
+  time: struct('a time window', { kind: t.literal('time'), duration: durationOf(duration), buckets }, {})
+})
+
+/**
+ * A decoded window document: its duration in milliseconds.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type WindowDocument = t.TypeOf<typeof WindowDocument>
+
+/**
+ * The window a decoded document describes.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Window } from 'tripswitch'
+ * assert.deepStrictEqual(Window.fromDocument({ kind: 'count', size: 20 }), Window.count(20))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const fromDocument = (d: WindowDocument): Window =>
+  d.kind === 'count' ? count(d.size) : time(d.duration, d.buckets)
+
+/**
+ * The io-ts codecs of the shapes of window states, by `_tag`, whatever the window: what a decoder of
+ * persisted state checks before it knows the circuit. `stateCodec(w)` checks a state against `w`.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Window } from 'tripswitch'
+ * assert.ok(Window.stateShapes.CountWindow.is(Window.empty(Window.count(10))))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const stateShapes = {
+  CountWindow: struct(
+    'a count window',
+    {
+      _tag: t.literal('CountWindow'),
+      calls: nonNegativeInteger,
+      marked: nonNegativeInteger,
+      cursor: nonNegativeInteger,
+      word: int32,
+      page: array(int32),
+      pages: array(array(int32))
+    },
+    {}
+  ),
+  TimeWindow: struct(
+    'a time window',
+    {
+      _tag: t.literal('TimeWindow'),
+      bucket: safeInteger,
+      calls: nonNegativeInteger,
+      marked: nonNegativeInteger,
+      bucketCalls: nonNegativeInteger,
+      bucketMarked: nonNegativeInteger,
+      ring: array(nonNegativeInteger)
+    },
+    {}
+  )
+}
+
+const atMost = (key: string, max: number, value: number): ReadonlyArray<Problem> =>
+  value <= max ? [] : [problem([key], `expected an integer from 0 to ${max}, got ${value}`)]
+
+/** What a count window of `size` implies of its state: array sizes, bounds, and counts that match the bits. */
+const countProblems = (size: number, s: CountWindowState): ReadonlyArray<Problem> => {
+  const g = geometry(size)
+  const { calls, marked, cursor, page, pages } = s
+  const bounds = [
+    ...atMost('calls', size, calls),
+    ...atMost('marked', Math.min(calls, size), marked),
+    ...atMost('cursor', g.positions - 1, cursor),
+    ...(page.length < g.words
+      ? []
+      : [problem(['page'], `expected fewer than ${g.words} 32-bit integers, got ${page.length}`)]),
+    ...(pages.length <= g.pages
+      ? pages.flatMap((p, i) =>
+          p.length === g.words
+            ? []
+            : [problem(['pages', i], `expected ${g.words} 32-bit integers, got ${p.length}`)]
+        )
+      : [problem(['pages'], `expected an array of at most ${g.pages} pages, got ${pages.length}`)])
+  ]
+  if (bounds.length > 0) return bounds
+  const filling = Math.floor(cursor / g.span)
+  const words = Math.floor((cursor % g.span) / 32)
+  if (calls < size && cursor !== calls) {
+    return [
+      problem(
+        ['cursor'],
+        `expected ${calls} (the calls recorded) while the window is not full, got ${cursor}`
+      )
+    ]
+  }
+  if (page.length !== words)
+    return [problem(['page'], `expected ${words} words at cursor ${cursor}, got ${page.length}`)]
+  if ((cursor & 31) !== 0 && s.word >>> (cursor & 31) !== 0) {
+    return [problem(['word'], `expected no bits at or above the cursor's position (${cursor & 31})`)]
+  }
+  if (pages.length < filling) {
+    return [problem(['pages'], `expected at least ${filling} pages at cursor ${cursor}, got ${pages.length}`)]
+  }
+  let recount = 0
+  for (let back = 1; back <= calls; back++) recount += bitAt(s, g, back)
+  return recount === marked
+    ? []
+    : [
+        problem(
+          ['marked'],
+          `expected ${recount} (the marks stored for the calls in the window), got ${marked}`
+        )
+      ]
+}
+
+/** What a time window of `n` buckets implies of its state: the ring's size, and counts that add up. */
+const timeProblems = (n: number, s: TimeWindowState): ReadonlyArray<Problem> => {
+  const { bucket, calls, marked, bucketCalls, bucketMarked, ring } = s
+  const bounds = [
+    ...atMost('marked', calls, marked),
+    ...atMost('bucketCalls', calls, bucketCalls),
+    ...atMost('bucketMarked', Math.min(bucketCalls, marked), bucketMarked),
+    ...(ring.length === 2 * n
+      ? []
+      : [problem(['ring'], `expected ${2 * n} non-negative integers, got ${ring.length}`)])
+  ]
+  if (bounds.length > 0) return bounds
+  const out: Array<Problem> = []
+  let sumCalls = bucketCalls
+  let sumMarked = bucketMarked
+  for (let i = 0; i < n; i++) {
+    const c = ring[2 * i] as number
+    const mk = ring[2 * i + 1] as number
+    if (mk > c)
+      out.push(problem(['ring', 2 * i + 1], `expected at most the bucket's calls (${c}), got ${mk}`))
+    sumCalls += c
+    sumMarked += mk
+  }
+  const newest = slotOf(bucket, n)
+  if (ring[newest] !== 0 || ring[newest + 1] !== 0) {
+    out.push(
+      problem(
+        ['ring', newest],
+        "expected zeros in the newest bucket's slot (its counts are bucketCalls and bucketMarked)"
+      )
+    )
+  }
+  if (sumCalls !== calls)
+    out.push(problem(['calls'], `expected ${sumCalls} (the sum of the buckets), got ${calls}`))
+  if (sumMarked !== marked) {
+    out.push(problem(['marked'], `expected ${sumMarked} (the sum of the buckets), got ${marked}`))
+  }
+  return out
+}
+
+/**
+ * The io-ts codec of a running state of the window `w`: its shape (`stateShapes`), the array sizes `w`
+ * implies, and counts consistent with the stored bits or buckets, so that a reducer may safely continue
+ * from it. O(size) for a count window, O(buckets) for a time window.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { Window } from 'tripswitch'
+ * const w = Window.count(10)
+ * assert.ok(E.isRight(Window.stateCodec(w).decode(Window.record(w, Window.empty(w), true, 0))))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const stateCodec = (w: Window): t.Type<WindowState, unknown, unknown> =>
+  w._tag === 'CountWindow'
+    ? (refine(
+        tagged('the state of a CountWindow', '_tag', { CountWindow: stateShapes.CountWindow }),
+        (s: CountWindowState) => countProblems(w.size, s)
+      ) as t.Type<WindowState, unknown, unknown>)
+    : (refine(
+        tagged('the state of a TimeWindow', '_tag', { TimeWindow: stateShapes.TimeWindow }),
+        (s: TimeWindowState) => timeProblems(w.buckets, s)
+      ) as t.Type<WindowState, unknown, unknown>)
+
+// -------------------------------------------------------------------------------------
 // validation
 // -------------------------------------------------------------------------------------
 
-const show = (u: unknown): string =>
-  typeof u === 'string'
-    ? JSON.stringify(u)
-    : Array.isArray(u)
-      ? 'an array'
-      : u === null
-        ? 'null'
-        : typeof u === 'object'
-          ? 'an object'
-          : String(u)
-
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u)
-
-const isInt = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u)
-
-const int32 = (u: unknown): boolean => isInt(u) && (u | 0) === u
-
-const unknownKeys = (
-  u: Readonly<Record<string, unknown>>,
-  known: ReadonlyArray<string>,
-  path: string
-): ReadonlyArray<string> =>
-  Object.keys(u)
-    .filter((k) => !known.includes(k))
-    .map((k) => `${path}.${k}: unknown field (known fields: ${known.join(', ')})`)
-
 /**
  * Every problem with `u` as a window, one line each naming its field under `path`; empty when `u` is a
- * valid `Window`. Checks: a known `_tag`; a count window's `size` is an integer from 1 to `maxSize`; a
- * time window's `duration` is a positive integer number of milliseconds and `buckets` an integer from 1
- * to `maxBuckets` that divides `duration` into buckets of whole milliseconds.
+ * valid `Window`: the problems the `Window` codec finds.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Window } from 'tripswitch'
- * Window.problems(Window.time(1_000, 3))
- * // ['window.buckets: expected a divisor of duration (1000 ms) ..., got 3']
+ * assert.deepStrictEqual(Window.problems(Window.count(0)), [
+ *   'window.size: expected an integer from 1 to 1000000, got 0'
+ * ])
  *
  * @category validation
  * @since 0.1.0
  */
-export const problems = (u: unknown, path = 'window'): ReadonlyArray<string> => {
-  if (!isRecord(u)) return [`${path}: expected a window (Window.count or Window.time), got ${show(u)}`]
-  const out: Array<string> = []
-  switch (u['_tag']) {
-    case 'CountWindow': {
-      const size = u['size']
-      if (!isInt(size) || size < 1 || size > maxSize) {
-        out.push(`${path}.size: expected an integer from 1 to ${maxSize}, got ${show(size)}`)
-      }
-      return [...out, ...unknownKeys(u, ['_tag', 'size'], path)]
-    }
-    case 'TimeWindow': {
-      const { duration, buckets } = u
-      const durationOk = isInt(duration) && duration >= 1
-      const bucketsOk = isInt(buckets) && buckets >= 1 && buckets <= maxBuckets
-      if (!durationOk) {
-        out.push(
-          `${path}.duration: expected a positive integer number of milliseconds, got ${show(duration)}`
-        )
-      }
-      if (!bucketsOk) {
-        out.push(`${path}.buckets: expected an integer from 1 to ${maxBuckets}, got ${show(buckets)}`)
-      }
-      if (durationOk && bucketsOk && duration % buckets !== 0) {
-        out.push(
-          `${path}.buckets: expected a divisor of duration (${duration} ms), so that every bucket spans whole milliseconds, got ${buckets}`
-        )
-      }
-      return [...out, ...unknownKeys(u, ['_tag', 'duration', 'buckets'], path)]
-    }
-    default:
-      return [`${path}._tag: expected "CountWindow" or "TimeWindow", got ${show(u['_tag'])}`]
-  }
-}
+export const problems = (u: unknown, path = 'window'): ReadonlyArray<string> => problemsOf(Window, u, path)
 
 /**
  * Every problem with `u` as a running state of the (valid) window `w`, one line each naming its field
- * under `path`; empty when a reducer may safely continue from it. For decoders of persisted or shared
- * state: the shape, the array sizes the window implies, and counts consistent with the stored bits or
- * buckets. O(size) for a count window, O(buckets) for a time window.
+ * under `path`; empty when a reducer may safely continue from it: the problems `stateCodec(w)` finds.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Window } from 'tripswitch'
+ * const w = Window.count(10)
+ * assert.deepStrictEqual(Window.stateProblems(w, Window.empty(w)), [])
  *
  * @category validation
  * @since 0.1.0
  */
-export const stateProblems = (w: Window, u: unknown, path = 'tally'): ReadonlyArray<string> => {
-  if (!isRecord(u)) return [`${path}: expected the state of a ${w._tag}, got ${show(u)}`]
-  if (u['_tag'] !== w._tag)
-    return [`${path}._tag: expected ${JSON.stringify(w._tag)}, got ${show(u['_tag'])}`]
-  const out: Array<string> = []
-  const nat = (key: string, max: number): number | undefined => {
-    const v = u[key]
-    if (isInt(v) && v >= 0 && v <= max) return v
-    out.push(`${path}.${key}: expected an integer from 0 to ${max}, got ${show(v)}`)
-    return undefined
-  }
-  if (w._tag === 'CountWindow') {
-    const g = geometry(w.size)
-    const known = Object.keys(emptyCount)
-    const calls = nat('calls', w.size)
-    const marked = nat('marked', calls ?? w.size)
-    const cursor = nat('cursor', g.positions - 1)
-    const { word, page, pages } = u
-    if (!int32(word)) out.push(`${path}.word: expected a 32-bit integer, got ${show(word)}`)
-    if (!Array.isArray(page) || page.length >= g.words || !page.every(int32)) {
-      out.push(`${path}.page: expected fewer than ${g.words} 32-bit integers, got ${show(page)}`)
-    }
-    if (!Array.isArray(pages) || pages.length > g.pages) {
-      out.push(`${path}.pages: expected an array of at most ${g.pages} pages, got ${show(pages)}`)
-    } else {
-      pages.forEach((p: unknown, i) => {
-        if (!Array.isArray(p) || p.length !== g.words || !p.every(int32)) {
-          out.push(`${path}.pages[${i}]: expected ${g.words} 32-bit integers, got ${show(p)}`)
-        }
-      })
-    }
-    if (out.length > 0 || calls === undefined || marked === undefined || cursor === undefined) {
-      return [...out, ...unknownKeys(u, known, path)]
-    }
-    const s = u as unknown as CountWindowState
-    const filling = Math.floor(cursor / g.span)
-    const words = Math.floor((cursor % g.span) / 32)
-    if (calls < w.size && cursor !== calls) {
-      out.push(
-        `${path}.cursor: expected ${calls} (the calls recorded) while the window is not full, got ${cursor}`
-      )
-    } else if (s.page.length !== words) {
-      out.push(`${path}.page: expected ${words} words at cursor ${cursor}, got ${s.page.length}`)
-    } else if ((cursor & 31) !== 0 && s.word >>> (cursor & 31) !== 0) {
-      out.push(`${path}.word: expected no bits at or above the cursor's position (${cursor & 31})`)
-    } else if (s.pages.length < filling) {
-      out.push(`${path}.pages: expected at least ${filling} pages at cursor ${cursor}, got ${s.pages.length}`)
-    } else {
-      let recount = 0
-      for (let back = 1; back <= calls; back++) recount += bitAt(s, g, back)
-      if (recount !== marked) {
-        out.push(
-          `${path}.marked: expected ${recount} (the marks stored for the calls in the window), got ${marked}`
-        )
-      }
-    }
-    return [...out, ...unknownKeys(u, known, path)]
-  }
-  const n = w.buckets
-  const bucket = u['bucket']
-  if (!isInt(bucket) || !Number.isSafeInteger(bucket)) {
-    out.push(`${path}.bucket: expected a safe integer, got ${show(bucket)}`)
-  }
-  const calls = nat('calls', Number.MAX_SAFE_INTEGER)
-  const marked = nat('marked', calls ?? Number.MAX_SAFE_INTEGER)
-  const bucketCalls = nat('bucketCalls', calls ?? Number.MAX_SAFE_INTEGER)
-  const bucketMarked = nat(
-    'bucketMarked',
-    Math.min(bucketCalls ?? Infinity, marked ?? Infinity, Number.MAX_SAFE_INTEGER)
-  )
-  const ring = u['ring']
-  if (!Array.isArray(ring) || ring.length !== 2 * n || !ring.every((v) => isInt(v) && v >= 0)) {
-    out.push(`${path}.ring: expected ${2 * n} non-negative integers, got ${show(ring)}`)
-  } else if (
-    out.length === 0 &&
-    isInt(bucket) &&
-    calls !== undefined &&
-    marked !== undefined &&
-    bucketCalls !== undefined &&
-    bucketMarked !== undefined
-  ) {
-    let sumCalls = bucketCalls
-    let sumMarked = bucketMarked
-    for (let i = 0; i < n; i++) {
-      const c = ring[2 * i] as number
-      const mk = ring[2 * i + 1] as number
-      if (mk > c)
-        out.push(`${path}.ring[${2 * i + 1}]: expected at most the bucket's calls (${c}), got ${mk}`)
-      sumCalls += c
-      sumMarked += mk
-    }
-    const newest = slotOf(bucket, n)
-    if (ring[newest] !== 0 || ring[newest + 1] !== 0) {
-      out.push(
-        `${path}.ring[${newest}]: expected zeros in the newest bucket's slot (its counts are bucketCalls and bucketMarked)`
-      )
-    }
-    if (sumCalls !== calls)
-      out.push(`${path}.calls: expected ${sumCalls} (the sum of the buckets), got ${calls}`)
-    if (sumMarked !== marked)
-      out.push(`${path}.marked: expected ${sumMarked} (the sum of the buckets), got ${marked}`)
-  }
-  return [...out, ...unknownKeys(u, Object.keys(emptyTime(1)), path)]
-}
+export const stateProblems = (w: Window, u: unknown, path = 'tally'): ReadonlyArray<string> =>
+  problemsOf(stateCodec(w), u, path)

@@ -1,7 +1,8 @@
 /**
- * io-ts building blocks shared by the config and state codecs: strict structs that reject unknown
- * keys (with a "did you mean" hint), records keyed by user names, unions dispatched on a tag, and a
- * reporter that turns io-ts errors into one readable line per problem, each naming its path.
+ * io-ts building blocks shared by the config, strategy, window and state codecs: strict structs that
+ * reject unknown keys (with a "did you mean" hint) and carry their cross-field rules, records keyed by
+ * user names, unions dispatched on a tag, the field codecs both config forms share, and a reporter that
+ * turns io-ts errors into one readable line per problem, each naming its path.
  *
  * Invariants, which make decoding untrusted input safe:
  * - Only own properties are read, so nothing inherited (a polluted `Object.prototype`, `constructor`)
@@ -9,11 +10,14 @@
  * - `__proto__`, `constructor` and `prototype` are never accepted as keys, and every decoded object is
  *   built fresh with known keys only: the input is never returned or mutated.
  * - Validation never throws on data: it returns a `Left` listing every problem it found.
+ * - A cross-field rule of a struct runs when every field it reads is valid or absent, so that the
+ *   problems of other fields do not hide it and a comparison with a wrong field is never reported.
  *
  * @internal
  */
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
+import { parse } from './Duration'
 
 // -------------------------------------------------------------------------------------
 // guards
@@ -110,16 +114,58 @@ export type Struct<R extends Props, P extends Props> = t.Type<
 }
 
 /**
+ * What a cross-field rule found: the path of the field it blames, below the value checked (`['ring',
+ * 3]` is `ring[3]`; `[]` is the value itself), and what was expected there.
+ *
+ * @internal
+ */
+export interface Problem {
+  readonly path: ReadonlyArray<string | number>
+  readonly message: string
+}
+
+/** @internal */
+export const problem = (path: ReadonlyArray<string | number>, message: string): Problem => ({ path, message })
+
+/**
+ * A cross-field rule of a struct: `check` reads only the fields listed in `reads`, and runs when each
+ * of them is valid or absent.
+ *
+ * @internal
+ */
+export interface Rule<A> {
+  readonly reads: ReadonlyArray<keyof A & string>
+  readonly check: (a: A) => ReadonlyArray<Problem>
+}
+
+const anyArray: t.Mixed = t.UnknownArray
+
+/** The errors of `problems`, found in the value `u` at `context`. */
+const errorsOf = (u: unknown, context: t.Context, problems: ReadonlyArray<Problem>): t.Errors =>
+  problems.map(({ path, message }) => {
+    let c = context
+    let v: unknown = u
+    path.forEach((key, i) => {
+      v = isRecord(v) || Array.isArray(v) ? own(v, String(key)) : undefined
+      // an index is rendered `[i]` by `pathOf` when its parent is an array codec
+      c = t.appendContext(c, String(key), typeof path[i + 1] === 'number' ? anyArray : t.unknown, v)
+    })
+    return { value: v, context: c, message }
+  })
+
+/**
  * An object with `required` and `optional` fields and no other key. An unknown key is reported at its
  * own path with a "did you mean" hint; a missing optional field (or one set to `undefined`) is absent
- * from the output. The output is a fresh object.
+ * from the output. The output is a fresh object. Each of `rules` runs when the fields it reads are valid
+ * or absent, whatever the other fields hold.
  *
  * @internal
  */
 export const struct = <R extends Props, P extends Props>(
   name: string,
   required: R,
-  optional: P
+  optional: P,
+  rules: ReadonlyArray<Rule<StructOf<R, P>>> = []
 ): Struct<R, P> => {
   const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
     ...Object.entries(required).map(([k, c]) => [k, c, true] as const),
@@ -145,7 +191,8 @@ export const struct = <R extends Props, P extends Props>(
       fields.every(([k, codec, isRequired]) => {
         const v = own(u, k)
         return v === undefined ? !isRequired : codec.is(v)
-      }),
+      }) &&
+      rules.every((r) => r.check(u as StructOf<R, P>).length === 0),
     (u, c) => {
       if (!isRecord(u)) return t.failure(u, c)
       const errors: t.Errors = []
@@ -156,15 +203,27 @@ export const struct = <R extends Props, P extends Props>(
         }
       }
       const out: Record<string, unknown> = {}
+      const invalid = new Set<string>()
       for (const [k, codec, isRequired] of fields) {
         const v = own(u, k)
         if (v === undefined) {
-          if (isRequired) errors.push({ value: v, context: t.appendContext(c, k, codec, v) })
+          if (isRequired) {
+            errors.push({ value: v, context: t.appendContext(c, k, codec, v) })
+            invalid.add(k)
+          }
           continue
         }
         const result = codec.validate(v, t.appendContext(c, k, codec, v))
-        if (E.isLeft(result)) errors.push(...result.left)
-        else out[k] = result.right
+        if (E.isLeft(result)) {
+          errors.push(...result.left)
+          invalid.add(k)
+        } else out[k] = result.right
+      }
+      for (const r of rules) {
+        // `out` holds every field the rule reads that the input has, decoded
+        if (r.reads.every((k) => !invalid.has(k))) {
+          errors.push(...errorsOf(u, c, r.check(out as StructOf<R, P>)))
+        }
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out as StructOf<R, P>)
     },
@@ -231,7 +290,11 @@ export const tagged = <M extends Readonly<Record<string, t.Mixed>>>(
       const codec = member(u)
       if (codec !== undefined) return codec.validate(u, c)
       const v = own(u, tag)
-      return t.failure(v, t.appendContext(c, tag, t.unknown, v), `expected one of ${tags.join(', ')}`)
+      const expected =
+        tags.length === 1
+          ? `expected ${JSON.stringify(tags[0])}, got ${show(v)}`
+          : `expected one of ${tags.join(', ')}, got ${show(v)}`
+      return t.failure(v, t.appendContext(c, tag, t.unknown, v), expected)
     },
     (a) => (member(a)?.encode(a) ?? a) as t.OutputOf<M[keyof M]>
   )
@@ -267,6 +330,79 @@ export const array = <C extends t.Mixed>(
 }
 
 /**
+ * `codec`, refused for an empty array: named `name` ("a non-empty array of strategies").
+ *
+ * @internal
+ */
+export const nonEmpty = <C extends t.Mixed>(
+  name: string,
+  codec: C
+): t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> => {
+  const type = new t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown>(
+    name,
+    (u): u is t.TypeOf<C> => Array.isArray(u) && u.length > 0 && codec.is(u),
+    (u, c) => (Array.isArray(u) && u.length === 0 ? t.failure(u, c) : codec.validate(u, c)),
+    (a) => codec.encode(a)
+  )
+  // the elements' paths are found under this codec: `[i]`
+  arrays.add(type)
+  return type
+}
+
+/**
+ * An array of exactly `codecs.length` elements, element `i` decoded by `codecs[i]`: named `name`
+ * ("2 tallies"). The output is a fresh array.
+ *
+ * @internal
+ */
+export const tuple = <A>(
+  name: string,
+  codecs: ReadonlyArray<t.Type<A, unknown, unknown>>
+): t.Type<ReadonlyArray<A>, ReadonlyArray<unknown>, unknown> => {
+  const type = new t.Type<ReadonlyArray<A>, ReadonlyArray<unknown>, unknown>(
+    name,
+    (u): u is ReadonlyArray<A> =>
+      Array.isArray(u) && u.length === codecs.length && codecs.every((codec, i) => codec.is(u[i])),
+    (u, c) => {
+      if (!Array.isArray(u) || u.length !== codecs.length) return t.failure(u, c)
+      const errors: t.Errors = []
+      const out: Array<A> = []
+      codecs.forEach((codec, i) => {
+        const v: unknown = u[i]
+        const result = codec.validate(v, t.appendContext(c, String(i), codec, v))
+        if (E.isLeft(result)) errors.push(...result.left)
+        else out.push(result.right)
+      })
+      return errors.length > 0 ? t.failures(errors) : t.success(out)
+    },
+    (a) => a.map((x, i) => codecs[i]?.encode(x) ?? x)
+  )
+  arrays.add(type)
+  return type
+}
+
+/**
+ * `codec`, refined by a check of the whole decoded value (run once its shape is right).
+ *
+ * @internal
+ */
+export const refine = <A, O>(
+  codec: t.Type<A, O, unknown>,
+  check: (a: A) => ReadonlyArray<Problem>
+): t.Type<A, O, unknown> =>
+  new t.Type<A, O, unknown>(
+    codec.name,
+    (u): u is A => codec.is(u) && check(u).length === 0,
+    (u, c) => {
+      const result = codec.validate(u, c)
+      if (E.isLeft(result)) return result
+      const problems = check(result.right)
+      return problems.length === 0 ? result : t.failures(errorsOf(result.right, c, problems))
+    },
+    (a) => codec.encode(a)
+  )
+
+/**
  * A number that passes `check`, named by `expected` ("a positive integer").
  *
  * @internal
@@ -291,6 +427,56 @@ export const positiveInteger = number('a positive integer', (n) => Number.isInte
 
 /** @internal */
 export const finite = number('a finite number', Number.isFinite)
+
+/** @internal */
+export const safeInteger = number('an integer', Number.isSafeInteger)
+
+/** @internal */
+export const int32 = number('a 32-bit integer', (n) => Number.isInteger(n) && (n | 0) === n)
+
+/** An integer from `min` to `max`, named so. @internal */
+export const integer = (min: number, max: number): t.Type<number, number, unknown> =>
+  number(`an integer from ${min} to ${max}`, (n) => Number.isInteger(n) && n >= min && n <= max)
+
+/** @internal */
+export const rate = number('a rate in (0, 1]', (n) => n > 0 && n <= 1)
+
+/** @internal */
+export const fraction = number('a number in [0, 1]', (n) => n >= 0 && n <= 1)
+
+/** A duration in milliseconds, as programmatic config gives it: finite and `>= 0`. @internal */
+export const nonNegativeMs = number(
+  'a finite non-negative duration in milliseconds',
+  (n) => Number.isFinite(n) && n >= 0
+)
+
+/** A duration in milliseconds, as programmatic config gives it: finite and `> 0`. @internal */
+export const positiveMs = number(
+  'a finite positive duration in milliseconds',
+  (n) => Number.isFinite(n) && n > 0
+)
+
+/**
+ * The document form of the milliseconds codec `ms`: a number `ms` accepts, or a duration string
+ * (`"500ms"`, `"30s"`, `"2m"`, see `Duration.ts`) whose milliseconds it accepts. Decodes to milliseconds.
+ *
+ * @internal
+ */
+export const durationOf = (
+  ms: t.Type<number, number, unknown>,
+  name = `${ms.name}, or a string such as "500ms", "30s", "2m"`
+): t.Type<number, number, unknown> =>
+  new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => ms.is(u),
+    (u, c) => {
+      if (typeof u !== 'string') return ms.is(u) ? t.success(u) : t.failure(u, c)
+      const parsed = parse(u)
+      if (E.isLeft(parsed)) return t.failure(u, c, `expected ${name}, got ${show(u)} (${parsed.left})`)
+      return ms.is(parsed.right) ? t.success(parsed.right) : t.failure(u, c)
+    },
+    t.identity
+  )
 
 // -------------------------------------------------------------------------------------
 // reporting
@@ -350,10 +536,18 @@ export const pathOf = (context: t.Context): string => {
  *
  * @internal
  */
-export const report = (errors: t.Errors, root: string): ReadonlyArray<string> => {
+export const report = (errors: t.Errors, root: string, prefix = ''): ReadonlyArray<string> => {
   const lines: Array<string> = []
   for (const { value, context, message } of errors) {
-    const path = pathOf(context) || root
+    const below = pathOf(context)
+    const path =
+      prefix === ''
+        ? below || root
+        : below === ''
+          ? prefix
+          : below.startsWith('[')
+            ? prefix + below
+            : `${prefix}.${below}`
     const expected = context[context.length - 1]?.type.name ?? 'a value'
     const line =
       message !== undefined
@@ -364,4 +558,19 @@ export const report = (errors: t.Errors, root: string): ReadonlyArray<string> =>
     if (!lines.includes(line)) lines.push(line)
   }
   return lines
+}
+
+/**
+ * Every problem `codec` finds in `u`, one line each, its path under `path`: the `problems` functions of
+ * `Strategy` and `Window` are this, for their codecs.
+ *
+ * @internal
+ */
+export const problemsOf = <A>(
+  codec: t.Type<A, unknown, unknown>,
+  u: unknown,
+  path: string
+): ReadonlyArray<string> => {
+  const result = codec.validate(u, t.getDefaultContext(codec))
+  return E.isLeft(result) ? report(result.left, path, path) : []
 }
