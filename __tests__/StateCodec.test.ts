@@ -147,10 +147,10 @@ describe('StateCodec', () => {
 
   it('rejects an unknown state tag, naming the tags it knows', () => {
     expect(problemsOf(decodeState({ ...closedDoc, _tag: 'Ajar' }))).toStrictEqual([
-      '_tag: expected one of Closed, Open, HalfOpen, ForcedOpen, Disabled, MetricsOnly'
+      '_tag: expected one of Closed, Open, HalfOpen, ForcedOpen, Disabled, MetricsOnly, got "Ajar"'
     ])
     expect(problemsOf(decodeState({ ...closedDoc, tally: { _tag: 'Vibes', failures: 0 } }))).toStrictEqual([
-      'tally._tag: expected one of ConsecutiveFailures, CountWindow, TimeWindow, Any'
+      'tally._tag: expected one of ConsecutiveFailures, CountWindow, TimeWindow, Any, got "Vibes"'
     ])
   })
 
@@ -195,7 +195,7 @@ describe('StateCodec', () => {
   it('rejects an Any tally nested in an Any tally, which the reducer never makes', () => {
     const inner = { _tag: 'Any', tallies: [{ _tag: 'ConsecutiveFailures', failures: 0 }] }
     expect(problemsOf(decodeState({ ...closedDoc, tally: { _tag: 'Any', tallies: [inner] } }))).toStrictEqual(
-      ['tally.tallies[0]._tag: expected one of ConsecutiveFailures, CountWindow, TimeWindow']
+      ['tally.tallies[0]._tag: expected one of ConsecutiveFailures, CountWindow, TimeWindow, got "Any"']
     )
   })
 

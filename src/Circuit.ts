@@ -43,6 +43,7 @@
 import * as Backoff from './Backoff'
 import * as Config from './Config'
 import * as D from './Decision'
+import * as HalfOpen from './HalfOpen'
 import type * as Ev from './Event'
 import * as S from './State'
 import * as Strategy from './Strategy'
@@ -146,17 +147,7 @@ export const fromConfig = (config: Config.Config): Circuit => {
       : s
 
   const verdict = (successes: number, failures: number): 'open' | 'close' | 'pending' =>
-    halfOpenFailureRate === undefined
-      ? failures > 0
-        ? 'open'
-        : successes >= successThreshold
-          ? 'close'
-          : 'pending'
-      : failures / halfOpenProbes >= halfOpenFailureRate
-        ? 'open'
-        : (halfOpenProbes - successes) / halfOpenProbes < halfOpenFailureRate
-          ? 'close'
-          : 'pending'
+    HalfOpen.verdict({ halfOpenProbes, successThreshold, halfOpenFailureRate }, successes, failures)
 
   // -- admission ------------------------------------------------------------------------
 

@@ -14,6 +14,9 @@
  * - A decoded state satisfies the reducer's invariants: a non-negative integer `generation` and
  *   `attempt`, finite times, `openFor >= 0`, half-open lease tickets distinct and below `nextTicket`,
  *   and a tally of a known strategy with consistent counts.
+ * - Nothing about strategies or the half-open rule is written here: the tally codecs are derived from
+ *   the registered strategies (`Strategy.TallyShape`, `Strategy.tallyCodec`) and a half-open state is
+ *   judged by `HalfOpen.problems`, the rule the reducer decides by.
  * - `decodeState(encodeState(s))` deep-equals `s` for every state the reducer can reach.
  *
  * @since 0.1.0
@@ -23,9 +26,9 @@ import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import type { Circuit } from './Circuit'
 import { array, finite, nonNegativeInteger, number, report, struct, tagged } from './codec'
+import * as HalfOpen from './HalfOpen'
 import type { Lease, State } from './State'
 import * as Strategy from './Strategy'
-import type { Tally } from './Strategy'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -68,55 +71,9 @@ const nonNegative = number('a finite number >= 0', (n) => Number.isFinite(n) && 
 
 const tag = <K extends string>(k: K) => t.literal(k)
 
-const int32 = number('a 32-bit integer', (n) => Number.isInteger(n) && (n | 0) === n)
-
-const safeInteger = number('an integer', Number.isSafeInteger)
-
-const windowed = {
-  ConsecutiveFailures: struct(
-    'a ConsecutiveFailures tally',
-    { _tag: tag('ConsecutiveFailures'), failures: nonNegativeInteger },
-    {}
-  ),
-  CountWindow: struct(
-    'a count window',
-    {
-      _tag: tag('CountWindow'),
-      calls: nonNegativeInteger,
-      marked: nonNegativeInteger,
-      cursor: nonNegativeInteger,
-      word: int32,
-      page: array(int32),
-      pages: array(array(int32))
-    },
-    {}
-  ),
-  TimeWindow: struct(
-    'a time window',
-    {
-      _tag: tag('TimeWindow'),
-      bucket: safeInteger,
-      calls: nonNegativeInteger,
-      marked: nonNegativeInteger,
-      bucketCalls: nonNegativeInteger,
-      bucketMarked: nonNegativeInteger,
-      ring: array(nonNegativeInteger)
-    },
-    {}
-  )
-}
-
-// `Strategy.any` flattens nested strategies, so an `Any` tally never holds another `Any` tally: the
-// codec is not recursive, and no input can make decoding recurse deeply. (The `Tally` type allows
-// nesting, hence the cast.)
-const TallyCodec = tagged('a strategy tally', '_tag', {
-  ...windowed,
-  Any: struct(
-    'an Any tally',
-    { _tag: tag('Any'), tallies: array(tagged('a strategy tally', '_tag', windowed)) },
-    {}
-  )
-}) as t.Type<Tally, unknown, unknown>
+// derived from the registered strategies (see `Strategy.ts`); an `Any` tally holds no `Any` tally, so
+// the codec is not recursive and no input can make decoding recurse deeply
+const TallyCodec = Strategy.TallyShape
 
 const LeaseCodec: t.Type<Lease, unknown, unknown> = struct(
   'a probe lease',
@@ -204,39 +161,13 @@ const circuitProblems = (circuit: Circuit, s: State): ReadonlyArray<string> => {
       }
       return problems
     }
-    case 'HalfOpen': {
-      const problems: Array<string> = []
-      const taken = s.leases.length + s.successes + s.failures
-      if (taken > config.halfOpenProbes) {
-        problems.push(
-          `leases: expected leases + successes + failures at most halfOpenProbes (${config.halfOpenProbes}), got ${taken}`
-        )
-      }
-      // no verdict has been reached yet (see State.ts)
-      const rate = config.halfOpenFailureRate
-      const probes = config.halfOpenProbes
-      if (rate === undefined) {
-        if (s.failures > 0)
-          problems.push(`failures: expected 0 (a probe failure re-opens the circuit), got ${s.failures}`)
-        if (s.successes >= config.successThreshold) {
-          problems.push(
-            `successes: expected below successThreshold (${config.successThreshold}), got ${s.successes}`
-          )
-        }
-      } else {
-        if (s.failures / probes >= rate) {
-          problems.push(
-            `failures: expected failures / halfOpenProbes below halfOpenFailureRate (${rate}), got ${s.failures} of ${probes}`
-          )
-        }
-        if ((probes - s.successes) / probes < rate) {
-          problems.push(
-            `successes: expected few enough that the failure rate could still reach halfOpenFailureRate (${rate}), got ${s.successes} of ${probes}`
-          )
-        }
-      }
-      return problems
-    }
+    case 'HalfOpen':
+      // the half-open rule of the reducer: slots within halfOpenProbes, no verdict reached yet
+      return HalfOpen.problems(config, {
+        leases: s.leases.length,
+        successes: s.successes,
+        failures: s.failures
+      })
     default:
       return []
   }
