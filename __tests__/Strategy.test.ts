@@ -338,12 +338,12 @@ describe('Strategy', () => {
       },
       {
         strategy: Strategy.slowCallRate({ window: count10, threshold: 0.5, slowCallDuration: 0 }),
-        problem: 'strategy.slowCallDuration: expected a positive finite duration in milliseconds, got 0'
+        problem: 'strategy.slowCallDuration: expected a finite positive duration in milliseconds, got 0'
       },
       {
         strategy: Strategy.slowCallRate({ window: count10, threshold: 0.5, slowCallDuration: Infinity }),
         problem:
-          'strategy.slowCallDuration: expected a positive finite duration in milliseconds, got Infinity'
+          'strategy.slowCallDuration: expected a finite positive duration in milliseconds, got Infinity'
       },
       {
         strategy: Strategy.failureRate({ window: Window.time(1_000, 7), threshold: 0.5, minimumCalls: 5 }),
@@ -376,11 +376,11 @@ describe('Strategy', () => {
       {
         strategy: { _tag: 'FailureRatio', threshold: 0.5 },
         problem:
-          'strategy._tag: expected one of "ConsecutiveFailures", "FailureCount", "FailureRate", "SlowCallRate", "Any", got "FailureRatio"'
+          'strategy._tag: expected one of ConsecutiveFailures, FailureCount, FailureRate, SlowCallRate, Any, got "FailureRatio"'
       },
       {
         strategy: { _tag: 'ConsecutiveFailures', threshold: 3, treshold: 3 },
-        problem: 'strategy.treshold: unknown field (known fields: _tag, threshold)'
+        problem: 'strategy.treshold: unknown key; did you mean threshold?'
       }
     ])('reports $problem', ({ strategy, problem }) => {
       expect(Strategy.problems(strategy)).toEqual([problem])
@@ -401,7 +401,7 @@ describe('Strategy', () => {
         'strategy.window.buckets: expected an integer from 1 to 10000, got 0',
         'strategy.threshold: expected a rate in (0, 1], got 7',
         'strategy.minimumCalls: expected a positive integer, got -1',
-        'strategy.slowCallDuration: expected a positive finite duration in milliseconds, got -1'
+        'strategy.slowCallDuration: expected a finite positive duration in milliseconds, got -1'
       ])
     })
 

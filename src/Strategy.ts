@@ -23,68 +23,42 @@
  * - A tally only ever sees outcomes of the generation it belongs to: the reducer drops late outcomes
  *   and ignored ones before they reach it.
  * - `record` returns its input tally when nothing changed, so a caller can skip an allocation.
+ * - `Any` is flat: its strategies are never `Any` (`any` and the Semigroup flatten, the codec refuses a
+ *   nested one), so tallies never nest and decoding never recurses deeply.
+ *
+ * Each strategy but `Any` is one module in `strategies/`, written against `StrategyKind` and registered
+ * in `strategies/index.ts`; this module derives the rest from the registrations: the `Strategy` and
+ * `Tally` types, the io-ts codecs (`Strategy`, `StrategyDocument`, `TallyShape`, `tallyCodec`), the
+ * validation (`problems`, `tallyProblems`) and the dispatch of every function below by `_tag`.
  *
  * @since 0.1.0
  */
 import type { Semigroup as Sg } from 'fp-ts/Semigroup'
-import * as W from './Window'
+import * as t from 'io-ts'
+import { array, isRecord, nonEmpty, own, problemsOf, struct, tagged, tuple } from './codec'
+import { registered } from './strategies'
+import { kind as consecutive, type ConsecutiveTally } from './strategies/ConsecutiveFailures'
+import type { DocumentOf, StrategyKind, StrategyOf, TallyOf } from './strategies/StrategyKind'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/**
- * Open after `threshold` consecutive recorded failures; a recorded success resets the count.
- *
- * @category model
- * @since 0.1.0
- */
-export interface ConsecutiveFailures {
-  readonly _tag: 'ConsecutiveFailures'
-  readonly threshold: number
-}
+export type { ConsecutiveFailures, ConsecutiveTally } from './strategies/ConsecutiveFailures'
+export type { FailureCount } from './strategies/FailureCount'
+export type { FailureRate } from './strategies/FailureRate'
+export type { SlowCallRate } from './strategies/SlowCallRate'
+export type { StrategyKind } from './strategies/StrategyKind'
+
+type Registered = (typeof registered)[number]
 
 /**
- * Open when at least `threshold` of the calls in `window` failed.
+ * A registered strategy other than `Any`.
  *
  * @category model
  * @since 0.1.0
  */
-export interface FailureCount {
-  readonly _tag: 'FailureCount'
-  readonly window: W.Window
-  readonly threshold: number
-}
-
-/**
- * Open when `failures / calls >= threshold` over `window`, once at least `minimumCalls` are in it.
- *
- * @category model
- * @since 0.1.0
- */
-export interface FailureRate {
-  readonly _tag: 'FailureRate'
-  readonly window: W.Window
-  /** A rate in `(0, 1]`. */
-  readonly threshold: number
-  readonly minimumCalls: number
-}
-
-/**
- * Open when `slow calls / calls >= threshold` over `window`, once at least `minimumCalls` are in it.
- * A call is slow when it took at least `slowCallDuration` ms.
- *
- * @category model
- * @since 0.1.0
- */
-export interface SlowCallRate {
-  readonly _tag: 'SlowCallRate'
-  readonly window: W.Window
-  /** A rate in `(0, 1]`. */
-  readonly threshold: number
-  readonly minimumCalls: number
-  readonly slowCallDuration: number
-}
+export type Single = StrategyOf<Registered>
 
 /**
  * Open when any of `strategies` trips. Each keeps its own tally.
@@ -103,18 +77,7 @@ export interface Any {
  * @category model
  * @since 0.1.0
  */
-export type Strategy = ConsecutiveFailures | FailureCount | FailureRate | SlowCallRate | Any
-
-/**
- * The running state of a `ConsecutiveFailures` strategy.
- *
- * @category model
- * @since 0.1.0
- */
-export interface ConsecutiveTally {
-  readonly _tag: 'ConsecutiveFailures'
-  readonly failures: number
-}
+export type Strategy = Single | Any
 
 /**
  * The running state of an `Any` strategy: one tally per strategy, in order.
@@ -134,7 +97,7 @@ export interface AnyTally {
  * @category model
  * @since 0.1.0
  */
-export type Tally = ConsecutiveTally | W.WindowState | AnyTally
+export type Tally = TallyOf<Registered> | AnyTally
 
 /**
  * An outcome that a strategy counts. Ignored outcomes never reach a strategy.
@@ -152,91 +115,10 @@ export interface Sample {
 // constructors
 // -------------------------------------------------------------------------------------
 
-/**
- * @example
- * import { consecutiveFailures } from 'tripswitch'
- * const strategy = consecutiveFailures(5)
- *
- * @category constructors
- * @since 0.1.0
- */
-export const consecutiveFailures = (threshold: number): ConsecutiveFailures => ({
-  _tag: 'ConsecutiveFailures',
-  threshold
-})
-
-/**
- * Open when at least `threshold` of the calls in `window` failed: "5 failures among the last 20 calls"
- * or "5 failures within 10 s", whatever succeeded in between.
- *
- * @example
- * import { Strategy, Window } from 'tripswitch'
- * const strategy = Strategy.failureCount({ window: Window.count(20), threshold: 5 })
- *
- * @category constructors
- * @since 0.1.0
- */
-export const failureCount = (options: {
-  readonly window: W.Window
-  readonly threshold: number
-}): FailureCount => ({
-  _tag: 'FailureCount',
-  window: options.window,
-  threshold: options.threshold
-})
-
-const defaultMinimumCalls = (window: W.Window): number => (window._tag === 'CountWindow' ? window.size : 100)
-
-/**
- * Open when the failure rate over `window` reaches `threshold` (`>=`), once the window holds at least
- * `minimumCalls` calls (default: a count window's size; 100 for a time window).
- *
- * @example
- * import { Strategy, Window } from 'tripswitch'
- * // half of the last 100 calls failed
- * const byCount = Strategy.failureRate({ window: Window.count(100), threshold: 0.5 })
- * // a quarter of the calls of the last minute failed, once there were at least 20
- * const byTime = Strategy.failureRate({ window: Window.time(60_000, 12), threshold: 0.25, minimumCalls: 20 })
- *
- * @category constructors
- * @since 0.1.0
- */
-export const failureRate = (options: {
-  readonly window: W.Window
-  readonly threshold: number
-  readonly minimumCalls?: number
-}): FailureRate => ({
-  _tag: 'FailureRate',
-  window: options.window,
-  threshold: options.threshold,
-  minimumCalls: options.minimumCalls ?? defaultMinimumCalls(options.window)
-})
-
-/**
- * Open when the rate of slow calls (at least `slowCallDuration` ms, succeeded or not) over `window`
- * reaches `threshold` (`>=`), once the window holds at least `minimumCalls` calls (default: a count
- * window's size; 100 for a time window). Catches a dependency that answers, but too slowly.
- *
- * @example
- * import { Strategy, Window } from 'tripswitch'
- * // 80 % of the last 50 calls took a second or more
- * const strategy = Strategy.slowCallRate({ window: Window.count(50), threshold: 0.8, slowCallDuration: 1_000 })
- *
- * @category constructors
- * @since 0.1.0
- */
-export const slowCallRate = (options: {
-  readonly window: W.Window
-  readonly threshold: number
-  readonly slowCallDuration: number
-  readonly minimumCalls?: number
-}): SlowCallRate => ({
-  _tag: 'SlowCallRate',
-  window: options.window,
-  threshold: options.threshold,
-  minimumCalls: options.minimumCalls ?? defaultMinimumCalls(options.window),
-  slowCallDuration: options.slowCallDuration
-})
+export { consecutiveFailures } from './strategies/ConsecutiveFailures'
+export { failureCount } from './strategies/FailureCount'
+export { failureRate } from './strategies/FailureRate'
+export { slowCallRate } from './strategies/SlowCallRate'
 
 const flatten = (s: Strategy): ReadonlyArray<Strategy> => (s._tag === 'Any' ? s.strategies : [s])
 
@@ -292,32 +174,281 @@ export const Semigroup: Sg<Strategy> = {
 }
 
 // -------------------------------------------------------------------------------------
-// tally
+// kinds
 // -------------------------------------------------------------------------------------
 
-const zeroConsecutive: ConsecutiveTally = { _tag: 'ConsecutiveFailures', failures: 0 }
+/** A kind seen from outside: called only with strategies (and their tallies) of its own `_tag`. */
+type Erased = StrategyKind<Strategy, Tally, { readonly kind: string }>
 
-/**
- * A fresh tally for `strategy`, as kept by a circuit that has just closed.
- *
- * @category tally
- * @since 0.1.0
- */
-export const initial = (strategy: Strategy): Tally => {
-  switch (strategy._tag) {
-    case 'ConsecutiveFailures':
-      return zeroConsecutive
-    case 'FailureCount':
-    case 'FailureRate':
-    case 'SlowCallRate':
-      return W.empty(strategy.window)
-    case 'Any':
-      return { _tag: 'Any', tallies: strategy.strategies.map(initial) }
+const erase = (kinds: ReadonlyArray<unknown>): ReadonlyArray<Erased> => kinds as ReadonlyArray<Erased>
+
+const singles = erase(registered)
+
+const codecsBy = (key: '_tag' | 'kind', pick: (k: Erased) => t.Mixed): Readonly<Record<string, t.Mixed>> =>
+  Object.fromEntries(singles.map((k) => [k[key], pick(k)]))
+
+const nestedAny = 'expected a strategy other than Any inside Any (list its strategies instead)'
+
+/** `codec`, refusing an `Any` with a message saying why: `Any` is kept flat. */
+const flat = (codec: t.Mixed): t.Mixed =>
+  new t.Type<unknown, unknown, unknown>(
+    codec.name,
+    (u): u is unknown => codec.is(u),
+    (u, c) => (isRecord(u) && own(u, '_tag') === 'Any' ? t.failure(u, c, nestedAny) : codec.validate(u, c)),
+    (a) => codec.encode(a)
+  )
+
+const anyDocument = struct(
+  'an any strategy',
+  {
+    kind: t.literal('any'),
+    strategies: nonEmpty(
+      'a non-empty array of trip strategies',
+      array(
+        tagged(
+          'a trip strategy',
+          'kind',
+          codecsBy('kind', (k) => k.document)
+        )
+      )
+    )
+  },
+  {}
+)
+
+const singleTallies = tagged(
+  'a strategy tally',
+  '_tag',
+  Object.assign({}, ...singles.map((k) => k.tallyShapes)) as Readonly<Record<string, t.Mixed>>
+)
+
+// every dispatch below goes through `kindOf`, so that the `_tag` of a strategy picks its kind
+const kindOf = (s: Strategy): Erased => byTag[s._tag] as Erased
+
+const anyKind: StrategyKind<Any, AnyTally, t.TypeOf<typeof anyDocument>> = {
+  _tag: 'Any',
+  kind: 'any',
+  codec: struct(
+    'an Any strategy',
+    {
+      _tag: t.literal('Any'),
+      strategies: nonEmpty(
+        'a non-empty array of strategies',
+        array(
+          flat(
+            tagged(
+              'a strategy (see Strategy)',
+              '_tag',
+              codecsBy('_tag', (k) => k.codec)
+            )
+          )
+        )
+      )
+    },
+    {}
+  ) as t.Type<Any, unknown, unknown>,
+  document: anyDocument,
+  fromDocument: (d) => ({ _tag: 'Any', strategies: d.strategies.map(fromDocument) }),
+  tallyShapes: {
+    Any: struct('an Any tally', { _tag: t.literal('Any'), tallies: array(singleTallies) }, {})
+  },
+  tally: (s) =>
+    tagged('an Any tally', '_tag', {
+      Any: struct(
+        'an Any tally',
+        {
+          _tag: t.literal('Any'),
+          tallies: tuple(
+            `${s.strategies.length} tallies`,
+            s.strategies.map((x) => kindOf(x).tally(x))
+          )
+        },
+        {}
+      )
+    }) as t.Type<AnyTally, unknown, unknown>,
+  initial: (s) => ({ _tag: 'Any', tallies: s.strategies.map(initial) }),
+  record: (s, t, failure, duration, now) => {
+    let changed = false
+    const tallies = s.strategies.map((x, i) => {
+      const before = t.tallies[i] ?? initial(x)
+      const after = recordOutcome(x, before, failure, duration, now)
+      if (after !== before) changed = true
+      return after
+    })
+    return changed ? { _tag: 'Any', tallies } : t
+  },
+  isTripped: (s, t, now) =>
+    s.strategies.some((x, i) => {
+      const sub = t.tallies[i]
+      return sub !== undefined && isTripped(x, sub, now)
+    }),
+  isTrippedAsRecorded: (s, t) =>
+    s.strategies.some((x, i) => {
+      const sub = t.tallies[i]
+      return sub !== undefined && isTrippedAsRecorded(x, sub)
+    }),
+  readsClock: (s) => s.strategies.some(readsClock),
+  slowCallDuration: (s) => {
+    let min: number | undefined
+    for (const x of s.strategies) {
+      const d = slowCallDuration(x)
+      if (d !== undefined && (min === undefined || d < min)) min = d
+    }
+    return min
   }
 }
 
 /**
+ * Every kind of trip strategy: the registered ones (see `strategies/index.ts`), then `Any`.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * assert.deepStrictEqual(Strategy.kinds.map((k) => k._tag), [
+ *   'ConsecutiveFailures', 'FailureCount', 'FailureRate', 'SlowCallRate', 'Any'
+ * ])
+ *
+ * @category kinds
+ * @since 0.1.0
+ */
+export const kinds: ReadonlyArray<Erased> = [...singles, ...erase([anyKind])]
+
+const byTag: Readonly<Record<string, Erased | undefined>> = Object.fromEntries(kinds.map((k) => [k._tag, k]))
+
+const byKind: Readonly<Record<string, Erased | undefined>> = Object.fromEntries(kinds.map((k) => [k.kind, k]))
+
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+/**
+ * The io-ts codec of a strategy as data, derived from the registered kinds: each kind's fields and
+ * cross-field rules (a rate is in `(0, 1]`, a count threshold or `minimumCalls` is at most a count
+ * window's size, ...), and `Any` with at least one strategy and no `Any` inside.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { Strategy } from 'tripswitch'
+ * assert.ok(E.isRight(Strategy.Strategy.decode(Strategy.consecutiveFailures(3))))
+ * assert.ok(E.isLeft(Strategy.Strategy.decode(Strategy.consecutiveFailures(0))))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const Strategy: t.Type<Strategy, unknown, unknown> = tagged(
+  'a strategy (see Strategy)',
+  '_tag',
+  Object.fromEntries(kinds.map((k) => [k._tag, k.codec]))
+)
+
+/**
+ * A decoded strategy document: durations in milliseconds.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type StrategyDocument = DocumentOf<Registered> | t.TypeOf<typeof anyDocument>
+
+/**
+ * The io-ts codec of a trip strategy in a config document, derived from the registered kinds: a `kind`
+ * naming one (`consecutiveFailures`, `failureCount`, `failureRate`, `slowCallRate`, or `any` with a list
+ * of the others in `strategies`) and the fields of its constructor, durations in milliseconds or as
+ * strings. `fromDocument` turns a decoded one into a `Strategy`.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { Strategy } from 'tripswitch'
+ * const doc = Strategy.StrategyDocument.decode({ kind: 'consecutiveFailures', threshold: 5 })
+ * assert.deepStrictEqual(E.map(Strategy.fromDocument)(doc), E.right(Strategy.consecutiveFailures(5)))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const StrategyDocument: t.Type<StrategyDocument, unknown, unknown> = tagged(
+  'a trip strategy',
+  'kind',
+  Object.fromEntries(kinds.map((k): readonly [string, t.Mixed] => [k.kind, k.document]))
+) as t.Type<StrategyDocument, unknown, unknown>
+
+/**
+ * The strategy a decoded document describes; an `any` of a single strategy is that strategy, as
+ * `any` builds it.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy, Window } from 'tripswitch'
+ * assert.deepStrictEqual(
+ *   Strategy.fromDocument({ kind: 'failureCount', window: { kind: 'count', size: 20 }, threshold: 5 }),
+ *   Strategy.failureCount({ window: Window.count(20), threshold: 5 })
+ * )
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const fromDocument = (d: StrategyDocument): Strategy => {
+  const s = (byKind[d.kind] as Erased).fromDocument(d)
+  return s._tag === 'Any' && s.strategies.length === 1 ? (s.strategies[0] as Strategy) : s
+}
+
+/**
+ * The io-ts codec of the shape of a tally, whatever the strategy, derived from the registered kinds:
+ * what a decoder of persisted state checks before it knows the circuit (an `Any` tally holds no `Any`).
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * assert.ok(Strategy.TallyShape.is(Strategy.initial(Strategy.consecutiveFailures(3))))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const TallyShape: t.Type<Tally, unknown, unknown> = tagged(
+  'a strategy tally',
+  '_tag',
+  Object.assign({}, ...kinds.map((k) => k.tallyShapes)) as Readonly<Record<string, t.Mixed>>
+)
+
+/**
+ * The io-ts codec of a tally of the (valid) `strategy`: one a reducer may safely continue from.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * const s = Strategy.consecutiveFailures(3)
+ * assert.ok(Strategy.tallyCodec(s).is(Strategy.initial(s)))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const tallyCodec = (strategy: Strategy): t.Type<Tally, unknown, unknown> =>
+  kindOf(strategy).tally(strategy)
+
+// -------------------------------------------------------------------------------------
+// tally
+// -------------------------------------------------------------------------------------
+
+/**
+ * A fresh tally for `strategy`, as kept by a circuit that has just closed.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * assert.deepStrictEqual(Strategy.initial(Strategy.consecutiveFailures(3)), { _tag: 'ConsecutiveFailures', failures: 0 })
+ *
+ * @category tally
+ * @since 0.1.0
+ */
+export const initial = (strategy: Strategy): Tally => kindOf(strategy).initial(strategy)
+
+/**
  * Whether `sample` is slow for a `slowCallDuration`: at least that long (`NaN` is never slow).
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * assert.strictEqual(Strategy.isSlow(100, { failure: false, duration: 150 }), true)
  *
  * @category tally
  * @since 0.1.0
@@ -328,6 +459,13 @@ export const isSlow = (slowCallDuration: number, sample: Sample): boolean =>
 /**
  * Folds one recorded outcome, observed at `now`, into `tally` (a tally of `strategy`).
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * const s = Strategy.consecutiveFailures(3)
+ * const t = Strategy.record(s, Strategy.initial(s), { failure: true, duration: 12 }, 0)
+ * assert.deepStrictEqual(t, { _tag: 'ConsecutiveFailures', failures: 1 })
+ *
  * @category tally
  * @since 0.1.0
  */
@@ -336,7 +474,14 @@ export const record = (strategy: Strategy, tally: Tally, sample: Sample, now: nu
 
 /**
  * `record` with the sample's fields as arguments: what the reducer calls on its hot path, so that no
- * sample object is allocated per call.
+ * sample object is allocated per call. Returns `tally` itself when nothing changed.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * const s = Strategy.consecutiveFailures(3)
+ * const t = Strategy.initial(s)
+ * assert.strictEqual(Strategy.recordOutcome(s, t, false, 12, 0), t)
  *
  * @category tally
  * @since 0.1.0
@@ -347,93 +492,43 @@ export const recordOutcome = (
   failure: boolean,
   duration: number,
   now: number
-): Tally => {
-  switch (strategy._tag) {
-    case 'ConsecutiveFailures': {
-      const t = tally as ConsecutiveTally
-      return failure
-        ? { _tag: 'ConsecutiveFailures', failures: t.failures + 1 }
-        : t.failures === 0
-          ? t
-          : zeroConsecutive
-    }
-    case 'FailureCount':
-    case 'FailureRate':
-      return W.record(strategy.window, tally as W.WindowState, failure, now)
-    case 'SlowCallRate':
-      return W.record(strategy.window, tally as W.WindowState, duration >= strategy.slowCallDuration, now)
-    case 'Any': {
-      const t = tally as AnyTally
-      let changed = false
-      const tallies = strategy.strategies.map((s, i) => {
-        const before = t.tallies[i] ?? initial(s)
-        const after = recordOutcome(s, before, failure, duration, now)
-        if (after !== before) changed = true
-        return after
-      })
-      return changed ? { _tag: 'Any', tallies } : t
-    }
-  }
-}
-
-const rateReached = (t: W.Totals, threshold: number, minimumCalls: number): boolean =>
-  t.calls >= minimumCalls && t.calls > 0 && t.marked / t.calls >= threshold
+): Tally =>
+  // the default strategy's kind is called directly: a call site of its own, which the engine can inline
+  strategy._tag === 'ConsecutiveFailures'
+    ? consecutive.record(strategy, tally as ConsecutiveTally, failure, duration, now)
+    : kindOf(strategy).record(strategy, tally, failure, duration, now)
 
 /**
  * Whether `tally` says the circuit should open at `now`.
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * const s = Strategy.consecutiveFailures(1)
+ * assert.strictEqual(Strategy.isTripped(s, Strategy.record(s, Strategy.initial(s), { failure: true, duration: 1 }, 0), 0), true)
+ *
  * @category tally
  * @since 0.1.0
  */
-export const isTripped = (strategy: Strategy, tally: Tally, now: number): boolean => {
-  switch (strategy._tag) {
-    case 'ConsecutiveFailures':
-      return (tally as ConsecutiveTally).failures >= strategy.threshold
-    case 'FailureCount':
-      return W.totals(strategy.window, tally as W.WindowState, now).marked >= strategy.threshold
-    case 'FailureRate':
-    case 'SlowCallRate':
-      return rateReached(
-        W.totals(strategy.window, tally as W.WindowState, now),
-        strategy.threshold,
-        strategy.minimumCalls
-      )
-    case 'Any': {
-      const t = tally as AnyTally
-      return strategy.strategies.some((s, i) => {
-        const sub = t.tallies[i]
-        return sub !== undefined && isTripped(s, sub, now)
-      })
-    }
-  }
-}
+export const isTripped = (strategy: Strategy, tally: Tally, now: number): boolean =>
+  kindOf(strategy).isTripped(strategy, tally, now)
 
 /**
  * Whether `tally` says the circuit should open, as of its latest recorded outcome: `isTripped` at the
  * instant of that outcome, without recomputing which time buckets have expired. What the reducer asks
  * right after `record`.
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * const s = Strategy.consecutiveFailures(2)
+ * assert.strictEqual(Strategy.isTrippedAsRecorded(s, Strategy.initial(s)), false)
+ *
  * @category tally
  * @since 0.1.0
  */
-export const isTrippedAsRecorded = (strategy: Strategy, tally: Tally): boolean => {
-  switch (strategy._tag) {
-    case 'ConsecutiveFailures':
-      return (tally as ConsecutiveTally).failures >= strategy.threshold
-    case 'FailureCount':
-      return (tally as W.WindowState).marked >= strategy.threshold
-    case 'FailureRate':
-    case 'SlowCallRate':
-      return rateReached(tally as W.WindowState, strategy.threshold, strategy.minimumCalls)
-    case 'Any': {
-      const t = tally as AnyTally
-      return strategy.strategies.some((s, i) => {
-        const sub = t.tallies[i]
-        return sub !== undefined && isTrippedAsRecorded(s, sub)
-      })
-    }
-  }
-}
+export const isTrippedAsRecorded = (strategy: Strategy, tally: Tally): boolean =>
+  kindOf(strategy).isTrippedAsRecorded(strategy, tally)
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -443,25 +538,16 @@ export const isTrippedAsRecorded = (strategy: Strategy, tally: Tally): boolean =
  * The shortest `slowCallDuration` among the slow-call strategies of `strategy`, if it has any: what a
  * metrics adapter may use to count slow calls the way the circuit does.
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * assert.strictEqual(Strategy.slowCallDuration(Strategy.consecutiveFailures(3)), undefined)
+ *
  * @category utils
  * @since 0.1.0
  */
-export const slowCallDuration = (strategy: Strategy): number | undefined => {
-  switch (strategy._tag) {
-    case 'SlowCallRate':
-      return strategy.slowCallDuration
-    case 'Any': {
-      let min: number | undefined
-      for (const s of strategy.strategies) {
-        const d = slowCallDuration(s)
-        if (d !== undefined && (min === undefined || d < min)) min = d
-      }
-      return min
-    }
-    default:
-      return undefined
-  }
-}
+export const slowCallDuration = (strategy: Strategy): number | undefined =>
+  kindOf(strategy).slowCallDuration(strategy)
 
 /**
  * Whether recording an outcome in a tally of `strategy` depends on when it happened: whether any of
@@ -470,172 +556,51 @@ export const slowCallDuration = (strategy: Strategy): number | undefined => {
  * them without reading its clock (see `Circuit`, "Time").
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Strategy, Window } from 'tripswitch'
- * Strategy.readsClock(Strategy.consecutiveFailures(3)) // false
- * Strategy.readsClock(Strategy.failureRate({ window: Window.time(60_000, 60), threshold: 0.5 })) // true
+ * assert.strictEqual(Strategy.readsClock(Strategy.consecutiveFailures(3)), false)
+ * assert.strictEqual(Strategy.readsClock(Strategy.failureRate({ window: Window.time(60_000, 60), threshold: 0.5 })), true)
  *
  * @category utils
  * @since 0.1.0
  */
-export const readsClock = (strategy: Strategy): boolean => {
-  switch (strategy._tag) {
-    case 'ConsecutiveFailures':
-      return false
-    case 'Any':
-      return strategy.strategies.some(readsClock)
-    default:
-      return strategy.window._tag === 'TimeWindow'
-  }
-}
+export const readsClock = (strategy: Strategy): boolean => kindOf(strategy).readsClock(strategy)
 
 // -------------------------------------------------------------------------------------
 // validation
 // -------------------------------------------------------------------------------------
 
-const show = (u: unknown): string =>
-  typeof u === 'string' ? JSON.stringify(u) : Array.isArray(u) ? 'an array' : u === null ? 'null' : String(u)
-
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u)
-
-const isInt = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u)
-
-const fields: Readonly<Record<Strategy['_tag'], ReadonlyArray<string>>> = {
-  ConsecutiveFailures: ['_tag', 'threshold'],
-  FailureCount: ['_tag', 'window', 'threshold'],
-  FailureRate: ['_tag', 'window', 'threshold', 'minimumCalls'],
-  SlowCallRate: ['_tag', 'window', 'threshold', 'minimumCalls', 'slowCallDuration'],
-  Any: ['_tag', 'strategies']
-}
-
-const isTag = (u: unknown): u is Strategy['_tag'] => typeof u === 'string' && Object.hasOwn(fields, u)
-
-const rate = (path: string, u: unknown): ReadonlyArray<string> =>
-  typeof u === 'number' && u > 0 && u <= 1 ? [] : [`${path}: expected a rate in (0, 1], got ${show(u)}`]
-
-const windowedCount = (path: string, u: unknown, window: unknown, what: string): ReadonlyArray<string> => {
-  if (!isInt(u) || u < 1) return [`${path}: expected a positive integer, got ${show(u)}`]
-  // compared with a valid window only: a comparison with a field that is itself wrong says nothing useful
-  if (W.problems(window).length === 0 && (window as W.Window)._tag === 'CountWindow') {
-    const size = (window as W.CountWindow).size
-    if (u > size) return [`${path}: expected at most the window's size (${size}) ${what}, got ${u}`]
-  }
-  return []
-}
-
 /**
  * Every problem with `u` as a strategy, one line each naming its field under `path`; empty when `u` is a
- * valid `Strategy`. Checks: thresholds are positive integers (counts) or rates in `(0, 1]`; a count
- * threshold or `minimumCalls` is at most a count window's size; `slowCallDuration` is a positive finite
- * number of milliseconds; windows as `Window.problems`; `any` has at least one strategy and no `Any`
- * inside (as `any` and the Semigroup build it, flat).
+ * valid `Strategy`: the problems the `Strategy` codec finds.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Strategy, Window } from 'tripswitch'
- * Strategy.problems(Strategy.failureRate({ window: Window.count(10), threshold: 1.5 }))
- * // ['strategy.threshold: expected a rate in (0, 1], got 1.5']
+ * assert.deepStrictEqual(Strategy.problems(Strategy.failureRate({ window: Window.count(10), threshold: 1.5 })), [
+ *   'strategy.threshold: expected a rate in (0, 1], got 1.5'
+ * ])
  *
  * @category validation
  * @since 0.1.0
  */
-export const problems = (u: unknown, path = 'strategy'): ReadonlyArray<string> => {
-  if (!isRecord(u)) return [`${path}: expected a strategy (see Strategy), got ${show(u)}`]
-  const tag = u['_tag']
-  if (!isTag(tag)) {
-    return [
-      `${path}._tag: expected one of ${Object.keys(fields)
-        .map((k) => JSON.stringify(k))
-        .join(', ')}, got ${show(tag)}`
-    ]
-  }
-  const out: Array<string> = []
-  for (const key of Object.keys(u)) {
-    if (!fields[tag].includes(key))
-      out.push(`${path}.${key}: unknown field (known fields: ${fields[tag].join(', ')})`)
-  }
-  const at = (key: string): string => `${path}.${key}`
-  switch (tag) {
-    case 'ConsecutiveFailures':
-      if (!isInt(u['threshold']) || u['threshold'] < 1) {
-        out.push(`${at('threshold')}: expected a positive integer, got ${show(u['threshold'])}`)
-      }
-      break
-    case 'FailureCount':
-      out.push(...W.problems(u['window'], at('window')))
-      out.push(...windowedCount(at('threshold'), u['threshold'], u['window'], 'failures'))
-      break
-    case 'FailureRate':
-    case 'SlowCallRate':
-      out.push(...W.problems(u['window'], at('window')))
-      out.push(...rate(at('threshold'), u['threshold']))
-      out.push(...windowedCount(at('minimumCalls'), u['minimumCalls'], u['window'], 'calls'))
-      if (tag === 'SlowCallRate') {
-        const d = u['slowCallDuration']
-        if (typeof d !== 'number' || !Number.isFinite(d) || d <= 0) {
-          out.push(
-            `${at('slowCallDuration')}: expected a positive finite duration in milliseconds, got ${show(d)}`
-          )
-        }
-      }
-      break
-    case 'Any': {
-      const list = u['strategies']
-      if (!Array.isArray(list) || list.length === 0) {
-        out.push(`${at('strategies')}: expected a non-empty array of strategies, got ${show(list)}`)
-      } else {
-        list.forEach((s: unknown, i) => {
-          const here = `${at('strategies')}[${i}]`
-          // kept flat, as `any` and the Semigroup build it: tallies never nest, decoding never recurses deeply
-          if (isRecord(s) && s['_tag'] === 'Any') {
-            out.push(`${here}: expected a strategy other than Any inside Any (list its strategies instead)`)
-          } else {
-            out.push(...problems(s, here))
-          }
-        })
-      }
-      break
-    }
-  }
-  return out
-}
+export const problems = (u: unknown, path = 'strategy'): ReadonlyArray<string> =>
+  problemsOf(Strategy, u, path)
 
 /**
  * Every problem with `u` as a tally of the (valid) `strategy`, one line each under `path`; empty when a
- * reducer may safely continue from it. For decoders of persisted or shared state. A closed circuit's
- * tally must also not be tripped: check `isTripped` for that.
+ * reducer may safely continue from it: the problems `tallyCodec(strategy)` finds. For decoders of
+ * persisted or shared state. A closed circuit's tally must also not be tripped: check `isTripped`.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * assert.deepStrictEqual(Strategy.tallyProblems(Strategy.consecutiveFailures(3), { _tag: 'ConsecutiveFailures', failures: -1 }), [
+ *   'tally.failures: expected a non-negative integer, got -1'
+ * ])
  *
  * @category validation
  * @since 0.1.0
  */
-export const tallyProblems = (strategy: Strategy, u: unknown, path = 'tally'): ReadonlyArray<string> => {
-  switch (strategy._tag) {
-    case 'ConsecutiveFailures': {
-      if (!isRecord(u) || u['_tag'] !== 'ConsecutiveFailures') {
-        return [`${path}: expected a ConsecutiveFailures tally, got ${show(isRecord(u) ? u['_tag'] : u)}`]
-      }
-      const f = u['failures']
-      const out =
-        isInt(f) && f >= 0 ? [] : [`${path}.failures: expected a non-negative integer, got ${show(f)}`]
-      const extra = Object.keys(u).filter((k) => k !== '_tag' && k !== 'failures')
-      return [...out, ...extra.map((k) => `${path}.${k}: unknown field (known fields: _tag, failures)`)]
-    }
-    case 'FailureCount':
-    case 'FailureRate':
-    case 'SlowCallRate':
-      return W.stateProblems(strategy.window, u, path)
-    case 'Any': {
-      if (!isRecord(u) || u['_tag'] !== 'Any') {
-        return [`${path}: expected an Any tally, got ${show(isRecord(u) ? u['_tag'] : u)}`]
-      }
-      const tallies = u['tallies']
-      if (!Array.isArray(tallies) || tallies.length !== strategy.strategies.length) {
-        return [`${path}.tallies: expected ${strategy.strategies.length} tallies, got ${show(tallies)}`]
-      }
-      const extra = Object.keys(u).filter((k) => k !== '_tag' && k !== 'tallies')
-      return [
-        ...strategy.strategies.flatMap((s, i) => tallyProblems(s, tallies[i], `${path}.tallies[${i}]`)),
-        ...extra.map((k) => `${path}.${k}: unknown field (known fields: _tag, tallies)`)
-      ]
-    }
-  }
-}
+export const tallyProblems = (strategy: Strategy, u: unknown, path = 'tally'): ReadonlyArray<string> =>
+  problemsOf(tallyCodec(strategy), u, path)
