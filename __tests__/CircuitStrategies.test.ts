@@ -516,7 +516,7 @@ describe('Circuit with strategies', () => {
         'strategy.threshold: expected a rate in (0, 1], got 2',
         // the default minimumCalls is the (invalid) window size
         'strategy.minimumCalls: expected a positive integer, got 0',
-        'strategy.slowCallDuration: expected a positive finite duration in milliseconds, got 0',
+        'strategy.slowCallDuration: expected a finite positive duration in milliseconds, got 0',
         'jitter: expected a number in [0, 1], got 3',
         'halfOpenFailureRate: expected a rate in (0, 1], got -1'
       ])

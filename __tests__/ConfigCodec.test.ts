@@ -191,11 +191,11 @@ describe('ConfigCodec', () => {
     expect(problemsOf(result)).toStrictEqual([
       'failureTreshold: unknown key; did you mean failureThreshold?',
       'strategy.window.bucket: unknown key; did you mean buckets?',
-      'strategy.window.buckets: missing, expected a positive integer',
+      'strategy.window.buckets: missing, expected an integer from 1 to 10000',
       'strategy.threshold: expected a rate in (0, 1], got 50',
       'openFor: expected a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m", got "30 seconds" (not a sequence of <number><unit> with units ms, s, m, h and no spaces)',
       'halfOpenProbes: expected a positive integer, got 0',
-      'probeLease: expected a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m", got "500" (a unit is missing: write 500 (a number of milliseconds) or "500ms")'
+      'probeLease: expected a finite positive duration in milliseconds, or a string such as "500ms", "30s", "2m", got "500" (a unit is missing: write 500 (a number of milliseconds) or "500ms")'
     ])
     if (E.isRight(result)) throw new Error('expected a Left')
     expect(result.left).toBeInstanceOf(Config.ConfigError)
@@ -206,7 +206,7 @@ describe('ConfigCodec', () => {
 
   it('names the strategy kinds it knows when given another', () => {
     expect(problemsOf(decodeConfig({ strategy: { kind: 'vibes' } }))).toStrictEqual([
-      'strategy.kind: expected one of consecutiveFailures, failureCount, failureRate, slowCallRate, any'
+      'strategy.kind: expected one of consecutiveFailures, failureCount, failureRate, slowCallRate, any, got "vibes"'
     ])
     expect(problemsOf(decodeConfig({ strategy: { kind: 'any', strategies: [] } }))).toStrictEqual([
       'strategy.strategies: expected a non-empty array of trip strategies, got an array'

@@ -16,11 +16,35 @@
  * | `probeLease`          | `openFor`        | how long a probe holds its slot before another may take it        |
  *
  * Everything is data except `backoff`, a function (retry-ts policies are functions). Options left out
- * stay out of the resolved config, so `resolve({})` is exactly `defaults`.
+ * (or given as `undefined`) stay out of the resolved config, so `resolve({})` is exactly `defaults`.
+ *
+ * Invariants:
+ * - One validator: the io-ts codec `ConfigInput` checks every field (with the field codecs that the
+ *   document form in `ConfigCodec.ts` shares) and the cross-field rules below, as refinements. `resolve`
+ *   decodes with it, so construction and decoding cannot disagree.
+ * - Cross-field rules: `successThreshold <= halfOpenProbes` (with their defaults); not both `strategy`
+ *   and `failureThreshold`, `backoff` and `openFor`, `halfOpenFailureRate` and `successThreshold`. Each
+ *   runs when the fields it reads are valid or absent, so every problem is reported at once.
+ * - Untyped callers get the same checks: `null` is a wrong value for any field, never the default.
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
 import * as Backoff from './Backoff'
+import {
+  fraction,
+  isRecord,
+  nonNegativeMs,
+  positiveInteger,
+  positiveMs,
+  problem,
+  rate,
+  report,
+  struct,
+  type Rule,
+  type StructOf
+} from './codec'
 import * as Strategy from './Strategy'
 
 // -------------------------------------------------------------------------------------
@@ -98,132 +122,144 @@ export const defaults: Config = {
   probeLease: 30_000
 }
 
-const keys: ReadonlyArray<keyof Config> = [
-  'failureThreshold',
-  'strategy',
-  'openFor',
-  'backoff',
-  'jitter',
-  'healthyPeriod',
-  'halfOpenProbes',
-  'successThreshold',
-  'halfOpenFailureRate',
-  'halfOpenMaxDuration',
-  'probeLease'
-]
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
 
-const describe = (u: unknown): string =>
-  typeof u === 'string' ? JSON.stringify(u) : typeof u === 'bigint' ? `${u}n` : String(u)
-
-const fraction = (field: string, u: unknown, min: 'zero' | 'positive'): ReadonlyArray<string> =>
-  typeof u === 'number' && (min === 'zero' ? u >= 0 : u > 0) && u <= 1
-    ? []
-    : [`${field}: expected a ${min === 'zero' ? 'number in [0, 1]' : 'rate in (0, 1]'}, got ${describe(u)}`]
-
-const either = (field: string, other: string, hint: string): string =>
-  `${field}: give either ${other} or ${field}, not both (${hint})`
-
-const positiveInteger = (field: string, u: unknown): ReadonlyArray<string> =>
-  typeof u === 'number' && Number.isInteger(u) && u >= 1
-    ? []
-    : [`${field}: expected a positive integer, got ${describe(u)}`]
-
-const duration = (field: string, u: unknown, min: 'zero' | 'positive'): ReadonlyArray<string> =>
-  typeof u === 'number' && Number.isFinite(u) && (min === 'zero' ? u >= 0 : u > 0)
-    ? []
-    : [
-        `${field}: expected a finite ${min === 'zero' ? 'non-negative' : 'positive'} duration in milliseconds, got ${describe(u)}`
-      ]
+const RetryPolicy = new t.Type<Backoff.RetryPolicy, Backoff.RetryPolicy, unknown>(
+  'a retry-ts RetryPolicy',
+  (u): u is Backoff.RetryPolicy => Backoff.policyProblem(u) === undefined,
+  (u, c) => {
+    const problem = Backoff.policyProblem(u, 'backoff')
+    // the problem names the field itself; the report puts the path in front of the rest
+    return problem === undefined
+      ? t.success(u as Backoff.RetryPolicy)
+      : t.failure(u, c, problem.slice('backoff: '.length))
+  },
+  t.identity
+)
 
 /**
- * Fills in defaults and checks every field, throwing a `ConfigError` that names each bad field and
- * what was expected. Unknown fields are rejected, so a typo cannot silently fall back to a default.
+ * The io-ts codecs of each option, as programmatic config gives it (durations in milliseconds). The
+ * document form (`ConfigCodec.ConfigDocument`) uses the same codecs, durations also as strings.
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import { Config } from 'tripswitch'
+ * assert.strictEqual(Config.fields.jitter.is(0.5), true)
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const fields = {
+  failureThreshold: positiveInteger,
+  strategy: Strategy.Strategy,
+  openFor: nonNegativeMs,
+  backoff: RetryPolicy,
+  jitter: fraction,
+  healthyPeriod: positiveMs,
+  halfOpenProbes: positiveInteger,
+  successThreshold: positiveInteger,
+  halfOpenFailureRate: rate,
+  halfOpenMaxDuration: positiveMs,
+  probeLease: positiveMs
+}
+
+type Input = StructOf<Record<never, t.Mixed>, typeof fields>
+
+const either = <K extends keyof Input & string>(
+  field: K,
+  other: keyof Input & string,
+  hint: string
+): Rule<Input> => ({
+  reads: [field, other],
+  check: (c) =>
+    c[field] !== undefined && c[other] !== undefined
+      ? [problem([field], `give either ${other} or ${field}, not both (${hint})`)]
+      : []
+})
+
+const rules: ReadonlyArray<Rule<Input>> = [
+  {
+    reads: ['successThreshold', 'halfOpenProbes'],
+    check: (c) => {
+      const successes = c.successThreshold ?? defaults.successThreshold
+      const probes = c.halfOpenProbes ?? defaults.halfOpenProbes
+      return successes > probes
+        ? [problem(['successThreshold'], `expected at most halfOpenProbes (${probes}), got ${successes}`)]
+        : []
+    }
+  },
+  either(
+    'strategy',
+    'failureThreshold',
+    'failureThreshold: n is shorthand for strategy: consecutiveFailures(n); combine strategies with Strategy.any'
+  ),
+  either('backoff', 'openFor', 'openFor: ms is shorthand for backoff: constantDelay(ms)'),
+  either(
+    'halfOpenFailureRate',
+    'successThreshold',
+    'the half-open verdict is by probe successes or by the failure rate over the probes'
+  )
+]
+
+/**
+ * The io-ts codec of what a user writes (`ConfigInput`): every option optional, each checked by its
+ * codec in `fields`, the cross-field rules as refinements, unknown options rejected with a "did you
+ * mean" hint. `resolve` is this codec, then the defaults.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { Config } from 'tripswitch'
+ * assert.ok(E.isRight(Config.ConfigInput.decode({ failureThreshold: 5 })))
+ * assert.ok(E.isLeft(Config.ConfigInput.decode({ halfOpenProbes: 1, successThreshold: 2 })))
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const ConfigInput = struct('a circuit breaker config', {}, fields, rules, 'option')
+
+// -------------------------------------------------------------------------------------
+// resolution
+// -------------------------------------------------------------------------------------
+
+/**
+ * Fills in defaults and checks every field with the `ConfigInput` codec, throwing a `ConfigError` that
+ * names each bad field and what was expected, every problem at once. Unknown fields are rejected, so a
+ * typo cannot silently fall back to a default; `allowed` lists other keys the caller handles itself.
+ * A field given as `undefined` is absent; `null` is a wrong value, as in a config document.
+ *
+ * @example
+ * import * as assert from 'node:assert'
  * import { Config } from 'tripswitch'
  * const config = Config.resolve({ failureThreshold: 5, openFor: 10_000 })
+ * assert.strictEqual(config.probeLease, 10_000)
+ * assert.throws(() => Config.resolve({ failureThreshold: 0 }), /failureThreshold: expected a positive integer, got 0/)
  *
  * @category constructors
  * @since 0.1.0
  */
 export const resolve = (input: ConfigInput = {}, allowed: ReadonlyArray<string> = []): Config => {
-  const problems: Array<string> = []
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new ConfigError([`config: expected an object, got ${describe(input)}`])
-  }
-  for (const key of Object.keys(input)) {
-    if (!(keys as ReadonlyArray<string>).includes(key) && !allowed.includes(key)) {
-      problems.push(`${key}: unknown option (known options: ${[...keys, ...allowed].join(', ')})`)
-    }
-  }
-  const openFor = input.openFor ?? defaults.openFor
-  const { strategy, backoff, jitter, healthyPeriod, halfOpenFailureRate, halfOpenMaxDuration } = input
-  const config: Config = {
-    failureThreshold: input.failureThreshold ?? defaults.failureThreshold,
-    ...(strategy === undefined ? {} : { strategy }),
+  const own: unknown =
+    allowed.length > 0 && isRecord(input)
+      ? Object.fromEntries(Object.entries(input).filter(([k]) => !allowed.includes(k)))
+      : input
+  const decoded = ConfigInput.decode(own)
+  if (E.isLeft(decoded)) throw new ConfigError(report(decoded.left, 'config'))
+  const c = decoded.right
+  const openFor = c.openFor ?? defaults.openFor
+  return {
+    failureThreshold: c.failureThreshold ?? defaults.failureThreshold,
+    ...(c.strategy === undefined ? {} : { strategy: c.strategy }),
     openFor,
-    ...(backoff === undefined ? {} : { backoff }),
-    ...(jitter === undefined ? {} : { jitter }),
-    ...(healthyPeriod === undefined ? {} : { healthyPeriod }),
-    halfOpenProbes: input.halfOpenProbes ?? defaults.halfOpenProbes,
-    successThreshold: input.successThreshold ?? defaults.successThreshold,
-    ...(halfOpenFailureRate === undefined ? {} : { halfOpenFailureRate }),
-    ...(halfOpenMaxDuration === undefined ? {} : { halfOpenMaxDuration }),
-    probeLease:
-      input.probeLease ?? (typeof openFor === 'number' && openFor > 0 ? openFor : defaults.probeLease)
+    ...(c.backoff === undefined ? {} : { backoff: c.backoff }),
+    ...(c.jitter === undefined ? {} : { jitter: c.jitter }),
+    ...(c.healthyPeriod === undefined ? {} : { healthyPeriod: c.healthyPeriod }),
+    halfOpenProbes: c.halfOpenProbes ?? defaults.halfOpenProbes,
+    successThreshold: c.successThreshold ?? defaults.successThreshold,
+    ...(c.halfOpenFailureRate === undefined ? {} : { halfOpenFailureRate: c.halfOpenFailureRate }),
+    ...(c.halfOpenMaxDuration === undefined ? {} : { halfOpenMaxDuration: c.halfOpenMaxDuration }),
+    probeLease: c.probeLease ?? (openFor > 0 ? openFor : defaults.probeLease)
   }
-  problems.push(
-    ...positiveInteger('failureThreshold', config.failureThreshold),
-    ...duration('openFor', config.openFor, 'zero'),
-    ...positiveInteger('halfOpenProbes', config.halfOpenProbes),
-    ...positiveInteger('successThreshold', config.successThreshold),
-    ...duration('probeLease', config.probeLease, 'positive')
-  )
-  if (
-    Number.isInteger(config.successThreshold) &&
-    Number.isInteger(config.halfOpenProbes) &&
-    config.successThreshold > config.halfOpenProbes
-  ) {
-    problems.push(
-      `successThreshold: expected at most halfOpenProbes (${config.halfOpenProbes}), got ${config.successThreshold}`
-    )
-  }
-  if (strategy !== undefined) {
-    problems.push(...Strategy.problems(strategy, 'strategy'))
-    if (input.failureThreshold !== undefined) {
-      problems.push(
-        either(
-          'strategy',
-          'failureThreshold',
-          'failureThreshold: n is shorthand for strategy: consecutiveFailures(n); combine strategies with Strategy.any'
-        )
-      )
-    }
-  }
-  if (backoff !== undefined) {
-    const problem = Backoff.policyProblem(backoff, 'backoff')
-    if (problem !== undefined) problems.push(problem)
-    if (input.openFor !== undefined) {
-      problems.push(either('backoff', 'openFor', 'openFor: ms is shorthand for backoff: constantDelay(ms)'))
-    }
-  }
-  if (jitter !== undefined) problems.push(...fraction('jitter', jitter, 'zero'))
-  if (healthyPeriod !== undefined) problems.push(...duration('healthyPeriod', healthyPeriod, 'positive'))
-  if (halfOpenFailureRate !== undefined) {
-    problems.push(...fraction('halfOpenFailureRate', halfOpenFailureRate, 'positive'))
-    if (input.successThreshold !== undefined) {
-      problems.push(
-        either(
-          'halfOpenFailureRate',
-          'successThreshold',
-          'the half-open verdict is by probe successes or by the failure rate over the probes'
-        )
-      )
-    }
-  }
-  if (halfOpenMaxDuration !== undefined) {
-    problems.push(...duration('halfOpenMaxDuration', halfOpenMaxDuration, 'positive'))
-  }
-  if (problems.length > 0) throw new ConfigError(problems)
-  return config
 }

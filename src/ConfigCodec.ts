@@ -8,10 +8,13 @@
  * - Unknown keys are rejected with a "did you mean" hint, so a typo such as `failureTreshold` cannot
  *   silently fall back to a default.
  * - Durations are milliseconds or strings such as `"500ms"`, `"30s"`, `"2m"` (see `Duration.ts`).
- * - Decoding and construction agree: after the shape of each field is checked, the cross-field checks
- *   are those of `Config.resolve`, run on the decoded config, so anything `decodeConfig` accepts,
- *   `Circuit.make` accepts too. Cross-field checks run for every config whose fields all have the right
- *   shape: a comparison with a field that is itself wrong would say nothing useful.
+ * - Decoding and construction agree, with no rule written twice: each field of a document is checked by
+ *   the codec `Config.ts` checks it with (`Config.fields`; a duration field also reads strings), the
+ *   strategy and window documents are derived from the registered strategies and from `Window.ts`, and
+ *   the decoded config then goes through `Config.resolve` (the `Config.ConfigInput` codec) for the
+ *   cross-field rules. So anything `decodeConfig` accepts, `Circuit.make` accepts too. Cross-field
+ *   checks run for every config whose fields all have the right shape: a comparison with a field that
+ *   is itself wrong would say nothing useful.
  * - The result is a `ConfigInput`, not a resolved `Config`: options the document leaves out keep their
  *   defaults (and derived defaults, such as `probeLease` following `openFor`) when the breaker is made.
  *
@@ -23,20 +26,19 @@ import * as t from 'io-ts'
 import * as O from 'fp-ts/Option'
 import type { RetryPolicy } from './Backoff'
 import {
-  array,
+  durationOf,
   isRecord,
   isReserved,
-  number,
   own,
   pathOf,
-  positiveInteger,
+  positiveMs,
   record,
   report,
   struct,
   tagged
 } from './codec'
-import { ConfigError, resolve, type ConfigInput } from './Config'
-import { Duration } from './Duration'
+import { ConfigError, fields, resolve, type ConfigInput } from './Config'
+import { Duration, expected } from './Duration'
 import * as S from './Strategy'
 import * as W from './Window'
 
@@ -44,92 +46,42 @@ import * as W from './Window'
 // codecs
 // -------------------------------------------------------------------------------------
 
-const positiveDuration = new t.Type<number, number, unknown>(
-  'a positive duration: milliseconds (a finite number > 0) or a string such as "500ms", "30s", "2m"',
-  (u): u is number => Duration.is(u) && u > 0,
-  (u, c) =>
-    pipe(
-      Duration.validate(u, c),
-      E.chain((ms) => (ms > 0 ? t.success(ms) : t.failure(u, c)))
-    ),
-  t.identity
-)
-
-const rate = number('a rate in (0, 1]', (n) => n > 0 && n <= 1)
-
-const fraction = number('a number in [0, 1]', (n) => n >= 0 && n <= 1)
-
-const nonEmpty = <C extends t.Mixed>(name: string, codec: C) =>
-  new t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown>(
-    name,
-    (u): u is t.TypeOf<C> => Array.isArray(u) && u.length > 0 && codec.is(u),
-    (u, c) => (Array.isArray(u) && u.length === 0 ? t.failure(u, c) : codec.validate(u, c)),
-    (a) => codec.encode(a)
-  )
+const positiveDuration = durationOf(positiveMs)
 
 const kind = <K extends string>(k: K) => ({ kind: t.literal(k) })
 
 /**
  * A window described as data: `{ "kind": "count", "size": 100 }` (the last 100 calls) or
  * `{ "kind": "time", "duration": "60s", "buckets": 12 }` (the calls of the last minute, in 5 s buckets).
+ * The codec of `Window.ts`, with the field codecs of `Window.Window`.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { ConfigCodec } from 'tripswitch'
+ * assert.ok(E.isRight(ConfigCodec.WindowDocument.decode({ kind: 'count', size: 100 })))
  *
  * @category codecs
  * @since 0.1.0
  */
-export const WindowDocument = tagged('a window', 'kind', {
-  count: struct('a count window', { ...kind('count'), size: positiveInteger }, {}),
-  time: struct('a time window', { ...kind('time'), duration: positiveDuration, buckets: positiveInteger }, {})
-})
-
-const single = {
-  consecutiveFailures: struct(
-    'a consecutiveFailures strategy',
-    { ...kind('consecutiveFailures'), threshold: positiveInteger },
-    {}
-  ),
-  failureCount: struct(
-    'a failureCount strategy',
-    { ...kind('failureCount'), window: WindowDocument, threshold: positiveInteger },
-    {}
-  ),
-  failureRate: struct(
-    'a failureRate strategy',
-    { ...kind('failureRate'), window: WindowDocument, threshold: rate },
-    { minimumCalls: positiveInteger }
-  ),
-  slowCallRate: struct(
-    'a slowCallRate strategy',
-    { ...kind('slowCallRate'), window: WindowDocument, threshold: rate, slowCallDuration: positiveDuration },
-    { minimumCalls: positiveInteger }
-  )
-}
+export const WindowDocument = W.WindowDocument
 
 /**
  * A trip strategy described as data, with the fields of the `Strategy` constructors and a `kind` naming
  * one: `consecutiveFailures`, `failureCount`, `failureRate`, `slowCallRate`, or `any` with a list of
- * the others in `strategies`.
+ * the others in `strategies`. Derived from the registered strategies (see `Strategy.StrategyDocument`).
  *
  * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
  * import { ConfigCodec } from 'tripswitch'
- * ConfigCodec.StrategyDocument.decode({ kind: 'failureRate', window: { kind: 'count', size: 100 }, threshold: 0.5 })
+ * const doc = { kind: 'failureRate', window: { kind: 'count', size: 100 }, threshold: 0.5 }
+ * assert.ok(E.isRight(ConfigCodec.StrategyDocument.decode(doc)))
  *
  * @category codecs
  * @since 0.1.0
  */
-export const StrategyDocument = tagged('a trip strategy', 'kind', {
-  ...single,
-  any: struct(
-    'an any strategy',
-    {
-      ...kind('any'),
-      strategies: nonEmpty(
-        'a non-empty array of trip strategies',
-        array(tagged('a trip strategy', 'kind', single))
-      )
-    },
-    {}
-  )
-})
+export const StrategyDocument = S.StrategyDocument
 
 /**
  * A reset backoff described as data: `{ "kind": "constant", "delay": "30s" }`, or
@@ -165,17 +117,17 @@ export const ConfigDocument = struct(
   'a circuit breaker config',
   {},
   {
-    failureThreshold: positiveInteger,
+    failureThreshold: fields.failureThreshold,
     strategy: StrategyDocument,
-    openFor: Duration,
+    openFor: durationOf(fields.openFor, expected),
     backoff: BackoffDocument,
-    jitter: fraction,
-    healthyPeriod: positiveDuration,
-    halfOpenProbes: positiveInteger,
-    successThreshold: positiveInteger,
-    halfOpenFailureRate: rate,
-    halfOpenMaxDuration: positiveDuration,
-    probeLease: positiveDuration
+    jitter: fields.jitter,
+    healthyPeriod: durationOf(fields.healthyPeriod),
+    halfOpenProbes: fields.halfOpenProbes,
+    successThreshold: fields.successThreshold,
+    halfOpenFailureRate: fields.halfOpenFailureRate,
+    halfOpenMaxDuration: durationOf(fields.halfOpenMaxDuration),
+    probeLease: durationOf(fields.probeLease)
   }
 )
 
@@ -202,37 +154,7 @@ export interface RegistryConfig {
 // decoders
 // -------------------------------------------------------------------------------------
 
-type WindowDocument = t.TypeOf<typeof WindowDocument>
-type StrategyDocument = t.TypeOf<typeof StrategyDocument>
 type BackoffDocument = t.TypeOf<typeof BackoffDocument>
-
-const toWindow = (w: WindowDocument): W.Window =>
-  w.kind === 'count' ? W.count(w.size) : W.time(w.duration, w.buckets)
-
-const toStrategy = (s: StrategyDocument): S.Strategy => {
-  switch (s.kind) {
-    case 'consecutiveFailures':
-      return S.consecutiveFailures(s.threshold)
-    case 'failureCount':
-      return S.failureCount({ window: toWindow(s.window), threshold: s.threshold })
-    case 'failureRate':
-      return S.failureRate({
-        window: toWindow(s.window),
-        threshold: s.threshold,
-        ...(s.minimumCalls === undefined ? {} : { minimumCalls: s.minimumCalls })
-      })
-    case 'slowCallRate':
-      return S.slowCallRate({
-        window: toWindow(s.window),
-        threshold: s.threshold,
-        slowCallDuration: s.slowCallDuration,
-        ...(s.minimumCalls === undefined ? {} : { minimumCalls: s.minimumCalls })
-      })
-    case 'any':
-      // `strategies` is not empty (the codec checks it), so `reduce` has a first element
-      return s.strategies.map(toStrategy).reduce(S.Semigroup.concat)
-  }
-}
 
 /** retry-ts's `constantDelay(delay)` and `capDelay(max, exponentialBackoff(initial))`, as data. */
 const toPolicy = (b: BackoffDocument): RetryPolicy => {
@@ -243,7 +165,7 @@ const toPolicy = (b: BackoffDocument): RetryPolicy => {
 
 const toInput = ({ strategy, backoff, ...rest }: ConfigDocument): ConfigInput => ({
   ...rest,
-  ...(strategy === undefined ? {} : { strategy: toStrategy(strategy) }),
+  ...(strategy === undefined ? {} : { strategy: S.fromDocument(strategy) }),
   ...(backoff === undefined ? {} : { backoff: toPolicy(backoff) })
 })
 

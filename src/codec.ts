@@ -76,11 +76,11 @@ export const closest = (word: string, known: ReadonlyArray<string>): string | un
   return best
 }
 
-const unknownKey = (key: string, known: ReadonlyArray<string>): string => {
+const unknownKey = (key: string, known: ReadonlyArray<string>, noun: string): string => {
   const hint = closest(key, known)
   return hint === undefined
-    ? `unknown key (expected one of: ${known.join(', ')})`
-    : `unknown key; did you mean ${hint}?`
+    ? `unknown ${noun} (expected one of: ${known.join(', ')})`
+    : `unknown ${noun}; did you mean ${hint}?`
 }
 
 // -------------------------------------------------------------------------------------
@@ -157,7 +157,8 @@ const errorsOf = (u: unknown, context: t.Context, problems: ReadonlyArray<Proble
  * An object with `required` and `optional` fields and no other key. An unknown key is reported at its
  * own path with a "did you mean" hint; a missing optional field (or one set to `undefined`) is absent
  * from the output. The output is a fresh object. Each of `rules` runs when the fields it reads are valid
- * or absent, whatever the other fields hold.
+ * or absent, whatever the other fields hold. `noun` names a field in the message about an unknown one
+ * (`"unknown option; did you mean openFor?"` for programmatic config, `key` for documents).
  *
  * @internal
  */
@@ -165,7 +166,8 @@ export const struct = <R extends Props, P extends Props>(
   name: string,
   required: R,
   optional: P,
-  rules: ReadonlyArray<Rule<StructOf<R, P>>> = []
+  rules: ReadonlyArray<Rule<StructOf<R, P>>> = [],
+  noun = 'key'
 ): Struct<R, P> => {
   const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
     ...Object.entries(required).map(([k, c]) => [k, c, true] as const),
@@ -198,7 +200,7 @@ export const struct = <R extends Props, P extends Props>(
       const errors: t.Errors = []
       for (const key of Object.keys(u)) {
         if (!known.includes(key)) {
-          const message = isReserved(key) ? reservedKey : unknownKey(key, known)
+          const message = isReserved(key) ? reservedKey : unknownKey(key, known, noun)
           errors.push({ value: own(u, key), context: t.appendContext(c, key, t.unknown), message })
         }
       }
