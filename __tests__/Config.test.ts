@@ -1,0 +1,203 @@
+import * as E from 'fp-ts/Either'
+import * as fc from 'fast-check'
+import { Config, ConfigCodec, decodeConfig, Strategy, Window } from 'tripswitch'
+import { strategy as anyStrategy } from './_support/arbitraries'
+
+/** The problems `Config.resolve` throws for `input`, or none. */
+const resolveProblems = (input: unknown): ReadonlyArray<string> => {
+  try {
+    Config.resolve(input as Config.ConfigInput)
+    return []
+  } catch (e) {
+    if (e instanceof Config.ConfigError) return e.problems
+    throw e
+  }
+}
+
+const decodeProblems = (input: unknown): ReadonlyArray<string> => {
+  const r = decodeConfig(input)
+  return E.isLeft(r) ? r.left.problems : []
+}
+
+/** The fields a list of problems names (the first segment of each path). */
+const named = (problems: ReadonlyArray<string>): ReadonlyArray<string> =>
+  [...new Set(problems.map((p) => p.split(/[.:[]/)[0] ?? ''))].sort()
+
+/** A strategy written as a config document (`kind`, windows as documents), as `decodeConfig` reads it. */
+const documentOf = (s: Strategy.Strategy): unknown => {
+  const window = (w: Window.Window) =>
+    w._tag === 'CountWindow'
+      ? { kind: 'count', size: w.size }
+      : { kind: 'time', duration: w.duration, buckets: w.buckets }
+  switch (s._tag) {
+    case 'ConsecutiveFailures':
+      return { kind: 'consecutiveFailures', threshold: s.threshold }
+    case 'FailureCount':
+      return { kind: 'failureCount', window: window(s.window), threshold: s.threshold }
+    case 'FailureRate':
+      return {
+        kind: 'failureRate',
+        window: window(s.window),
+        threshold: s.threshold,
+        minimumCalls: s.minimumCalls
+      }
+    case 'SlowCallRate':
+      return {
+        kind: 'slowCallRate',
+        window: window(s.window),
+        threshold: s.threshold,
+        minimumCalls: s.minimumCalls,
+        slowCallDuration: s.slowCallDuration
+      }
+    case 'Any':
+      return { kind: 'any', strategies: s.strategies.map(documentOf) }
+  }
+}
+
+describe('Config', () => {
+  it('rejects null for a field, naming it, as a config document does', () => {
+    expect(resolveProblems({ failureThreshold: null })).toStrictEqual([
+      'failureThreshold: expected a positive integer, got null'
+    ])
+    expect(decodeProblems({ failureThreshold: null })).toStrictEqual(
+      resolveProblems({ failureThreshold: null })
+    )
+    expect(resolveProblems({ openFor: null, strategy: null })).toStrictEqual([
+      'strategy: expected a strategy (see Strategy), got null',
+      'openFor: expected a finite non-negative duration in milliseconds, got null'
+    ])
+  })
+
+  it('treats a field given as undefined as absent', () => {
+    expect(Config.resolve({ failureThreshold: undefined, openFor: undefined } as never)).toStrictEqual(
+      Config.defaults
+    )
+    expect(
+      Config.resolve({ strategy: Strategy.consecutiveFailures(2), failureThreshold: undefined } as never)
+    ).toStrictEqual({ ...Config.defaults, strategy: Strategy.consecutiveFailures(2) })
+  })
+
+  it('catches a typo in an option name and suggests the right one', () => {
+    expect(resolveProblems({ failureTreshold: 3 })).toStrictEqual([
+      'failureTreshold: unknown option; did you mean failureThreshold?'
+    ])
+  })
+
+  it('leaves alone the keys the caller handles itself', () => {
+    expect(Config.resolve({ failureThreshold: 2, name: 'x' } as never, ['name'])).toStrictEqual({
+      ...Config.defaults,
+      failureThreshold: 2
+    })
+  })
+
+  it('reports a cross-field rule even when another field is wrong, but never against a wrong field', () => {
+    expect(resolveProblems({ jitter: 2, halfOpenProbes: 1, successThreshold: 2 })).toStrictEqual([
+      'jitter: expected a number in [0, 1], got 2',
+      'successThreshold: expected at most halfOpenProbes (1), got 2'
+    ])
+    expect(resolveProblems({ halfOpenProbes: 0, successThreshold: 2 })).toStrictEqual([
+      'halfOpenProbes: expected a positive integer, got 0'
+    ])
+  })
+
+  it('derives probeLease from openFor when it is positive', () => {
+    expect(Config.resolve({ openFor: 5_000 }).probeLease).toBe(5_000)
+    expect(Config.resolve({ openFor: 0 }).probeLease).toBe(Config.defaults.probeLease)
+    expect(Config.resolve({ openFor: 5_000, probeLease: 200 }).probeLease).toBe(200)
+  })
+
+  describe('agrees with decodeConfig', () => {
+    const count5 = Window.count(5)
+    it.each<readonly [string, Record<string, unknown>, Record<string, unknown>]>([
+      ['the empty config', {}, {}],
+      ['every scalar option', { failureThreshold: 4, openFor: 10, jitter: 0.5, probeLease: 3 }, {}],
+      ['a zero threshold', { failureThreshold: 0 }, {}],
+      ['a fractional probe count', { halfOpenProbes: 1.5 }, {}],
+      ['a string threshold', { failureThreshold: '3' }, {}],
+      ['a boolean jitter', { jitter: true }, {}],
+      ['an infinite open time', { openFor: Infinity }, {}],
+      ['successes beyond the probes', { halfOpenProbes: 2, successThreshold: 3 }, {}],
+      ['a rate with a success threshold', { halfOpenFailureRate: 0.5, successThreshold: 1 }, {}],
+      [
+        'a strategy with a failure threshold',
+        { failureThreshold: 3 },
+        { strategy: Strategy.consecutiveFailures(3) }
+      ],
+      [
+        'minimumCalls beyond a count window',
+        {},
+        { strategy: Strategy.failureRate({ window: count5, threshold: 0.5, minimumCalls: 9 }) }
+      ],
+      [
+        'a time window of fractional buckets',
+        {},
+        { strategy: Strategy.failureRate({ window: Window.time(1_000, 3), threshold: 0.5 }) }
+      ],
+      [
+        'a nested any',
+        {},
+        {
+          strategy: {
+            _tag: 'Any',
+            strategies: [Strategy.any(Strategy.consecutiveFailures(1), Strategy.consecutiveFailures(2))]
+          }
+        }
+      ],
+      ['an unknown option', { colour: 'blue' }, {}]
+    ])('on %s', (_, scalars, withStrategy) => {
+      const data = { ...scalars, ...withStrategy }
+      const strategy = withStrategy['strategy']
+      const doc = {
+        ...scalars,
+        ...(strategy === undefined
+          ? {}
+          : {
+              strategy:
+                (strategy as Strategy.Strategy)._tag === 'Any' &&
+                (strategy as Strategy.Any).strategies.some((s) => s._tag === 'Any')
+                  ? { kind: 'any', strategies: [{ kind: 'any', strategies: [] }] }
+                  : documentOf(strategy as Strategy.Strategy)
+            })
+      }
+      expect(resolveProblems(data).length === 0).toBe(decodeProblems(doc).length === 0)
+      expect(named(resolveProblems(data))).toStrictEqual(named(decodeProblems(doc)))
+    })
+
+    it('accepts and rejects the same configs, naming the same fields once a document has the right shape', () => {
+      const value = fc.oneof(
+        fc.integer({ min: -1, max: 4 }),
+        fc.double({ min: -1, max: 2 }),
+        fc.constantFrom(NaN, Infinity, null, '1', true)
+      )
+      const config = fc.record(
+        {
+          failureThreshold: value,
+          strategy: anyStrategy,
+          openFor: value,
+          jitter: value,
+          healthyPeriod: value,
+          halfOpenProbes: value,
+          successThreshold: value,
+          halfOpenFailureRate: value,
+          halfOpenMaxDuration: value,
+          probeLease: value
+        },
+        { requiredKeys: [] }
+      )
+      fc.assert(
+        fc.property(config, (c) => {
+          const doc = c.strategy === undefined ? c : { ...c, strategy: documentOf(c.strategy) }
+          const fromData = resolveProblems(c)
+          const fromDoc = decodeProblems(doc)
+          expect(fromData.length === 0).toBe(fromDoc.length === 0)
+          // a document's cross-field rules wait until all its fields have the right shape (see
+          // ConfigCodec); when they do, both name the same fields
+          if (E.isRight(ConfigCodec.ConfigDocument.decode(doc))) {
+            expect(named(fromData)).toStrictEqual(named(fromDoc))
+          }
+        }),
+        { numRuns: 2_000 }
+      )
+    })
+  })
+})
