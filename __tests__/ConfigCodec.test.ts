@@ -11,6 +11,7 @@ import {
   Strategy,
   Window
 } from 'tripswitch'
+import { resolveProblems } from './_support/problems'
 
 const problemsOf = (r: E.Either<Config.ConfigError, unknown>): ReadonlyArray<string> =>
   E.isLeft(r) ? r.left.problems : []
@@ -18,17 +19,6 @@ const problemsOf = (r: E.Either<Config.ConfigError, unknown>): ReadonlyArray<str
 const right = <A>(r: E.Either<Config.ConfigError, A>): A => {
   if (E.isLeft(r)) throw r.left
   return r.right
-}
-
-/** The problems `Config.resolve` throws for `input`, or none. */
-const resolveProblems = (input: unknown): ReadonlyArray<string> => {
-  try {
-    Config.resolve(input as Config.ConfigInput)
-    return []
-  } catch (e) {
-    if (e instanceof Config.ConfigError) return e.problems
-    throw e
-  }
 }
 
 const untouchedPrototypes = (): void => {
