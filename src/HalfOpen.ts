@@ -67,7 +67,7 @@ export interface Counts {
  *
  * @example
  * import * as assert from 'node:assert'
- * import * as HalfOpen from './HalfOpen'
+ * import { HalfOpen } from 'tripswitch'
  * assert.strictEqual(HalfOpen.reopens({ halfOpenProbes: 4, successThreshold: 1, halfOpenFailureRate: 0.5 }, 2), true)
  *
  * @category predicates
@@ -83,7 +83,7 @@ export const reopens = (rule: Rule, failures: number): boolean =>
  *
  * @example
  * import * as assert from 'node:assert'
- * import * as HalfOpen from './HalfOpen'
+ * import { HalfOpen } from 'tripswitch'
  * assert.strictEqual(HalfOpen.closes({ halfOpenProbes: 3, successThreshold: 2 }, 2), true)
  *
  * @category predicates
@@ -99,7 +99,7 @@ export const closes = (rule: Rule, successes: number): boolean =>
  *
  * @example
  * import * as assert from 'node:assert'
- * import * as HalfOpen from './HalfOpen'
+ * import { HalfOpen } from 'tripswitch'
  * const rule = { halfOpenProbes: 1, successThreshold: 1 }
  * assert.strictEqual(HalfOpen.verdict(rule, 1, 0), 'close')
  * assert.strictEqual(HalfOpen.verdict(rule, 0, 1), 'open')
@@ -122,7 +122,7 @@ export const verdict = (rule: Rule, successes: number, failures: number): Verdic
  *
  * @example
  * import * as assert from 'node:assert'
- * import * as HalfOpen from './HalfOpen'
+ * import { HalfOpen } from 'tripswitch'
  * assert.deepStrictEqual(HalfOpen.problems({ halfOpenProbes: 2, successThreshold: 2 }, { leases: 0, successes: 0, failures: 1 }), [
  *   'failures: expected 0 (a probe failure re-opens the circuit), got 1'
  * ])

@@ -79,9 +79,10 @@ const tripped = (s: ConsecutiveFailures, tally: ConsecutiveTally): boolean => ta
  *
  * @example
  * import * as assert from 'node:assert'
- * import { kind } from './ConsecutiveFailures'
- * const s = { _tag: 'ConsecutiveFailures', threshold: 1 } as const
- * assert.strictEqual(kind.isTrippedAsRecorded(s, kind.record(s, kind.initial(s), true, 0, 0)), true)
+ * import { Strategy } from 'tripswitch'
+ * const kind = Strategy.kinds.find((k) => k._tag === 'ConsecutiveFailures')!
+ * const s = Strategy.consecutiveFailures(1)
+ * assert.strictEqual(kind.isTrippedAsRecorded(s, kind.record(s, kind.initial(s), true, 1_000, 0)), true)
  *
  * @category kind
  * @since 0.1.0

@@ -64,9 +64,10 @@ const document = struct(
  *
  * @example
  * import * as assert from 'node:assert'
- * import { Window } from 'tripswitch'
- * import { failureCount, kind } from './FailureCount'
- * assert.strictEqual(kind.readsClock(failureCount({ window: Window.count(5), threshold: 2 })), false)
+ * import { Strategy, Window } from 'tripswitch'
+ * const kind = Strategy.kinds.find((k) => k._tag === 'FailureCount')!
+ * const s = Strategy.failureCount({ window: Window.count(5), threshold: 1 })
+ * assert.strictEqual(kind.isTrippedAsRecorded(s, kind.record(s, kind.initial(s), true, 1_000, 0)), true)
  *
  * @category kind
  * @since 0.1.0

@@ -77,10 +77,10 @@ const document = struct(
  *
  * @example
  * import * as assert from 'node:assert'
- * import { Window } from 'tripswitch'
- * import { failureRate, kind } from './FailureRate'
- * const s = failureRate({ window: Window.count(2), threshold: 0.5 })
- * assert.strictEqual(kind.isTrippedAsRecorded(s, kind.record(s, kind.initial(s), true, 0, 0)), false)
+ * import { Strategy, Window } from 'tripswitch'
+ * const kind = Strategy.kinds.find((k) => k._tag === 'FailureRate')!
+ * const s = Strategy.failureRate({ window: Window.count(1), threshold: 1 })
+ * assert.strictEqual(kind.isTrippedAsRecorded(s, kind.record(s, kind.initial(s), true, 1_000, 0)), true)
  *
  * @category kind
  * @since 0.1.0

@@ -87,9 +87,10 @@ const document = struct(
  *
  * @example
  * import * as assert from 'node:assert'
- * import { Window } from 'tripswitch'
- * import { kind, slowCallRate } from './SlowCallRate'
- * assert.strictEqual(kind.slowCallDuration(slowCallRate({ window: Window.count(5), threshold: 0.5, slowCallDuration: 300 })), 300)
+ * import { Strategy, Window } from 'tripswitch'
+ * const kind = Strategy.kinds.find((k) => k._tag === 'SlowCallRate')!
+ * const s = Strategy.slowCallRate({ window: Window.count(1), threshold: 1, slowCallDuration: 300 })
+ * assert.strictEqual(kind.isTrippedAsRecorded(s, kind.record(s, kind.initial(s), true, 1_000, 0)), true)
  *
  * @category kind
  * @since 0.1.0

@@ -104,12 +104,7 @@ export type DocumentOf<K> = K extends { readonly fromDocument: (d: infer D) => u
  * What every strategy over a window shares: its tally is the window's state (whose marks the strategy
  * chooses), it starts empty, and it reads the clock exactly when the window is a time window.
  *
- * @example
- * import * as assert from 'node:assert'
- * import { Window } from 'tripswitch'
- * import { windowed } from './StrategyKind'
- * assert.strictEqual(windowed.readsClock({ window: Window.time(1_000, 10) }), true)
- *
+ * @internal
  * @category windowed
  * @since 0.1.0
  */
@@ -151,11 +146,7 @@ export const atMostWindowSize = <K extends string>(
 /**
  * Whether the marked share of `totals` reaches `threshold`, once they hold at least `minimumCalls`.
  *
- * @example
- * import * as assert from 'node:assert'
- * import { rateReached } from './StrategyKind'
- * assert.strictEqual(rateReached({ calls: 10, marked: 5 }, 0.5, 10), true)
- *
+ * @internal
  * @category windowed
  * @since 0.1.0
  */
@@ -165,6 +156,7 @@ export const rateReached = (totals: W.Totals, threshold: number, minimumCalls: n
 /**
  * The default `minimumCalls` of a rate over `window`: a count window's size; 100 for a time window.
  *
+ * @internal
  * @category windowed
  * @since 0.1.0
  */

@@ -15,8 +15,11 @@ import * as SlowCallRate from './SlowCallRate'
  *
  * @example
  * import * as assert from 'node:assert'
- * import { registered } from './index'
- * assert.deepStrictEqual(registered.map((k) => k.kind), ['consecutiveFailures', 'failureCount', 'failureRate', 'slowCallRate'])
+ * import { Strategy } from 'tripswitch'
+ * // Strategy.kinds is this list, then Any
+ * assert.deepStrictEqual(Strategy.kinds.map((k) => k.kind), [
+ *   'consecutiveFailures', 'failureCount', 'failureRate', 'slowCallRate', 'any'
+ * ])
  *
  * @category registration
  * @since 0.1.0
