@@ -10,7 +10,9 @@ import { testClock } from 'tripswitch/testing'
 const always = () => true
 const never = () => false
 /** A base that answers differently from `byEither`, so delegation to it is visible. */
-const inverted: Classifier.Classifier = (result) => (E.isLeft(result) ? 'success' : 'failure')
+const inverted: Classifier.Classifier = Classifier.ofResult((result) =>
+  E.isLeft(result) ? 'success' : 'failure'
+)
 
 describe('Classifier', () => {
   describe('byEither', () => {
@@ -313,6 +315,15 @@ describe('Classifier', () => {
     it('says a classifier that declares a duration parameter reads durations', () => {
       expect(Classifier.readsDuration(slow)).toBe(true)
       expect(Classifier.readsDuration(byEitherDeclared)).toBe(true)
+    })
+
+    it('never judges by declared parameters: a defaulted duration or rest parameters still read durations', () => {
+      const defaulted: Classifier.Classifier = (result, ms = 0) =>
+        E.isLeft(result) || ms > 1 ? 'failure' : 'success'
+      expect(defaulted.length).toBe(1)
+      expect(Classifier.readsDuration(defaulted)).toBe(true)
+      expect(Classifier.readsDuration(slowUndeclared)).toBe(true)
+      expect(Classifier.readsDuration((() => 'success') as Classifier.Classifier)).toBe(true)
     })
 
     it.each(refinements)('%s keeps the answer of the classifier it refines', (_, refine) => {

@@ -59,26 +59,30 @@ const deferred = <E, A>() => {
 /** Lets pending promise callbacks run. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-/** Records what a breaker is told: a verdict through `record`, or `'timeout'` through `recordTimeout`. */
+/**
+ * Records what a breaker is told, as its listeners see it: each outcome's verdict and duration, with
+ * a `Timeout` event standing for the failure that follows it.
+ */
 const spied = (breaker: Breaker.Breaker) => {
   const records: Array<{
     readonly verdict: Classifier.Classification | 'timeout'
     readonly duration: number
   }> = []
-  const record: Breaker.Breaker['record'] = (permit, verdict, duration, now) => {
-    records.push({ verdict, duration })
-    breaker.record(permit, verdict, duration, now)
-  }
-  const recordTimeout: Breaker.Breaker['recordTimeout'] = (permit, timeout, duration, now) => {
-    records.push({ verdict: 'timeout', duration })
-    breaker.recordTimeout(permit, timeout, duration, now)
-  }
-  // delegation, not a spread: a breaker's functions are getters of its class
-  const spy = new Proxy(breaker, {
-    get: (target, key) =>
-      key === 'record' ? record : key === 'recordTimeout' ? recordTimeout : Reflect.get(target, key)
+  let timedOut = false
+  breaker.subscribe((e) => {
+    if (e._tag === 'Timeout') {
+      timedOut = true
+      records.push({ verdict: 'timeout', duration: e.duration })
+    } else if (e._tag === 'Success' || e._tag === 'Failure' || e._tag === 'Ignored') {
+      if (timedOut) timedOut = false
+      else
+        records.push({
+          verdict: e._tag === 'Ignored' ? 'ignore' : e._tag === 'Success' ? 'success' : 'failure',
+          duration: e.duration
+        })
+    }
   })
-  return { breaker: spy, records }
+  return { breaker, records }
 }
 
 const setup = (config: Breaker.Settings = {}) => {

@@ -1,37 +1,40 @@
 /**
- * The runtime: the state cell plus what is not data (the clock, the outcome classifier, the name).
+ * The runtime: a breaker is a plain record of its name, its `Circuit` (the pure core), the cell holding
+ * its state, its clock, its classifier, its listeners and, optionally, a store.
  *
- * Every state change is one synchronous update of the cell (read, step, write, with nothing in
- * between): admission decides and records in one update; an outcome is classified and stepped in
- * another. The combinators (`withBreaker`, `wrap`, the method decorators) are thin layers over
- * `start`, `admit` and `record`.
+ * Invariants:
+ * - The state lives in one `Ref` cell, and every change of it is one `modify` whose function is the
+ *   pure core (`Circuit.admit`, `Circuit.step`, `Circuit.adopt`). There is no second copy of the state
+ *   and no decision cached outside the core. Changes made through `breaker.ref` go through the same
+ *   path: checked against the circuit, counted, reported and published like any other.
+ * - The clock is read only when the core says the result depends on it (`Circuit.admitUntimed` and
+ *   `Circuit.stepUntimed` answer `None`), when a call is timed, or for listeners. A clock that throws
+ *   or reads a non-finite number never reaches the state: the latest good reading stands in for it.
+ * - After each update, and never inside it, the runtime counts it in its metrics `Recorder`, emits
+ *   the events it caused (outcome or rejection first, then the transition computed by the core's
+ *   `Transition`), and publishes a transition to the store.
+ * - Events reach listeners in the order of the updates that caused them, also when a listener calls
+ *   back into the breaker: an event emitted while listeners run waits in a queue. A listener that
+ *   throws, or returns a promise that rejects, is reported to `onListenerError`; nothing a listener
+ *   does reaches a caller or crashes the process.
+ * - No call waits on the store; a store that throws, rejects or hangs is reported as a `StoreFailed`
+ *   event (see `Store.ts`).
  *
- * Timing: the clock is read only where something uses its reading (two reads cost about as much as
- * the rest of a closed call's bookkeeping; see docs/performance.md).
- * - `start` times a call (reads the clock, else returns `NaN`) when a listener is subscribed, when
- *   the strategy or the classifier reads durations (a slow-call strategy; `Classifier.readsDuration`),
- *   or, for the latency histogram of `metrics`, as a sample: every call while calls are sparser than
- *   `latencySamplesPerSecond` (default 1,000), and about that many a second, picked at random,
- *   above it. So a quiet breaker times every call and a busy one spends a bounded time on its clock.
- * - `admit` and `record` given `NaN` for `now` read the clock themselves whenever the step depends on
- *   it: in a state other than Closed, Disabled or MetricsOnly, with a strategy that reads the clock
- *   (`Strategy.readsClock`), for listeners, and for every transition, which is stepped again at the
- *   time read (see `Circuit`, "Time", for why the result is then the same as with the clock read
- *   first). Decisions are exactly those of `Circuit`; only durations are sampled.
+ * Timing: a call is timed (`start` reads the clock) when a listener is subscribed, when the strategy or
+ * the classifier reads durations (a slow-call strategy; `Classifier.readsDuration`), or, for the
+ * latency histogram of `metrics`, as a sample: every call while calls are sparser than
+ * `latencySamplesPerSecond` (default 1,000), and about that many a second, picked at random, above it.
+ * Counts and decisions are never sampled.
  *
- * Observability (see docs/observability.md): after each update, the runtime counts the call in its
- * metrics `Recorder` (a few increments) and, only when someone listens, emits `Listener` events: the
- * outcome or rejection, then the transition computed from the states before and after the update.
- * Listeners never run inside the update, and what they throw goes to `onListenerError`, never to the
- * caller.
- *
- * Memory: a breaker is one object of plain fields (about 0.2 KB with its state). Breakers made from
- * equal configs share one `Circuit`, and the functions of the interface below are made, once, when
- * one of them is first read.
+ * Memory: the record's functions live on its prototype, so an idle breaker is one small object plus its
+ * cell. Call them on the breaker (`b.state()`); to pass one as a value, use the module functions of
+ * the same names (`Breaker.state(b)`, an `IO`).
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/Either'
 import type { IO } from 'fp-ts/IO'
+import * as O from 'fp-ts/Option'
 import * as Circuit from './Circuit'
 import {
   type Classification,
@@ -48,7 +51,10 @@ import * as L from './Listener'
 import * as M from './Metrics'
 import type * as Ref from './Ref'
 import type { State } from './State'
+import { decodeStateFor, encodeState } from './StateCodec'
+import type { Shared, Store } from './Store'
 import * as Strategy from './Strategy'
+import { isTransition, type Cause } from './Transition'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -62,77 +68,36 @@ import * as Strategy from './Strategy'
  * @since 0.1.0
  */
 export interface Options extends Predicates<unknown, unknown> {
-  /** Shown in errors, events and metrics (default `'breaker'`). */
+  /** Shown in errors, events and metrics, and the breaker's key in a store (default `'breaker'`). */
   readonly name?: string
   /** Milliseconds (default `Clock.monotonic`). */
   readonly clock?: Clock
   readonly classify?: Classifier<unknown, unknown>
   /**
-   * Receives what a listener threw, and the event it was given. Default: one `console.warn` per
-   * breaker, then silence.
+   * Receives what a listener threw (or its promise rejected with), and the event it was given; also
+   * store failures that no listener saw. Default: one `console.warn` per breaker, then silence.
    */
   readonly onListenerError?: L.OnListenerError
   /**
    * How many calls a second, at most about, are timed for the latency histogram of `metrics`
    * (default `1_000`): while calls are sparser every call is timed; above it, a random sample of
    * about that many. `Infinity` times every call, `0` none. Calls are timed regardless while a
-   * listener is subscribed or when the strategy or the classifier reads durations. Counts and
-   * decisions are never sampled.
+   * listener is subscribed or when the strategy or the classifier reads durations.
    */
   readonly latencySamplesPerSecond?: number
+  /** A store to share transitions with other breakers of the same name (see `Store`). */
+  readonly store?: Store
+  /** Milliseconds each store operation may take before it counts as failed (default `1_000`). */
+  readonly storeTimeout?: number
 }
 
 /**
+ * Thresholds and options in one object, as the `withBreaker(config)` and `wrap(config)` forms take.
+ *
  * @category model
  * @since 0.1.0
  */
-export interface Breaker {
-  readonly _tag: 'Breaker'
-  readonly name: string
-  readonly circuit: Circuit.Circuit
-  readonly clock: Clock
-  readonly classify: Classifier<unknown, unknown>
-  /** A view of the cell holding the state: setting it skips metrics and listeners. */
-  readonly ref: Ref.Ref<State>
-  /** The current state. */
-  readonly state: IO<State>
-  /** Milliseconds until a call may pass (`0` if one would now). */
-  readonly retryAfter: IO<number>
-  /**
-   * Starts a call: the clock's reading if this call is to be timed, else `NaN` (see "Timing" above).
-   * Give it to `admit`; the call's duration is `end - start` (`NaN` when untimed).
-   */
-  readonly start: IO<number>
-  /**
-   * Decides on a call arriving at `now`, recording its admission in the same update. `now` may be
-   * `NaN` (what `start` returns for an untimed call): the clock is then read if the decision needs it.
-   */
-  readonly admit: (now: number) => Decision
-  /**
-   * Records the outcome of an admitted call, settled at `now` after `duration` ms (`NaN` for either
-   * when the call was not timed: the clock is then read if the step needs it). A `Trip` is a failure
-   * that opens the circuit at once for its `openFor`.
-   */
-  readonly record: (permit: Permit, verdict: Classification, duration: number, now: number) => void
-  /** Applies a manual control event (`Event.forceOpen`, `disable`, `metricsOnly`, `reset`). */
-  readonly control: (event: Ev.Control) => IO<void>
-  /**
-   * Records an admitted call that ran past its `timeout` (ms) as a failure lasting `duration` ms,
-   * emitting a `Timeout` event and then the `Failure`. For timeout combinators: call it instead of
-   * `record`, once.
-   */
-  readonly recordTimeout: (permit: Permit, timeout: number, duration: number, now: number) => void
-  /** Reports that a rejected call's fallback produced the caller's value. */
-  readonly recordFallback: (now: number) => void
-  /** Reports that a rejected call's fallback failed with `error`. */
-  readonly recordFallbackFailure: (error: unknown, now: number) => void
-  /** Adds a listener; returns the effect that removes it. */
-  readonly subscribe: (listener: L.Listener) => IO<void>
-  /** A JSON-safe snapshot of the metrics and state, now. */
-  readonly metrics: IO<M.Snapshot>
-  /** The counts alone: cheaper than `metrics`. */
-  readonly counts: IO<M.Counts>
-}
+export type Settings = Config.ConfigInput & Options
 
 const optionKeys: ReadonlyArray<keyof Options> = [
   'name',
@@ -142,351 +107,524 @@ const optionKeys: ReadonlyArray<keyof Options> = [
   'isResultFailure',
   'isIgnored',
   'onListenerError',
-  'latencySamplesPerSecond'
+  'latencySamplesPerSecond',
+  'store',
+  'storeTimeout'
 ]
 
+const controlTags: ReadonlyArray<Ev.Control['_tag']> = ['ForceOpen', 'Disable', 'MetricsOnly', 'Reset']
+
 // -------------------------------------------------------------------------------------
-// runtime
+// the breaker
 // -------------------------------------------------------------------------------------
-
-// The functions of the `Breaker` interface, bound to one runtime.
-type Functions = Pick<
-  Breaker,
-  | 'ref'
-  | 'state'
-  | 'retryAfter'
-  | 'start'
-  | 'admit'
-  | 'record'
-  | 'control'
-  | 'recordTimeout'
-  | 'recordFallback'
-  | 'recordFallbackFailure'
-  | 'subscribe'
-  | 'metrics'
-  | 'counts'
->
-
-// States that admit every call whatever the time, and whose outcomes depend on it only through the
-// strategy's windows (see `Circuit`, "Time").
-const admitsEveryCall = (s: State): boolean =>
-  s._tag === 'Closed' || s._tag === 'Disabled' || s._tag === 'MetricsOnly'
-
-// How many calls to let pass until the next timed one, after `span` calls took `elapsed` ms: about as
-// many as arrive in `every` ms at that rate, but at most twice `span` (one burst does not silence a
-// quiet breaker), jittered at random within half of that either way so that no periodic pattern of
-// calls lines up with the sample (never below half, so the cap does not drag the rate down). `1`,
-// timing the next call, while calls are sparser than one per `every` ms.
-const nextSpan = (span: number, elapsed: number, every: number): number => {
-  const mean = elapsed > 0 ? Math.min((span * every) / elapsed, 2 * span) : 2 * span
-  return mean <= 1 ? 1 : Math.max(1, Math.round(mean * (0.5 + Math.random())))
-}
-
-// What breakers made from equal configs with the same options share: the circuit, the functions given
-// as options, and what follows from them. Kept out of each breaker to keep an idle one small.
-interface Setup {
-  readonly circuit: Circuit.Circuit
-  readonly clock: Clock
-  readonly classify: Classifier<unknown, unknown>
-  readonly onListenerError: L.OnListenerError | undefined
-  /** Every call timed: the strategy or the classifier reads durations, or every call is sampled. */
-  readonly timesEveryCall: boolean
-  /** Milliseconds between timed calls in the latency sample (`Infinity`: none). */
-  readonly sampleEvery: number
-  readonly tallyReadsClock: boolean
-}
 
 /**
- * A breaker: plain fields, and methods on the prototype, so an idle breaker costs one small object.
- * The `Breaker` functions are getters over `bound`, made on first use.
+ * A breaker: the record, and the functions of the runtime on its prototype.
+ *
+ * @category model
+ * @since 0.1.0
  */
-class Runtime implements Breaker {
-  declare readonly _tag: 'Breaker'
-  current: State
-  // the permit of the last admission in `admittedIn`, a state admitting every call: reused while the
-  // state stays the same, so the closed path allocates nothing
-  admittedIn: State | undefined = undefined
-  admitted: Permit | undefined = undefined
-  // a state that an untimed success of `admitted` leaves as it is (`step` is pure, and in such a state
-  // its result does not depend on `now`): such a success skips the step
-  unmovedIn: State | undefined = undefined
-  // allocated by the first call, so an idle breaker costs less
-  recorder: M.Recorder | undefined = undefined
-  listeners: ReadonlyArray<L.Listener> = noListeners
-  warned = false
+export class Breaker {
+  /** Always `'Breaker'`. */
+  readonly _tag = 'Breaker' as const
+  /**
+   * The cell holding the state. `get` reads it; `set` and `modify` change it through the breaker:
+   * the new state is checked against the circuit (a state `StateCodec.decodeStateFor` rejects throws
+   * a `StateDecodeError` and changes nothing), then counted, reported and published.
+   */
+  readonly ref: Ref.Ref<State>
+  // the cell itself
+  private readonly cell: Cell<State>
+  // what the breaker has counted, allocated by its first call
+  private recorder: M.Recorder | undefined = undefined
+  private listeners: ReadonlyArray<L.Listener> = noListeners
+  // events waiting while listeners run (see `emit`)
+  private queue: Array<L.BreakerEvent> | undefined = undefined
+  private warned = false
+  // the latest good clock reading (see `now`)
+  private last: number
   // the latency sample: calls left until the next timed one, calls in the current span, and when the
   // last timed call started
-  untilSample: number
-  sampleSpan = 1
-  sampledAt: number | undefined = undefined
-  #functions: Functions | undefined = undefined
+  private sampleLeft: number
+  private sampleSpan = 1
+  private sampledAt = NaN
+  private readonly timesEveryCall: boolean
+  private readonly sampleEvery: number
+  private readonly storeTimeout: number
 
+  /** Use `make` (or `unsafeMake`), which check their arguments. */
   constructor(
     readonly name: string,
-    readonly setup: Setup
+    readonly circuit: Circuit.Circuit,
+    readonly clock: Clock,
+    readonly classify: Classifier<unknown, unknown>,
+    readonly store: Store | undefined,
+    private readonly onListenerError: L.OnListenerError | undefined,
+    latencySamplesPerSecond: number,
+    storeTimeout: number
   ) {
-    this.current = setup.circuit.initial(setup.clock())
-    this.untilSample = setup.sampleEvery === Infinity ? Infinity : 1
+    this.last = 0
+    this.last = this.now()
+    this.cell = new Cell(circuit.initial(this.last))
+    this.sampleEvery = 1_000 / latencySamplesPerSecond
+    this.timesEveryCall =
+      latencySamplesPerSecond === Infinity ||
+      readsDuration(classify) ||
+      Strategy.slowCallDuration(circuit.strategy) !== undefined
+    this.sampleLeft = this.sampleEvery === Infinity ? Infinity : 1
+    this.storeTimeout = storeTimeout
+    this.ref = new View(this.cell, this)
+    if (store !== undefined) this.connect(store)
   }
 
-  get circuit(): Circuit.Circuit {
-    return this.setup.circuit
-  }
-  get clock(): Clock {
-    return this.setup.clock
-  }
-  get classify(): Classifier<unknown, unknown> {
-    return this.setup.classify
+  // -- views ------------------------------------------------------------------------------
+
+  /** The state as of now (`Circuit.asOf`: an elapsed half-open deadline reads as open). */
+  state(): State {
+    return this.circuit.asOf(this.cell.get(), this.now())
   }
 
-  get ref(): Breaker['ref'] {
-    return this.bound().ref
-  }
-  get state(): Breaker['state'] {
-    return this.bound().state
-  }
-  get retryAfter(): Breaker['retryAfter'] {
-    return this.bound().retryAfter
-  }
-  get start(): Breaker['start'] {
-    return this.bound().start
-  }
-  get admit(): Breaker['admit'] {
-    return this.bound().admit
-  }
-  get record(): Breaker['record'] {
-    return this.bound().record
-  }
-  get control(): Breaker['control'] {
-    return this.bound().control
-  }
-  get recordTimeout(): Breaker['recordTimeout'] {
-    return this.bound().recordTimeout
-  }
-  get recordFallback(): Breaker['recordFallback'] {
-    return this.bound().recordFallback
-  }
-  get recordFallbackFailure(): Breaker['recordFallbackFailure'] {
-    return this.bound().recordFallbackFailure
-  }
-  get subscribe(): Breaker['subscribe'] {
-    return this.bound().subscribe
-  }
-  get metrics(): Breaker['metrics'] {
-    return this.bound().metrics
-  }
-  get counts(): Breaker['counts'] {
-    return this.bound().counts
+  /** Milliseconds until a call may pass (`0` if one would now, `Infinity` while forced open). */
+  retryAfter(): number {
+    return this.circuit.retryAfter(this.cell.get(), this.now())
   }
 
-  private bound(): Functions {
-    return (this.#functions ??= bind(this))
+  /** A JSON-safe snapshot of the metrics and the state, as of now. */
+  metrics(): M.Snapshot {
+    const now = this.now()
+    const s = this.circuit.asOf(this.cell.get(), now)
+    const { circuit } = this
+    return M.snapshot(
+      this.name,
+      this.recorder ?? unused,
+      s,
+      circuit.retryAfter(s, now),
+      now,
+      circuit.strategy
+    )
   }
 
-  /** Whether `u` is a runtime itself (not, say, a `Proxy` of one, which fails the private-name check). */
-  static owns(u: object): u is Runtime {
-    return #functions in u
+  /** The counts alone: cheaper than `metrics`. */
+  counts(): M.Counts {
+    return M.counts(this.recorder ?? unused)
   }
 
-  counters(): M.Recorder {
-    return (this.recorder ??= M.recorder(Strategy.slowCallDuration(this.circuit.strategy) ?? Infinity))
+  // -- control and listeners -------------------------------------------------------------
+
+  /**
+   * Applies a manual control event (`Event.forceOpen`, `disable`, `metricsOnly`, `reset`). An event
+   * that is not one of these throws a `ConfigError` naming it, when the effect runs, and changes
+   * nothing.
+   */
+  control(event: Ev.Control): IO<void> {
+    return () => {
+      const tag = typeof event === 'object' && event !== null ? (event as { _tag?: unknown })._tag : event
+      if (!controlTags.includes(tag as Ev.Control['_tag'])) {
+        throw new Config.ConfigError([
+          `control: expected one of ${controlTags.map((t) => `{ _tag: '${t}' }`).join(', ')}, got ${describe(tag)}`
+        ])
+      }
+      const now = this.now()
+      const { circuit } = this
+      const [prev, next] = this.cell.modify((s) => {
+        const n = circuit.step(s, event, now)
+        return [[s, n] as const, n]
+      })()
+      this.report(prev, next, event._tag, now)
+    }
   }
 
-  startCall(): number {
-    if (this.setup.timesEveryCall || this.listeners.length !== 0) return this.clock()
-    if (--this.untilSample > 0) return NaN
-    const now = this.clock()
-    const elapsed = this.sampledAt === undefined ? Infinity : now - this.sampledAt
-    this.untilSample = this.sampleSpan = nextSpan(this.sampleSpan, elapsed, this.setup.sampleEvery)
+  /** Adds a listener; returns the effect that removes it (running it twice removes it once). */
+  subscribe(listener: L.Listener): IO<void> {
+    if (typeof listener !== 'function') {
+      throw new Config.ConfigError([`listener: expected a function, got ${describe(listener)}`])
+    }
+    this.listeners = [...this.listeners, listener]
+    let subscribed = true
+    return () => {
+      if (!subscribed) return
+      subscribed = false
+      const i = this.listeners.indexOf(listener)
+      if (i >= 0) this.listeners = [...this.listeners.slice(0, i), ...this.listeners.slice(i + 1)]
+    }
+  }
+
+  // -- the call protocol (see `Guard`) ------------------------------------------------------
+
+  /**
+   * Starts a call: `Some(the clock's reading)` if this call is to be timed (always when `timed`), `None`
+   * if not (see "Timing" above). Give it to `admit` and to `record`.
+   */
+  start(timed = false): O.Option<number> {
+    if (timed || this.timesEveryCall || this.listeners.length !== 0) return O.some(this.now())
+    if (--this.sampleLeft > 0) return O.none
+    const now = this.now()
+    const elapsed = Number.isNaN(this.sampledAt) ? Infinity : now - this.sampledAt
+    this.sampleLeft = this.sampleSpan = nextSpan(this.sampleSpan, elapsed, this.sampleEvery)
     this.sampledAt = now
-    return now
+    return O.some(now)
   }
 
-  admitAt(now: number): Decision {
-    const prev = this.current
+  /**
+   * Decides on a call arriving at `now`, recording its admission in the same update of the cell.
+   * Without `now`, the clock is read only if the decision depends on it (`Circuit.admitUntimed`).
+   */
+  admit(now?: number): Decision {
     const r = this.counters()
     r.calls++
-    if (prev === this.admittedIn) return this.admitted!
-    // one synchronous read-decide-write: nothing can interleave
-    const t = !Number.isNaN(now) || admitsEveryCall(prev) ? now : this.clock()
-    const [decision, next] = this.circuit.admit(prev, t)
-    if (decision._tag === 'Rejection') {
-      r.rejected++
-      if (this.listeners.length !== 0) {
-        this.emit({ _tag: 'Rejection', breaker: this.name, at: t, retryAfter: decision.retryAfter })
-      }
-    } else if (next === prev && admitsEveryCall(prev)) {
-      this.admittedIn = prev
-      this.admitted = decision
+    const { circuit } = this
+    if (now === undefined) {
+      const permit = circuit.admitUntimed(this.cell.get())
+      if (O.isSome(permit)) return permit.value
     }
-    if (next !== prev) {
-      this.current = next
-      this.updated(prev, next, 'Admitted', t)
+    const t = now ?? this.now()
+    const [prev, [decision, next]] = this.cell.modify((s) => {
+      const result = circuit.admit(s, t)
+      return [[s, result] as const, result[1]]
+    })()
+    if (decision._tag === 'Rejection') r.rejected++
+    const transition = this.updated(prev, next, 'Admitted', t)
+    if (this.listeners.length !== 0) {
+      this.emit(
+        decision._tag === 'Rejection'
+          ? { _tag: 'Rejection', breaker: this.name, at: t, retryAfter: decision.retryAfter }
+          : undefined,
+        transition
+      )
     }
     return decision
   }
 
-  recordAt(permit: Permit, verdict: Classification, duration: number, now: number): void {
-    const prev = this.current
-    if (
-      prev === this.unmovedIn &&
-      permit === this.admitted &&
-      verdict === 'success' &&
-      Number.isNaN(now) &&
-      this.listeners.length === 0
-    ) {
-      M.recordUntimedSuccess(this.counters())
+  /**
+   * Records the outcome of an admitted call that settled at `now` after `duration` ms. Without
+   * `duration` it is unknown; without `now`, the clock is read only if the step depends on it
+   * (`Circuit.stepUntimed`). A `Trip` is a failure that opens the circuit at once for its `openFor`.
+   * Answer each permit once.
+   */
+  record(permit: Permit, verdict: Classification, duration?: number, now?: number): void {
+    this.recordAt(permit, verdict, duration ?? NaN, now)
+  }
+
+  /**
+   * Records an admitted call that ran past its `timeout` (ms) as a failure lasting `duration` ms (at
+   * least the timeout), emitting a `Timeout` event and then the `Failure`. Call it instead of
+   * `record`, once.
+   */
+  recordTimeout(permit: Permit, timeout: number, duration?: number, now?: number): void {
+    const end = now ?? this.now()
+    const lasted = Math.max(duration ?? timeout, timeout)
+    this.counters().timeouts++
+    const timedOut: L.Timeout = { _tag: 'Timeout', breaker: this.name, at: end, timeout, duration: lasted }
+    this.recordAt(permit, 'failure', lasted, end, timedOut)
+  }
+
+  /**
+   * Classifies a settled call's `result` with `classify` (given the call's duration when it was timed)
+   * and records it: what the combinators do with every result.
+   */
+  settle<E, A>(
+    permit: Permit,
+    start: O.Option<number>,
+    classify: Classifier<E, A>,
+    result: E.Either<E, A>
+  ): void {
+    if (O.isNone(start)) {
+      this.recordAt(permit, this.classifySafely(classify, result, NaN), NaN, undefined)
       return
     }
+    const end = this.now()
+    const duration = end - start.value
+    this.recordAt(permit, this.classifySafely(classify, result, duration), duration, end)
+  }
+
+  /** Answers a call that started at `start` and ran past its `timeout` (see `recordTimeout`). */
+  settleTimeout(permit: Permit, start: O.Option<number>, timeout: number): void {
+    const end = this.now()
+    this.recordTimeout(permit, timeout, O.isSome(start) ? end - start.value : timeout, end)
+  }
+
+  /** Reports that a rejected call's fallback produced the caller's value. */
+  recordFallback(): void {
+    this.counters().fallbacks++
+    if (this.listeners.length !== 0) this.emit({ _tag: 'FallbackUsed', breaker: this.name, at: this.now() })
+  }
+
+  /** Reports that a rejected call's fallback failed with `error`. */
+  recordFallbackFailure(error: unknown): void {
+    this.counters().fallbackFailures++
+    if (this.listeners.length !== 0) {
+      this.emit({ _tag: 'FallbackFailed', breaker: this.name, at: this.now(), error })
+    }
+  }
+
+  // -- internals ---------------------------------------------------------------------------
+
+  // A classifier that throws or answers something that is not a `Classification` is a bug in user
+  // code: reported once on the console; the call counts as a failure, so its permit is still answered.
+  private classifySafely<E, A>(
+    classify: Classifier<E, A>,
+    result: E.Either<E, A>,
+    duration: number
+  ): Classification {
+    let verdict: unknown
+    try {
+      verdict = classify(result, duration)
+    } catch (error) {
+      reportClassifier(classify, 'threw', error)
+      return 'failure'
+    }
+    if (isClassification(verdict)) return verdict
+    reportClassifier(classify, `returned ${describe(verdict)}, not 'success', 'failure', 'ignore' or a Trip`)
+    return 'failure'
+  }
+
+  private counters(): M.Recorder {
+    return (this.recorder ??= M.recorder(Strategy.slowCallDuration(this.circuit.strategy) ?? Infinity))
+  }
+
+  /** The clock's reading; the latest good one when it throws or reads a non-finite number. */
+  private now(): number {
+    let t: number
+    try {
+      t = this.clock()
+    } catch {
+      return this.last
+    }
+    if (typeof t !== 'number' || !Number.isFinite(t)) return this.last
+    return (this.last = t)
+  }
+
+  private recordAt(
+    permit: Permit,
+    verdict: Classification,
+    duration: number,
+    end: number | undefined,
+    timedOut?: L.Timeout
+  ): void {
     const event =
       typeof verdict === 'string'
         ? Ev.outcome(verdict, permit, duration)
         : Ev.outcome('failure', permit, duration, verdict.openFor)
-    let t = now
-    if (
-      Number.isNaN(t) &&
-      (this.setup.tallyReadsClock || this.listeners.length !== 0 || !admitsEveryCall(prev))
-    ) {
-      t = this.clock()
-    }
-    let next = this.circuit.step(prev, event, t)
-    if (Number.isNaN(t) && L.isTransition(prev, next)) {
-      t = this.clock()
-      next = this.circuit.step(prev, event, t)
-    }
-    if (next !== prev) this.current = next
-    // (a late outcome, from another generation, leaves any state as it is: that says nothing)
-    else if (
-      Number.isNaN(t) &&
-      permit === this.admitted &&
-      permit.generation === prev.generation &&
-      verdict === 'success'
-    ) {
-      this.unmovedIn = prev
+    const { circuit } = this
+    const untimed = end === undefined && this.listeners.length === 0
+    const prev = this.cell.get()
+    const fast = untimed ? circuit.stepUntimed(prev, event) : O.none
+    let now = end ?? NaN
+    let next: State
+    if (O.isSome(fast)) {
+      next = fast.value
+      if (next !== prev) this.cell.set(next)()
+    } else {
+      if (end === undefined) now = this.now()
+      const t = now
+      next = this.cell.modify((s) => {
+        const n = circuit.step(s, event, t)
+        return [n, n]
+      })()
     }
     M.recordOutcome(this.counters(), event._tag, duration)
-    if (this.listeners.length !== 0) this.emit(L.outcome(event._tag, this.name, t, duration, permit.probe))
-    if (next !== prev) this.updated(prev, next, event._tag, t)
+    const transition = this.updated(prev, next, event._tag, now)
+    if (this.listeners.length !== 0) {
+      // the events of one update are queued together, so none that a listener causes comes between them
+      this.emit(timedOut, L.outcome(event._tag, this.name, now, duration, permit.probe), transition)
+    }
   }
 
-  apply(event: Ev.Control): void {
-    const now = this.clock()
-    const prev = this.current
-    const next = this.circuit.step(prev, event, now)
-    this.current = next
-    if (next !== prev) this.updated(prev, next, event._tag, now)
+  /** @internal A change made through `ref`: checked, then applied like any other. */
+  put<B>(f: (s: State) => readonly [B, State]): B {
+    const decode = decodeStateFor(this.circuit)
+    const now = this.now()
+    const [prev, [b, next]] = this.cell.modify((s) => {
+      const result = f(s)
+      const checked = decode(encodeState(result[1]))
+      if (E.isLeft(checked)) throw checked.left
+      return [[s, result] as const, result[1]]
+    })()
+    this.report(prev, next, 'Reset', now)
+    return b
   }
 
-  // After an update that changed the cell: a transition starts a new metrics period and is reported.
-  updated(prev: State, next: State, cause: Ev.Event['_tag'], now: number): void {
-    if (!L.isTransition(prev, next)) return
+  // After an update: a transition starts a new metrics period and is published; its event (made only
+  // when someone listens) is returned for the caller to emit with the other events of the update.
+  private updated(prev: State, next: State, cause: Cause, now: number): L.Transition | undefined {
+    if (!isTransition(prev, next)) return undefined
     M.enter(this.counters(), next._tag)
-    if (this.listeners.length !== 0) this.emit(L.transition(this.name, prev, next, cause, now))
+    if (this.store !== undefined && cause !== 'Adopted') {
+      const store = this.store
+      const record: Shared = { state: encodeState(next), at: now }
+      this.guarded('publish', () => store.publish(this.name, record))
+    }
+    return this.listeners.length === 0 ? undefined : L.transition(this.name, prev, next, cause, now)
   }
 
-  emit(event: L.BreakerEvent): void {
-    const current = this.listeners
-    for (let i = 0; i < current.length; i++) {
-      try {
-        current[i]!(event)
-      } catch (error) {
-        if (this.setup.onListenerError === undefined) {
-          if (!this.warned) warnListenerError(this.name, error)
-          this.warned = true
-        } else {
-          try {
-            this.setup.onListenerError(error, event)
-          } catch {
-            // a throwing error hook must not reach the caller either
-          }
-        }
+  private report(prev: State, next: State, cause: Cause, now: number): void {
+    const transition = this.updated(prev, next, cause, now)
+    if (transition !== undefined) this.emit(transition)
+  }
+
+  // Delivers `events` (absent ones skipped) in order to every listener, after the events queued before
+  // them; events emitted meanwhile (by a listener calling back into the breaker) wait their turn.
+  private emit(...events: ReadonlyArray<L.BreakerEvent | undefined>): void {
+    const draining = this.queue !== undefined
+    const queue = (this.queue ??= [])
+    for (const e of events) if (e !== undefined) queue.push(e)
+    if (draining) return
+    try {
+      for (let i = 0; i < queue.length; i++) {
+        const e = queue[i]!
+        const current = this.listeners
+        for (let j = 0; j < current.length; j++) this.deliver(current[j]!, e)
       }
+    } finally {
+      this.queue = undefined
+    }
+  }
+
+  private deliver(listener: L.Listener, event: L.BreakerEvent): void {
+    let returned: unknown
+    try {
+      returned = listener(event)
+    } catch (error) {
+      this.listenerFailed(error, event)
+      return
+    }
+    if (isThenable(returned)) {
+      Promise.resolve(returned).then(undefined, (error: unknown) => this.listenerFailed(error, event))
+    }
+  }
+
+  private listenerFailed(error: unknown, event: L.BreakerEvent): void {
+    if (this.onListenerError === undefined) {
+      if (!this.warned) warnListenerError(this.name, error)
+      this.warned = true
+      return
+    }
+    try {
+      const returned: unknown = this.onListenerError(error, event)
+      if (isThenable(returned)) Promise.resolve(returned).then(undefined, ignore)
+    } catch {
+      // a throwing error hook must not reach the caller either
+    }
+  }
+
+  // -- the store ---------------------------------------------------------------------------
+
+  private connect(store: Store): void {
+    const onRecord = (record: Shared): void => this.adopt(record)
+    try {
+      store.watch(this.name, onRecord)
+    } catch (error) {
+      this.storeFailed('watch', error)
+    }
+    this.guarded(
+      'load',
+      () => store.load(this.name),
+      (loaded) => {
+        if (isSome(loaded)) this.adopt(loaded.value)
+      }
+    )
+  }
+
+  // A record from the store: decoded against the circuit, rebased onto the local clock, merged.
+  private adopt(record: Shared): void {
+    const now = this.now()
+    const decoded =
+      typeof record === 'object' &&
+      record !== null &&
+      typeof record.at === 'number' &&
+      Number.isFinite(record.at)
+        ? decodeStateFor(this.circuit)(record.state)
+        : E.left(new Error('expected a record { state, at } with a finite `at`'))
+    if (E.isLeft(decoded)) {
+      this.storeFailed('adopt', decoded.left)
+      return
+    }
+    const { circuit } = this
+    const shift = now - record.at
+    const [prev, next] = this.cell.modify((s) => {
+      const n = circuit.adopt(s, decoded.right, shift)
+      return [[s, n] as const, n]
+    })()
+    this.report(prev, next, 'Adopted', now)
+  }
+
+  /** Runs a store operation with a timeout; a failure is reported, never thrown. */
+  private guarded<A>(operation: StoreOperation, run: () => Promise<A>, then?: (a: A) => void): void {
+    let settled = false
+    const timer = setTimeout(() => {
+      if (settled) return
+      settled = true
+      this.storeFailed(operation, new Error(`the store did not answer within ${this.storeTimeout} ms`))
+    }, this.storeTimeout)
+    timer.unref?.()
+    const done = (): boolean => {
+      if (settled) return false
+      settled = true
+      clearTimeout(timer)
+      return true
+    }
+    let pending: Promise<A>
+    try {
+      pending = Promise.resolve(run())
+    } catch (error) {
+      if (done()) this.storeFailed(operation, error)
+      return
+    }
+    pending.then(
+      (a) => {
+        if (done()) then?.(a)
+      },
+      (error: unknown) => {
+        if (done()) this.storeFailed(operation, error)
+      }
+    )
+  }
+
+  private storeFailed(operation: StoreOperation, error: unknown): void {
+    const event: L.StoreFailed = { _tag: 'StoreFailed', breaker: this.name, at: this.last, operation, error }
+    if (this.listeners.length !== 0) this.emit(event)
+    else this.listenerFailed(error, event)
+  }
+}
+
+type StoreOperation = L.StoreFailed['operation']
+
+// The cell: a `Ref` whose functions live on its prototype, so that each breaker's costs one small
+// object. Only the breaker calls it, always as methods.
+class Cell<A> implements Ref.Ref<A> {
+  constructor(private value: A) {}
+  get(): A {
+    return this.value
+  }
+  set(a: A): IO<void> {
+    return () => {
+      this.value = a
+    }
+  }
+  modify<B>(f: (a: A) => readonly [B, A]): IO<B> {
+    return () => {
+      const [b, a] = f(this.value)
+      this.value = a
+      return b
     }
   }
 }
-Object.defineProperty(Runtime.prototype, '_tag', { value: 'Breaker', enumerable: true })
 
-/**
- * The side of a breaker that guards calls, as the combinators use it on every call: for a breaker made
- * by `make`, its own methods (no getter or bound function in between); for any other `Breaker`, its
- * functions.
- *
- * @internal
- */
-export interface Calls extends Pick<
-  Breaker,
-  'name' | 'clock' | 'recordTimeout' | 'recordFallback' | 'recordFallbackFailure'
-> {
-  readonly startCall: () => number
-  readonly admitAt: (now: number) => Decision
-  readonly recordAt: (permit: Permit, verdict: Classification, duration: number, now: number) => void
-}
-
-/** @internal */
-export const callsOf = (b: Breaker): Calls =>
-  Runtime.owns(b)
-    ? b
-    : {
-        name: b.name,
-        clock: b.clock,
-        recordTimeout: b.recordTimeout,
-        recordFallback: b.recordFallback,
-        recordFallbackFailure: b.recordFallbackFailure,
-        startCall: () => b.start(),
-        admitAt: (now) => b.admit(now),
-        recordAt: (permit, verdict, duration, now) => b.record(permit, verdict, duration, now)
-      }
-
-const bind = (b: Runtime): Functions => {
-  const state = (): State => b.current
-  return {
-    ref: {
-      get: state,
-      set: (a) => () => {
-        b.current = a
-      },
-      modify: (f) => () => {
-        const [result, a] = f(b.current)
-        b.current = a
-        return result
-      }
-    },
-    state,
-    retryAfter: () => b.circuit.retryAfter(b.current, b.clock()),
-    start: () => b.startCall(),
-    admit: (now) => b.admitAt(now),
-    record: (permit, verdict, duration, now) => b.recordAt(permit, verdict, duration, now),
-    control: (event) => () => b.apply(event),
-    recordTimeout: (permit, timeout, duration, now) => {
-      b.counters().timeouts++
-      if (b.listeners.length !== 0) b.emit({ _tag: 'Timeout', breaker: b.name, at: now, timeout, duration })
-      b.recordAt(permit, 'failure', duration, now)
-    },
-    recordFallback: (now) => {
-      b.counters().fallbacks++
-      if (b.listeners.length !== 0) b.emit({ _tag: 'FallbackUsed', breaker: b.name, at: now })
-    },
-    recordFallbackFailure: (error, now) => {
-      b.counters().fallbackFailures++
-      if (b.listeners.length !== 0) b.emit({ _tag: 'FallbackFailed', breaker: b.name, at: now, error })
-    },
-    subscribe: (listener) => {
-      b.listeners = [...b.listeners, listener]
-      let subscribed = true
-      return () => {
-        if (!subscribed) return
-        subscribed = false
-        const i = b.listeners.indexOf(listener)
-        if (i >= 0) b.listeners = [...b.listeners.slice(0, i), ...b.listeners.slice(i + 1)]
-      }
-    },
-    metrics: () => {
-      const now = b.clock()
-      const s = b.current
-      const { circuit } = b
-      return M.snapshot(b.name, b.recorder ?? unused, s, circuit.retryAfter(s, now), now, circuit.strategy)
-    },
-    counts: () => M.counts(b.recorder ?? unused)
+// `breaker.ref`: reads the cell; changes go through the breaker (see `Breaker.ref`). Call its
+// functions as methods (`b.ref.get()`).
+class View implements Ref.Ref<State> {
+  constructor(
+    private readonly cell: Cell<State>,
+    private readonly breaker: Breaker
+  ) {}
+  get(): State {
+    return this.cell.get()
+  }
+  set(a: State): IO<void> {
+    return () => this.breaker.put(() => [undefined, a])
+  }
+  modify<B>(f: (a: State) => readonly [B, State]): IO<B> {
+    return () => this.breaker.put(f)
   }
 }
 
@@ -495,10 +633,55 @@ const noListeners: ReadonlyArray<L.Listener> = []
 // What a breaker that has not run a call yet reports: never written to.
 const unused: M.Recorder = M.recorder()
 
+const ignore = (): void => undefined
+
+const isThenable = (u: unknown): u is PromiseLike<unknown> =>
+  (typeof u === 'object' || typeof u === 'function') &&
+  u !== null &&
+  typeof (u as { readonly then?: unknown }).then === 'function'
+
+const isSome = <A>(u: unknown): u is O.Some<A> =>
+  typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Some'
+
+const isClassification = (u: unknown): u is Classification =>
+  u === 'success' ||
+  u === 'failure' ||
+  u === 'ignore' ||
+  (typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Trip')
+
+const describe = (u: unknown): string =>
+  typeof u === 'string'
+    ? JSON.stringify(u)
+    : typeof u === 'function'
+      ? 'a function'
+      : typeof u === 'object' && u !== null
+        ? Array.isArray(u)
+          ? 'an array'
+          : `an object${'_tag' in u ? ` with _tag ${describe((u as { _tag: unknown })._tag)}` : ''}`
+        : String(u)
+
+const reported = new WeakSet<object>()
+
+const reportClassifier = (classify: object, what: string, error?: unknown): void => {
+  if (reported.has(classify)) return
+  reported.add(classify)
+  console.warn(`tripswitch: an outcome classifier ${what}; the call was recorded as a failure.`, error ?? '')
+}
+
+// How many calls to let pass until the next timed one, after `span` calls took `elapsed` ms: about as
+// many as arrive in `every` ms at that rate, but at most twice `span` (one burst does not silence a
+// quiet breaker), jittered at random within half of that either way so that no periodic pattern of
+// calls lines up with the sample. `1`, timing the next call, while calls are sparser than one per
+// `every` ms.
+const nextSpan = (span: number, elapsed: number, every: number): number => {
+  const mean = elapsed > 0 ? Math.min((span * every) / elapsed, 2 * span) : 2 * span
+  return mean <= 1 ? 1 : Math.max(1, Math.round(mean * (0.5 + Math.random())))
+}
+
 // The default `onListenerError`, once per breaker.
 const warnListenerError = (name: string, error: unknown): void =>
   console.warn(
-    `tripswitch: a listener of breaker "${name}" threw; the call went on, and later listener errors of this breaker are not reported (set onListenerError to see them).`,
+    `tripswitch: a listener of breaker "${name}" threw or rejected; the call went on, and later listener errors of this breaker are not reported (set onListenerError to see them).`,
     error
   )
 
@@ -542,78 +725,9 @@ const circuitFor = (input: Config.ConfigInput): Circuit.Circuit => {
   return circuit
 }
 
-const setups = new WeakMap<Circuit.Circuit, Array<Setup>>()
-const maxSetupsPerCircuit = 16
-
-const setupFor = (
-  circuit: Circuit.Circuit,
-  clock: Clock,
-  classify: Classifier<unknown, unknown>,
-  onListenerError: L.OnListenerError | undefined,
-  sampleEvery: number
-): Setup => {
-  const known = setups.get(circuit) ?? []
-  const same = known.find(
-    (s) =>
-      s.clock === clock &&
-      s.classify === classify &&
-      s.onListenerError === onListenerError &&
-      s.sampleEvery === sampleEvery
-  )
-  if (same !== undefined) return same
-  const { strategy } = circuit
-  const setup: Setup = {
-    circuit,
-    clock,
-    classify,
-    onListenerError,
-    timesEveryCall:
-      sampleEvery === 0 || readsDuration(classify) || Strategy.slowCallDuration(strategy) !== undefined,
-    sampleEvery,
-    tallyReadsClock: Strategy.readsClock(strategy)
-  }
-  if (known.length < maxSetupsPerCircuit) setups.set(circuit, [...known, setup])
-  return setup
-}
-
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
-
-/**
- * Allocates a breaker outside of `IO`. Prefer `make`; use this for module-level singletons.
- *
- * @category constructors
- * @since 0.1.0
- */
-export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {}): Breaker => {
-  const circuit = circuitFor(config)
-  const name = options.name ?? 'breaker'
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new Config.ConfigError([`name: expected a non-empty string, got ${String(name)}`])
-  }
-  for (const key of Object.keys(options)) {
-    if (!(optionKeys as ReadonlyArray<string>).includes(key)) {
-      throw new Config.ConfigError([`${key}: unknown option (known options: ${optionKeys.join(', ')})`])
-    }
-  }
-  if (options.classify !== undefined && (options.isFailure ?? options.isResultFailure ?? options.isIgnored)) {
-    throw new Config.ConfigError([
-      'classify: give either classify or the isFailure/isResultFailure/isIgnored predicates'
-    ])
-  }
-  const perSecond = options.latencySamplesPerSecond ?? defaultLatencySamplesPerSecond
-  if (typeof perSecond !== 'number' || !(perSecond >= 0)) {
-    throw new Config.ConfigError([
-      `latencySamplesPerSecond: expected a number >= 0 (Infinity to time every call), got ${String(perSecond)}`
-    ])
-  }
-  const classify = options.classify ?? fromPredicates(options)
-  return new Runtime(
-    name,
-    setupFor(circuit, options.clock ?? monotonic, classify, options.onListenerError, 1_000 / perSecond)
-  )
-}
 
 /**
  * The default `latencySamplesPerSecond`: every call is timed up to about 1,000 calls a second, and
@@ -626,11 +740,93 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
 export const defaultLatencySamplesPerSecond = 1_000
 
 /**
+ * The default `storeTimeout`, in milliseconds.
+ *
+ * @category defaults
+ * @since 0.1.0
+ */
+export const defaultStoreTimeout = 1_000
+
+const checkFunction = (problems: Array<string>, field: string, u: unknown): void => {
+  if (u !== undefined && typeof u !== 'function') {
+    problems.push(`${field}: expected a function, got ${describe(u)}`)
+  }
+}
+
+/**
+ * Allocates a breaker outside of `IO`. Prefer `make`; use this for module-level singletons. Throws a
+ * `ConfigError` naming every bad field of the config or the options.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {}): Breaker => {
+  const circuit = circuitFor(config)
+  const problems: Array<string> = []
+  if (typeof options !== 'object' || options === null) {
+    throw new Config.ConfigError([`options: expected an object, got ${describe(options)}`])
+  }
+  for (const key of Object.keys(options)) {
+    if (!(optionKeys as ReadonlyArray<string>).includes(key)) {
+      problems.push(`${key}: unknown option (known options: ${optionKeys.join(', ')})`)
+    }
+  }
+  const name = options.name ?? 'breaker'
+  if (typeof name !== 'string' || name.length === 0) {
+    problems.push(`name: expected a non-empty string, got ${describe(name)}`)
+  }
+  for (const field of [
+    'clock',
+    'classify',
+    'isFailure',
+    'isResultFailure',
+    'isIgnored',
+    'onListenerError'
+  ] as const) {
+    checkFunction(problems, field, options[field])
+  }
+  if (options.classify !== undefined && (options.isFailure ?? options.isResultFailure ?? options.isIgnored)) {
+    problems.push('classify: give either classify or the isFailure/isResultFailure/isIgnored predicates')
+  }
+  const perSecond = options.latencySamplesPerSecond ?? defaultLatencySamplesPerSecond
+  if (typeof perSecond !== 'number' || !(perSecond >= 0)) {
+    problems.push(
+      `latencySamplesPerSecond: expected a number >= 0 (Infinity to time every call), got ${describe(perSecond)}`
+    )
+  }
+  const storeTimeout = options.storeTimeout ?? defaultStoreTimeout
+  if (typeof storeTimeout !== 'number' || !Number.isFinite(storeTimeout) || storeTimeout <= 0) {
+    problems.push(`storeTimeout: expected a finite number of milliseconds > 0, got ${describe(storeTimeout)}`)
+  }
+  const { store } = options
+  if (store !== undefined) {
+    for (const f of ['load', 'publish', 'watch'] as const) {
+      if (typeof store !== 'object' || store === null || typeof store[f] !== 'function') {
+        problems.push(`store.${f}: expected a function (see Store), got ${describe(store?.[f])}`)
+      }
+    }
+  }
+  if (problems.length > 0) throw new Config.ConfigError(problems)
+  return new Breaker(
+    name,
+    circuit,
+    options.clock ?? monotonic,
+    options.classify ?? fromPredicates(options),
+    store,
+    options.onListenerError,
+    perSecond,
+    storeTimeout
+  )
+}
+
+/**
  * Makes a breaker: its thresholds (see `Config`) and its options.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { Breaker } from 'tripswitch'
  * const payments = Breaker.make({ failureThreshold: 5 }, { name: 'payments' })()
+ * assert.strictEqual(payments.state()._tag, 'Closed')
  *
  * @category constructors
  * @since 0.1.0
@@ -648,20 +844,11 @@ export const make =
  * @category guards
  * @since 0.1.0
  */
-export const isBreaker = (u: unknown): u is Breaker =>
-  typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Breaker'
+export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker
 
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
-
-/**
- * Thresholds and options in one object, as the `withBreaker(config)` and `wrap(config)` forms take.
- *
- * @category model
- * @since 0.1.0
- */
-export type Settings = Config.ConfigInput & Options
 
 /**
  * A breaker given as such, or made from settings.
@@ -671,6 +858,11 @@ export type Settings = Config.ConfigInput & Options
  */
 export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
   if (isBreaker(breakerOrSettings)) return breakerOrSettings
+  if (typeof breakerOrSettings !== 'object' || breakerOrSettings === null) {
+    throw new Config.ConfigError([
+      `breaker: expected a Breaker or settings, got ${describe(breakerOrSettings)}`
+    ])
+  }
   const config: Record<string, unknown> = {}
   const options: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(breakerOrSettings)) {
@@ -679,6 +871,30 @@ export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
   }
   return unsafeMake(config as Config.ConfigInput, options as Options)
 }
+
+/** The state as of now, as an `IO`. @category combinators @since 0.1.0 */
+export const state =
+  (b: Breaker): IO<State> =>
+  () =>
+    b.state()
+
+/** Milliseconds until a call may pass, as an `IO`. @category combinators @since 0.1.0 */
+export const retryAfter =
+  (b: Breaker): IO<number> =>
+  () =>
+    b.retryAfter()
+
+/** The metrics snapshot, as an `IO`. @category combinators @since 0.1.0 */
+export const metrics =
+  (b: Breaker): IO<M.Snapshot> =>
+  () =>
+    b.metrics()
+
+/** The counts, as an `IO`. @category combinators @since 0.1.0 */
+export const counts =
+  (b: Breaker): IO<M.Counts> =>
+  () =>
+    b.counts()
 
 /**
  * Manual control: isolate the circuit (reject every call) until `reset`.

@@ -45,8 +45,10 @@ import * as Config from './Config'
 import * as D from './Decision'
 import * as HalfOpen from './HalfOpen'
 import type * as Ev from './Event'
+import * as O from 'fp-ts/Option'
 import * as S from './State'
 import * as Strategy from './Strategy'
+import { isTransition } from './Transition'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -72,6 +74,32 @@ export interface Circuit {
   readonly step: (state: S.State, event: Ev.Event, now: number) => S.State
   /** Milliseconds until a call may be admitted: `0` when one would be now, `Infinity` when forced open. */
   readonly retryAfter: (state: S.State, now: number) => number
+  /**
+   * The state as of `now`, without an event: a half-open state past its deadline reads as the open
+   * state it stands for; any other state is returned as it is. What views (`state()`, `metrics()`)
+   * show; `step` and `admit` apply it first.
+   */
+  readonly asOf: (state: S.State, now: number) => S.State
+  /**
+   * Admission without a clock, for the runtime's hot path: `Some(permit)` when `admit(state, now)` is
+   * `[permit, state]` for every `now` (the state admits every call: `admitsEveryCall`), `None` when the
+   * decision depends on the time. The permit of a generation is one shared (immutable) value.
+   */
+  readonly admitUntimed: (state: S.State) => O.Option<D.Permit>
+  /**
+   * An outcome without a clock, for the runtime's hot path: `Some(next)` when `step(state, event, now)`
+   * is `next` for every `now` (a Closed or MetricsOnly state, a strategy that reads no clock, an
+   * outcome that is not a transition; or a late outcome); `None` when the result depends on the time.
+   */
+  readonly stepUntimed: (state: S.State, event: Ev.Outcome) => O.Option<S.State>
+  /**
+   * The merge of the local state with one adopted from a store: `remote`, its times shifted by `shift`
+   * ms onto the local clock, when its generation is newer than `local`'s; `local` otherwise. Tallies
+   * stay local: an adopted Closed or MetricsOnly state starts a fresh tally. Laws (property-tested):
+   * `adopt(s, s, 0)` is `s`; adopting the same record twice is adopting it once; the generation of
+   * the result is the larger of the two.
+   */
+  readonly adopt: (local: S.State, remote: S.State, shift: number) => S.State
 }
 
 // -------------------------------------------------------------------------------------
@@ -156,11 +184,8 @@ export const fromConfig = (config: Config.Config): Circuit => {
 
   /** The decision for a call at `now` in `s`, which must be normalized. */
   const decide = (s: S.State, now: number): D.Decision => {
+    if (S.admitsEveryCall(s)) return D.permit(s.generation)
     switch (s._tag) {
-      case 'Closed':
-      case 'Disabled':
-      case 'MetricsOnly':
-        return D.permit(s.generation)
       case 'ForcedOpen':
         return D.rejection(Infinity)
       case 'Open': {
@@ -298,7 +323,83 @@ export const fromConfig = (config: Config.Config): Circuit => {
     }
   }
 
-  return { config, strategy, backoff, initial, admit, step, retryAfter }
+  // -- fast paths: the same results as `admit` and `step`, without a clock ----------------
+
+  // the permit of the latest generation admitted without a clock, shared: a Closed circuit admits
+  // every call of a generation with equal permits, so the hot path allocates none
+  let untimedPermit: O.Option<D.Permit> = O.some(D.permit(0))
+
+  const admitUntimed = (s: S.State): O.Option<D.Permit> => {
+    if (!S.admitsEveryCall(s)) return O.none
+    if ((untimedPermit as O.Some<D.Permit>).value.generation !== s.generation) {
+      untimedPermit = O.some(D.permit(s.generation))
+    }
+    return untimedPermit
+  }
+
+  const tallyReadsClock = Strategy.readsClock(strategy)
+
+  const stepUntimed = (s: S.State, e: Ev.Outcome): O.Option<S.State> => {
+    switch (s._tag) {
+      case 'Open':
+      case 'ForcedOpen':
+      case 'Disabled':
+        return O.some(s) // no outcome moves these states
+      case 'HalfOpen':
+        return O.none // leases and the deadline expire with time
+      case 'Closed':
+      case 'MetricsOnly': {
+        if (e.permit.generation !== s.generation) return O.some(s)
+        if (tallyReadsClock) return O.none
+        // the time reaches a Closed or MetricsOnly state only through a time window or as the time of
+        // a transition; neither is in play here, so any time gives this result (`since`, say)
+        const next = onOutcome(s, e, s.since)
+        return isTransition(s, next) ? O.none : O.some(next)
+      }
+    }
+  }
+
+  // -- shared state ----------------------------------------------------------------------
+
+  const adopt = (local: S.State, remote: S.State, shift: number): S.State => {
+    if (remote.generation <= local.generation) return local
+    switch (remote._tag) {
+      case 'Closed':
+        return S.closed(remote.generation, remote.since + shift, remote.attempt, freshTally)
+      case 'MetricsOnly':
+        return S.metricsOnly(remote.generation, remote.since + shift, freshTally)
+      case 'Open':
+        return S.open(remote.generation, remote.openedAt + shift, remote.openFor, remote.attempt)
+      case 'HalfOpen':
+        return S.halfOpen(
+          remote.generation,
+          remote.since + shift,
+          remote.attempt,
+          remote.nextTicket,
+          remote.leases.map((l) => ({ ticket: l.ticket, expiresAt: l.expiresAt + shift })),
+          remote.successes,
+          remote.failures
+        )
+      case 'ForcedOpen':
+        return S.forcedOpen(remote.generation, remote.since + shift)
+      case 'Disabled':
+        return S.disabled(remote.generation, remote.since + shift)
+    }
+  }
+
+  return {
+    config,
+    strategy,
+    backoff,
+    initial,
+    admit,
+    step,
+    retryAfter,
+    asOf: normalize,
+    admitUntimed,
+    stepUntimed,
+    adopt
+  }
 }
 
 // -------------------------------------------------------------------------------------

@@ -12,9 +12,10 @@
  * `getMonoid` instance. A breaker's classifier sees every call it guards, so its predicates take
  * `unknown` values (narrow them inside, as `failWhenStatus` does for HTTP responses).
  *
- * A classifier that declares a second parameter reads durations (`readsDuration`): every call it
- * classifies is timed. One that declares only the result lets untimed calls stay untimed, which
- * spares two clock reads per call (see docs/performance.md).
+ * A classifier receives the measured duration of every call it classifies, unless it is declared to
+ * read the result alone (`ofResult`; every classifier of this module is): then calls need not be
+ * timed, which spares two clock reads per call (see docs/performance.md). How many parameters a
+ * function declares is never looked at.
  *
  * @since 0.1.0
  */
@@ -120,13 +121,13 @@ export const byEither: Classifier = (result) => (result._tag === 'Left' ? 'failu
 export const fromPredicates = <E = unknown, A = unknown>(p: Predicates<E, A>): Classifier<E, A> => {
   const { isFailure, isResultFailure, isIgnored } = p
   if (isFailure === undefined && isResultFailure === undefined && isIgnored === undefined) return byEither
-  return (result) => {
+  return ofResult((result) => {
     if (result._tag === 'Right') {
       return isResultFailure !== undefined && isResultFailure(result.right) ? 'failure' : 'success'
     }
     if (isIgnored !== undefined && isIgnored(result.left)) return 'ignore'
     return isFailure === undefined || isFailure(result.left) ? 'failure' : 'success'
-  }
+  })
 }
 
 /**
@@ -384,7 +385,7 @@ export const getMonoid = <E, A>(): Monoid<Classifier<E, A>> => ({
       if (typeof a === 'object' && typeof b === 'object') return a.openFor >= b.openFor ? a : b
       return severity(a) >= severity(b) ? a : b
     }),
-  empty: () => 'success'
+  empty: ofResult(() => 'success')
 })
 
 // -------------------------------------------------------------------------------------
@@ -392,11 +393,10 @@ export const getMonoid = <E, A>(): Monoid<Classifier<E, A>> => ({
 // -------------------------------------------------------------------------------------
 
 /**
- * Whether `classify` reads the call's duration: whether it declares a second parameter
- * (`classify.length >= 2`). A breaker or guard whose classifier reads durations times every call;
- * otherwise an untimed call (see `Breaker`, "Timing") is classified with a duration of `NaN`. The
- * combinators of this module keep the answer of the classifiers they refine. A parameter with a default
- * value (`(result, ms = 0) => ...`) does not count in `length`: name the second parameter plainly.
+ * Whether `classify` may read the call's duration: whether it is not declared to read the result alone
+ * (`ofResult`). A breaker or guard whose classifier reads durations times every call; otherwise an
+ * untimed call (see `Breaker`, "Timing") is classified with a duration of `NaN`. The combinators of
+ * this module keep the answer of the classifiers they refine.
  *
  * @example
  * import * as assert from 'node:assert'
@@ -410,14 +410,46 @@ export const getMonoid = <E, A>(): Monoid<Classifier<E, A>> => ({
  * @category utils
  * @since 0.1.0
  */
-export const readsDuration = (classify: Classifier<never, never>): boolean => classify.length >= 2
+export const readsDuration = (classify: Classifier<never, never>): boolean => !ofResultAlone.has(classify)
 
-// A refinement of `inner` reads durations exactly when one of `inner` does: its declared arity says so.
+// the classifiers known to read the result alone: this module's, and those given to `ofResult`
+const ofResultAlone = new WeakSet<object>()
+
+/**
+ * Declares a classifier that reads the result alone, never the duration: a breaker or guard using it
+ * need not time its calls (two clock reads saved per call; see docs/performance.md). Every classifier
+ * of this module is declared so already, and the combinators keep the answer of what they refine. A
+ * classifier not declared so receives the measured duration of every call.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Classifier } from 'tripswitch'
+ *
+ * const notFoundIsFine = Classifier.ofResult((result) =>
+ *   result._tag === 'Right' || (result.left as { status?: number }).status === 404 ? 'success' : 'failure'
+ * )
+ * assert.strictEqual(Classifier.readsDuration(notFoundIsFine), false)
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const ofResult = <E = unknown, A = unknown>(
+  classify: (result: Either<E, A>) => Classification
+): Classifier<E, A> => {
+  ofResultAlone.add(classify)
+  return classify
+}
+
+ofResultAlone.add(byEither)
+
+// A refinement of `inner` reads durations exactly when one of `inner` does.
 const readingDurationOf = <E, A>(
   inner: ReadonlyArray<Classifier<E, A>>,
   refined: Classifier<E, A>
-): Classifier<E, A> =>
-  inner.some(readsDuration) ? refined : Object.defineProperty(refined, 'length', { value: 1 })
+): Classifier<E, A> => {
+  if (!inner.some(readsDuration)) ofResultAlone.add(refined)
+  return refined
+}
 
 /**
  * The HTTP status a value carries: its numeric `status`, else its numeric `statusCode`.

@@ -9,36 +9,32 @@
  * - Events are emitted after the state update they describe, never inside it: a transition is computed
  *   from the state before and after the one synchronous update of the cell.
  * - With no listener subscribed, no event object is allocated.
- * - A listener that throws never breaks the protected call and does not stop the other listeners; the
- *   breaker reports the error to its `onListenerError` hook (see `Breaker.Options`).
+ * - A listener that throws, or returns a promise that rejects (an `async` listener), never breaks the
+ *   protected call, never crashes the process and does not stop the other listeners; the breaker
+ *   reports the error to its `onListenerError` hook (see `Breaker.Options`).
+ * - Events arrive in the order of the updates that caused them, also when a listener calls back into
+ *   the breaker (a `reset` while handling a `Failure`): events emitted while listeners run are queued
+ *   and delivered after the current one has reached every listener.
  * - Listeners run synchronously, in subscription order, on the caller's stack: keep them quick and hand
- *   heavy work (I/O, logging to a remote sink) to a queue.
+ *   heavy work (I/O, logging to a remote sink) to a queue, or make them `async`.
  *
  * @since 0.1.0
  */
 import type * as Mo from 'fp-ts/Monoid'
-import type { Event as CircuitEvent } from './Event'
 import type { State, StateTag } from './State'
+import * as T from './Transition'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /**
- * Why a transition happened, derived from the event that caused it:
- *
- * - `tripped`: a closed circuit's trip strategy opened it;
- * - `half-open`: the first call after the open time was admitted as a probe;
- * - `probe-succeeded`: enough probes succeeded, the circuit closed;
- * - `probe-failed`: a probe failed, the circuit re-opened;
- * - `half-open-expired`: the circuit re-opened from half-open without a probe failure (a time limit);
- * - `manual`: `forceOpen`, `disable`, `metricsOnly` or `reset`.
+ * Why a transition happened (see `Transition.Reason`).
  *
  * @category model
  * @since 0.1.0
  */
-export type Reason =
-  'tripped' | 'half-open' | 'probe-succeeded' | 'probe-failed' | 'half-open-expired' | 'manual'
+export type Reason = T.Reason
 
 /**
  * The circuit moved from one state to another (`from` may equal `to`, as for a reset of a closed
@@ -157,13 +153,28 @@ export interface FallbackFailed {
 }
 
 /**
+ * An operation of the breaker's store failed: it threw, rejected, timed out, or gave a record that did
+ * not decode. No call was affected; the breaker goes on with its local state.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface StoreFailed {
+  readonly _tag: 'StoreFailed'
+  readonly breaker: string
+  readonly at: number
+  readonly operation: 'load' | 'publish' | 'watch' | 'adopt'
+  readonly error: unknown
+}
+
+/**
  * Everything a breaker reports to its listeners.
  *
  * @category model
  * @since 0.1.0
  */
 export type BreakerEvent =
-  Transition | Success | Failure | Ignored | Rejection | Timeout | FallbackUsed | FallbackFailed
+  Transition | Success | Failure | Ignored | Rejection | Timeout | FallbackUsed | FallbackFailed | StoreFailed
 
 /**
  * The tag of a `BreakerEvent`.
@@ -174,13 +185,13 @@ export type BreakerEvent =
 export type BreakerEventTag = BreakerEvent['_tag']
 
 /**
- * A plain function of an event. Its return value is ignored; what it throws is reported, not
- * propagated.
+ * A plain function of an event. What it throws, or the rejection of a promise it returns (an `async`
+ * listener), is reported to the breaker's `onListenerError`, never propagated.
  *
  * @category model
  * @since 0.1.0
  */
-export type Listener = (event: BreakerEvent) => void
+export type Listener = (event: BreakerEvent) => unknown
 
 /**
  * Receives what a listener threw, with the event it was given.
@@ -211,7 +222,7 @@ export const transition = (
   breaker: string,
   prev: State,
   next: State,
-  cause: CircuitEvent['_tag'],
+  cause: T.Cause,
   at: number
 ): Transition => ({
   _tag: 'Transition',
@@ -219,7 +230,7 @@ export const transition = (
   at,
   from: prev._tag,
   to: next._tag,
-  why: reason(prev, next, cause),
+  why: T.reason(prev, next, cause),
   state: next
 })
 
@@ -241,40 +252,17 @@ export const outcome = (
   probe: boolean
 ): Success | Failure | Ignored => ({ _tag: tag, breaker, at, duration, probe }) as Success | Failure | Ignored
 
-const reason = (prev: State, next: State, cause: CircuitEvent['_tag']): Reason => {
-  switch (cause) {
-    case 'ForceOpen':
-    case 'Disable':
-    case 'MetricsOnly':
-    case 'Reset':
-      return 'manual'
-    default:
-      if (next._tag === 'HalfOpen') return 'half-open'
-      if (next._tag === 'Closed') return 'probe-succeeded'
-      if (prev._tag === 'HalfOpen') return cause === 'Failure' ? 'probe-failed' : 'half-open-expired'
-      return 'tripped'
-  }
-}
-
 // -------------------------------------------------------------------------------------
 // guards
 // -------------------------------------------------------------------------------------
 
 /**
- * Whether an update from `prev` to `next` is a transition: every transition starts a new generation
- * (see `State.ts`), so a reset of a closed circuit is one, and a closed circuit counting a failure is
- * not.
- *
- * @example
- * import { Circuit, Listener } from 'tripswitch'
- * const s = Circuit.initial(0)
- * Listener.isTransition(s, Circuit.step(s, { _tag: 'Reset' }, 1)) // true
+ * Whether an update from `prev` to `next` is a transition: the core's `Transition.isTransition`.
  *
  * @category guards
  * @since 0.1.0
  */
-export const isTransition = (prev: State, next: State): boolean =>
-  prev !== next && (prev.generation !== next.generation || prev._tag !== next._tag)
+export const isTransition = T.isTransition
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -293,11 +281,10 @@ export const isTransition = (prev: State, next: State): boolean =>
 export const on =
   <K extends BreakerEventTag>(
     tag: K,
-    handler: (event: Extract<BreakerEvent, { _tag: K }>) => void
+    handler: (event: Extract<BreakerEvent, { _tag: K }>) => unknown
   ): Listener =>
-  (event) => {
-    if (event._tag === tag) handler(event as Extract<BreakerEvent, { _tag: K }>)
-  }
+  (event) =>
+    event._tag === tag ? handler(event as Extract<BreakerEvent, { _tag: K }>) : undefined
 
 /**
  * A listener that ignores every event: the `Monoid`'s identity.
@@ -323,19 +310,38 @@ export const concat =
   (event) => {
     let failed = false
     let error: unknown
+    let a: unknown
+    let b: unknown
     try {
-      first(event)
+      a = first(event)
     } catch (e) {
       failed = true
       error = e
     }
     try {
-      second(event)
+      b = second(event)
     } catch (e) {
-      if (!failed) throw e
+      if (!failed) {
+        failed = true
+        error = e
+      }
     }
-    if (failed) throw error
+    const pending = [a, b].filter(isThenable)
+    if (failed) {
+      // the first error wins; a promise that rejects later must not go unhandled
+      for (const p of pending) Promise.resolve(p).then(undefined, () => undefined)
+      throw error
+    }
+    if (pending.length === 0) return undefined
+    return Promise.allSettled(pending).then((results) => {
+      for (const r of results) if (r.status === 'rejected') throw r.reason
+    })
   }
+
+const isThenable = (u: unknown): u is PromiseLike<unknown> =>
+  (typeof u === 'object' || typeof u === 'function') &&
+  u !== null &&
+  typeof (u as { readonly then?: unknown }).then === 'function'
 
 // -------------------------------------------------------------------------------------
 // instances
@@ -344,7 +350,8 @@ export const concat =
 /**
  * Listeners form a monoid under `concat` with identity `empty`:
  * - associativity: `concat(concat(a, b), c)` and `concat(a, concat(b, c))` call `a`, `b`, `c` in that
- *   order on every event, run all three whatever throws, and rethrow the first error thrown;
+ *   order on every event, run all three whatever throws, and rethrow the first error thrown (or, when
+ *   none throws and some return promises, return a promise that rejects with the first rejection);
  * - identity: `concat(empty, a)` and `concat(a, empty)` behave as `a`.
  *
  * @example

@@ -291,3 +291,18 @@ export function match<B>(handlers: Record<string, ((s: never) => B) | undefined>
  * @since 0.1.0
  */
 export const isRejecting = (s: State): s is Open | ForcedOpen => s._tag === 'Open' || s._tag === 'ForcedOpen'
+
+/**
+ * Whether the state admits every call whatever the time (`Closed`, `Disabled`, `MetricsOnly`): the
+ * one place this rule is written; `Circuit.admitUntimed` is built on it.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Circuit, State } from 'tripswitch'
+ * assert.strictEqual(State.admitsEveryCall(Circuit.initial(0)), true)
+ *
+ * @category destructors
+ * @since 0.1.0
+ */
+export const admitsEveryCall = (s: State): s is Closed | Disabled | MetricsOnly =>
+  s._tag === 'Closed' || s._tag === 'Disabled' || s._tag === 'MetricsOnly'

@@ -1,9 +1,10 @@
 /**
  * Lifting fp-ts `TaskEither` computations through a breaker, and falling back when it rejects.
  *
- * `withBreaker(breaker)(task)` admits, runs, classifies and records: while the circuit rejects, the
- * task is never invoked and the result is `Left(CircuitOpenError)`. A task that rejects its promise
- * (breaking the `TaskEither` contract) is recorded as a failure and the rejection propagates, so the
+ * `withBreaker(breaker)(task)` is the call protocol of `Guard` over a `TaskEither`: while the circuit
+ * rejects, the task is never invoked and the result is `Left(CircuitOpenError)` (or the fallback's
+ * `Right`). A task that rejects its promise, or resolves to something that is not an `Either`
+ * (breaking the `TaskEither` contract), is recorded as a failure and the rejection propagates, so the
  * breaker never stays stuck with a permit out.
  *
  * Retries compose inside: `pipe(retrying(policy, () => call, check), withBreaker(b))` records one
@@ -15,18 +16,11 @@ import * as E from 'fp-ts/Either'
 import type { Task } from 'fp-ts/Task'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import * as B from './Breaker'
-import { CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
-import { type Classifier, readsDuration } from './Classifier'
-import { classifySafely, endOf, handlersPerPermit } from './internal'
-import {
-  type Abortable,
-  type CallTimeoutError,
-  checkScheduler,
-  checkTimeout,
-  launch,
-  runWithin,
-  type Scheduler
-} from './Timeout'
+import { type CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
+import type { Classifier } from './Classifier'
+import { ConfigError } from './Config'
+import * as G from './Guard'
+import type { Abortable, CallTimeoutError, Scheduler } from './Timeout'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -148,80 +142,48 @@ export function withBreaker<F>(
   options: GuardOptions<F> = {}
 ): Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError> {
   const breaker = B.from(breakerOrSettings)
-  const calls = B.callsOf(breaker)
-  const classify = options.classify ?? breaker.classify
-  const fallback = options.fallback
-  const timeout = options.timeout === undefined ? undefined : checkTimeout(options.timeout)
-  const scheduler = checkScheduler(options.scheduler)
-  // Set when this guard times every call: with a timeout, or with a classifier of its own that reads
-  // durations (the breaker times the calls that its own classifier or strategy needs). One variable,
-  // not three, as the guard's closure holds every variable it uses: an idle guard stays smaller.
-  const timing =
-    timeout !== undefined || (options.classify !== undefined && readsDuration(classify))
-      ? { timeout, scheduler }
-      : undefined
+  const g = G.spec(breaker, options, 'withBreaker')
+  const { fallback } = options
+  if (fallback !== undefined && typeof fallback !== 'function') {
+    throw new ConfigError([
+      `withBreaker.fallback: expected a function (rejection) => Task, got ${typeof fallback}`
+    ])
+  }
+  const onOpen =
+    fallback === undefined
+      ? (rejection: CircuitOpenError): Promise<unknown> => Promise.resolve(E.left(rejection))
+      : (rejection: CircuitOpenError): Promise<unknown> =>
+          G.fallbackAsync(breaker, () => runTask(fallback(rejection), breaker.name)).then(E.right)
   const guard = <E, A>(
     task: TaskEither<E, A> | Abortable<E, A>
   ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> => {
-    const handlers = handlersPerPermit((permit, start) => ({
-      permit,
-      onResult: (result: E.Either<E | CallTimeoutError, A>): E.Either<E | CallTimeoutError, A> => {
-        const end = endOf(calls.clock, start)
-        calls.recordAt(permit, classifySafely(classify, result, end - start), end - start, end)
-        return result
-      },
-      onDefect: (defect: unknown): never => {
-        const end = endOf(calls.clock, start)
-        calls.recordAt(permit, 'failure', end - start, end)
-        throw defect
-      }
-    }))
-    return function guarded() {
-      const start = timing === undefined ? calls.startCall() : calls.clock()
-      const decision = calls.admitAt(start)
-      if (decision._tag === 'Rejection') {
-        const rejection = new CircuitOpenError(calls.name, decision.retryAfter)
-        return fallback === undefined
-          ? Promise.resolve(E.left(rejection))
-          : fallback(rejection)().then(
-              (value) => {
-                calls.recordFallback(calls.clock())
-                return E.right(value)
-              },
-              (error: unknown) => {
-                calls.recordFallbackFailure(error, calls.clock())
-                throw error
-              }
-            )
-      }
-      const { onResult, onDefect } = handlers(decision, start)
-      let promise: Promise<E.Either<E | CallTimeoutError, A>>
-      if (timing?.timeout === undefined) {
-        try {
-          promise = launch(task)
-        } catch (defect) {
-          return Promise.reject(defect).catch(onDefect)
-        }
-        return promise.then(onResult, onDefect)
-      }
-      // A timed-out call is recorded once, when its timer fires; its late result is dropped.
-      const { timeout: ms, scheduler: timers } = timing
-      let expired = false
-      const onExpiry = (): void => {
-        expired = true
-        const end = calls.clock()
-        calls.recordTimeout(decision, ms, Math.max(end - start, ms), end)
-      }
-      try {
-        promise = runWithin(task, ms, timers, calls.name, onExpiry)
-      } catch (defect) {
-        return Promise.reject(defect).catch(onDefect)
-      }
-      return promise.then((result) => (expired ? result : onResult(result)), onDefect)
-    }
+    return () =>
+      G.run(g, 'either', launchTask, task, undefined, onOpen) as Promise<
+        E.Either<E | CircuitOpenError | CallTimeoutError, A | F>
+      >
   }
   return Object.assign(guard, { breaker }) as Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError>
 }
+
+// Starts a `TaskEither`, or an `Abortable` with the call's signal (no inspection of `length` needed:
+// a `TaskEither` ignores the argument and returns its promise, an `Abortable` returns a `TaskEither`).
+const launchTask = (task: unknown, _: undefined, signal: AbortSignal): unknown => {
+  const started = (task as (signal: AbortSignal) => unknown)(signal)
+  return typeof started === 'function' ? (started as () => unknown)() : started
+}
+
+// A fallback's `Task`, run; anything else given where a `Task` belongs is an error that says so.
+const runTask = (task: unknown, name: string): Promise<unknown> => {
+  if (typeof task !== 'function') {
+    throw new TypeError(
+      `tripswitch: the fallback of breaker "${name}" returned ${isThenable(task) ? 'a Promise' : typeof task}, not a Task (a function returning a Promise): write () => promise`
+    )
+  }
+  return (task as () => Promise<unknown>)()
+}
+
+const isThenable = (u: unknown): boolean =>
+  typeof u === 'object' && u !== null && typeof (u as { readonly then?: unknown }).then === 'function'
 
 /**
  * Runs `onOpen` instead of returning a `Left(CircuitOpenError)`. Other `Left`s pass through: for a

@@ -1,17 +1,19 @@
 /**
  * Breakers for plain functions: async functions reject, sync functions throw.
  *
- * `wrap(breaker)(fn)` returns a function with the same parameters, `this`, `name` and `length`. While
- * the circuit rejects, `fn` is not called: the wrapper rejects (or throws, for `wrapSync`) with a
- * `CircuitOpenError`, or returns what the optional fallback returns for the same arguments. A thrown
- * error or rejected promise of `fn` is classified as a `Left`, its value as a `Right`.
+ * `wrap(breaker)(fn)` returns a function with the same parameters, `this`, `name` and `length`; it is
+ * the call protocol of `Guard` over `fn`. While the circuit rejects, `fn` is not called: the wrapper
+ * rejects (or throws, for `wrapSync`) with a `CircuitOpenError`, or returns what the optional fallback
+ * returns for the same arguments. A thrown error or rejected promise of `fn` is classified as a
+ * `Left`, its value as a `Right`; an async function that returns a plain value instead of a promise
+ * still gets a promise of it, and the call is recorded once.
  *
  * @since 0.1.0
  */
-import * as E from 'fp-ts/Either'
 import * as B from './Breaker'
-import { CircuitOpenError } from './CircuitOpenError'
-import { classifySafely, endOf, handlersPerPermit, preserveIdentity } from './internal'
+import { ConfigError } from './Config'
+import * as G from './Guard'
+import { preserveIdentity } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -56,69 +58,37 @@ const rejectSoon = (error: unknown): Promise<never> =>
  */
 export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
   const breaker = B.from(breakerOrSettings)
-  const calls = B.callsOf(breaker)
-  const { clock, classify, name } = breaker
+  const g = G.spec(breaker, {}, 'wrap')
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => PromiseLike<R>,
     options: WrapOptions<This, Args, R | PromiseLike<R>> = {}
   ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } => {
-    const { fallback } = options
-    const handlers = handlersPerPermit((permit, start) => {
-      const settle = (result: E.Either<unknown, R>): void => {
-        const end = endOf(clock, start)
-        calls.recordAt(permit, classifySafely(classify, result, end - start), end - start, end)
-      }
-      return {
-        permit,
-        settle,
-        onValue: (value: R): R => {
-          settle(E.right(value))
-          return value
-        },
-        onError: (error: unknown): never => {
-          settle(E.left(error))
-          throw error
-        }
-      }
-    })
-    // the rejection path, apart so that the closed path stays small
-    const reject = (self: This, args: Args, retryAfter: number): Promise<R> => {
-      const rejection = new CircuitOpenError(name, retryAfter)
-      if (fallback === undefined) return rejectSoon(rejection)
-      let substitute: R | PromiseLike<R>
-      try {
-        substitute = fallback.call(self, ...args)
-      } catch (error) {
-        breaker.recordFallbackFailure(error, clock())
-        return Promise.reject(error)
-      }
-      return Promise.resolve(substitute).then(
-        (value) => {
-          breaker.recordFallback(clock())
-          return value
-        },
-        (error: unknown) => {
-          breaker.recordFallbackFailure(error, clock())
-          throw error
-        }
-      )
-    }
+    const fallback = checked(fn, options, 'wrap')
+    const work = (self: This, args: Args): unknown => fn.call(self, ...args)
+    const onOpen =
+      fallback === undefined
+        ? rejectSoon
+        : (_: unknown, self: This, args: Args): Promise<unknown> =>
+            G.fallbackAsync(breaker, () => fallback.call(self, ...args))
     function guarded(this: This, ...args: Args): Promise<R> {
-      const start = calls.startCall()
-      const decision = calls.admitAt(start)
-      if (decision._tag === 'Rejection') return reject(this, args, decision.retryAfter)
-      const call = handlers(decision, start)
-      let pending: PromiseLike<R>
-      try {
-        pending = fn.call(this, ...args)
-      } catch (error) {
-        call.settle(E.left(error))
-        return Promise.reject(error)
-      }
-      return Promise.resolve(pending).then(call.onValue, call.onError)
+      return G.run(g, 'value', work, this, args, onOpen) as Promise<R>
     }
     return Object.assign(preserveIdentity(guarded, fn), { breaker })
   }
+}
+
+// Checks what untyped callers may get wrong: the function, and the fallback if any.
+const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: string): F | undefined => {
+  if (typeof fn !== 'function')
+    throw new ConfigError([`${where}: expected a function to guard, got ${typeof fn}`])
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError([`${where}: expected options { fallback? }, got ${String(options)}`])
+  }
+  const { fallback } = options
+  if (fallback !== undefined && typeof fallback !== 'function') {
+    throw new ConfigError([`${where}.fallback: expected a function, got ${typeof fallback}`])
+  }
+  return fallback
 }
 
 /**
@@ -135,38 +105,21 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
  */
 export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
   const breaker = B.from(breakerOrSettings)
-  const calls = B.callsOf(breaker)
-  const { clock, classify, name } = breaker
+  const g = G.spec(breaker, {}, 'wrapSync')
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => R,
     options: WrapOptions<This, Args, R> = {}
   ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker } => {
-    const { fallback } = options
+    const fallback = checked(fn, options, 'wrapSync')
     function guarded(this: This, ...args: Args): R {
-      const start = calls.startCall()
-      const decision = calls.admitAt(start)
-      if (decision._tag === 'Rejection') {
-        if (fallback === undefined) throw new CircuitOpenError(name, decision.retryAfter)
-        let substitute: R
-        try {
-          substitute = fallback.call(this, ...args)
-        } catch (error) {
-          breaker.recordFallbackFailure(error, clock())
-          throw error
+      return G.runSync(
+        g,
+        () => fn.call(this, ...args),
+        (rejection) => {
+          if (fallback === undefined) throw rejection
+          return G.fallbackSync(breaker, () => fallback.call(this, ...args))
         }
-        breaker.recordFallback(clock())
-        return substitute
-      }
-      let result: E.Either<unknown, R>
-      try {
-        result = E.right(fn.call(this, ...args))
-      } catch (error) {
-        result = E.left(error)
-      }
-      const end = endOf(clock, start)
-      calls.recordAt(decision, classifySafely(classify, result, end - start), end - start, end)
-      if (E.isLeft(result)) throw result.left
-      return result.right
+      )
     }
     return Object.assign(preserveIdentity(guarded, fn), { breaker })
   }

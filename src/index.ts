@@ -13,6 +13,7 @@ export * as ConfigCodec from './ConfigCodec'
 export * as Decision from './Decision'
 export * as Duration from './Duration'
 export * as Event from './Event'
+export * as HalfOpen from './HalfOpen'
 export * as Histogram from './Histogram'
 export * as Listener from './Listener'
 export * as Metrics from './Metrics'
@@ -20,9 +21,29 @@ export * as Ref from './Ref'
 export * as Registry from './Registry'
 export * as State from './State'
 export * as StateCodec from './StateCodec'
+export * as Store from './Store'
 export * as Strategy from './Strategy'
+export * as Transition from './Transition'
 export * as Window from './Window'
 
+/**
+ * The reducer, admission and the initial state with the default config (3 consecutive failures, 30 s
+ * open, 1 probe), as the design card writes them: `step(state, event, now) => state`. For another
+ * config, `Circuit.make(config)` gives the same three bound to it.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { admit, Decision, Event, initial, step } from 'tripswitch'
+ * let state = initial(0)
+ * for (const t of [1, 2, 3]) {
+ *   const [decision, admitted] = admit(state, t)
+ *   if (Decision.isPermit(decision)) state = step(admitted, Event.failure(decision), t)
+ * }
+ * assert.strictEqual(state._tag, 'Open')
+ *
+ * @since 0.1.0
+ */
+export { admit, initial, step } from './Circuit'
 export { CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
 export { ConfigError } from './Config'
 export { decodeConfig, decodeRegistryConfig } from './ConfigCodec'

@@ -111,7 +111,10 @@ export const examplesOf = (file: string, text: string): ReadonlyArray<Example> =
     }
     lines.forEach((l, i) => {
       const opened = tag.exec(l)
-      if (opened === null) return block?.lines.push(l)
+      if (opened === null) {
+        block?.lines.push(l)
+        return
+      }
       close()
       if (opened[1] === 'example') block = { line: first + i, lines: [l.slice(opened[0].length).trim()] }
     })

@@ -1,0 +1,337 @@
+/**
+ * The call protocol, written once: admit, run, classify, record, release. `withBreaker`, `wrap`,
+ * `wrapSync`, the decorators and the timeout are thin layers over it.
+ *
+ * Invariants, whatever the guarded code, its classifier, its fallback or the clock does (throws,
+ * rejects, returns a non-promise or a non-`Either`, settles more than once, never settles):
+ * - The permit of an admitted call is answered exactly once: by its first settlement, or by its
+ *   timeout when that comes first (the late settlement is then dropped, and a late rejection
+ *   swallowed). A call that never settles and has no timeout holds its permit; a half-open probe's
+ *   lease still expires (see `Circuit`).
+ * - The caller gets exactly one result or one error. A defect of the guarded code (a `TaskEither` that
+ *   rejects, or resolves to something that is not an `Either`) is recorded as a failure and reaches
+ *   the caller as a rejection that says what went wrong.
+ * - A rejected call never runs the guarded code. Its fallback's failure (a throw, a rejection, a
+ *   fallback that is not what the type asks for) is reported as a `FallbackFailed` event and reaches
+ *   the caller as that error.
+ * - The breaker's state stays one its own decoder accepts: every update is the pure core's.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either'
+import * as O from 'fp-ts/Option'
+import type { Breaker } from './Breaker'
+import { CircuitOpenError } from './CircuitOpenError'
+import { type Classifier, readsDuration } from './Classifier'
+import { ConfigError } from './Config'
+import type { Permit } from './Decision'
+import { CallTimeoutError, checkScheduler, checkTimeout, type Scheduler } from './Timeout'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * What a guard adds to its breaker: its own classifier (default the breaker's) and a timeout.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Spec {
+  readonly breaker: Breaker
+  readonly classify: Classifier<unknown, unknown>
+  /** Milliseconds a call may run before it counts as a failure (`CallTimeoutError`). */
+  readonly timeout: number | undefined
+  readonly scheduler: Scheduler
+  /** Whether every call is timed: with a timeout, or a classifier of the guard's own that reads durations. */
+  readonly timed: boolean
+  /** @internal The handlers of the latest untimed permit, by mode (see `handlers`). */
+  readonly untimed: { either?: Handlers; value?: Handlers }
+}
+
+/**
+ * How the result of the guarded work reaches the caller:
+ * - `'either'`: the work resolves to an `Either` (a `TaskEither`), classified as it is and returned;
+ *   a rejection, or a value that is not an `Either`, is a defect;
+ * - `'value'`: the work resolves to a value (`Right`) or rejects (`Left`), as a plain async function.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Mode = 'either' | 'value'
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Checks a guard's options (untyped callers exist) and builds its spec.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const spec = (
+  breaker: Breaker,
+  options: {
+    readonly classify?: Classifier<unknown, unknown> | undefined
+    readonly timeout?: number | undefined
+    readonly scheduler?: Scheduler | undefined
+  },
+  where: string
+): Spec => {
+  const { classify } = options
+  if (classify !== undefined && typeof classify !== 'function') {
+    throw new ConfigError([
+      `${where}.classify: expected a function (result, duration) => verdict, got ${typeof classify}`
+    ])
+  }
+  const timeout =
+    options.timeout === undefined ? undefined : checkTimeout(options.timeout, `${where}.timeout`)
+  return {
+    breaker,
+    classify: classify ?? breaker.classify,
+    timeout,
+    scheduler: checkScheduler(options.scheduler, `${where}.scheduler`),
+    timed: timeout !== undefined || (classify !== undefined && readsDuration(classify)),
+    untimed: {}
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// the protocol
+// -------------------------------------------------------------------------------------
+
+/**
+ * Runs `work(self, args, signal)` through the breaker of `g`, asynchronously. While the circuit
+ * rejects, `work` is not called and the result is `onOpen(rejection, self, args)`'s. The signal
+ * aborts when the call times out (never, without a timeout). (`self` and `args` are passed through so
+ * that a caller needs no closure per call.)
+ *
+ * @category protocol
+ * @since 0.1.0
+ */
+export const run = <T, X>(
+  g: Spec,
+  mode: Mode,
+  work: (self: T, args: X, signal: AbortSignal) => unknown,
+  self: T,
+  args: X,
+  onOpen: (rejection: CircuitOpenError, self: T, args: X) => Promise<unknown>
+): Promise<unknown> => {
+  const b = g.breaker
+  const start = b.start(g.timed)
+  const decision = b.admit(O.toUndefined(start))
+  if (decision._tag === 'Rejection')
+    return onOpen(new CircuitOpenError(b.name, decision.retryAfter), self, args)
+  if (g.timeout === undefined) {
+    const h = handlers(g, mode, decision, start)
+    return launch(work, self, args, idleSignal()).then(h.onValue, h.onError)
+  }
+  const controller = new AbortController()
+  return within(g, mode, decision, start, launch(work, self, args, controller.signal), controller, g.timeout)
+}
+
+/**
+ * Runs `work` through the breaker of `g`, synchronously: returns its value or throws its error (or
+ * what `onOpen` returns or throws while the circuit rejects).
+ *
+ * @category protocol
+ * @since 0.1.0
+ */
+export const runSync = <R>(g: Spec, work: () => R, onOpen: (rejection: CircuitOpenError) => R): R => {
+  const b = g.breaker
+  const start = b.start(g.timed)
+  const decision = b.admit(O.toUndefined(start))
+  if (decision._tag === 'Rejection') return onOpen(new CircuitOpenError(b.name, decision.retryAfter))
+  let result: E.Either<unknown, R>
+  try {
+    result = E.right(work())
+  } catch (error) {
+    result = E.left(error)
+  }
+  b.settle(decision, start, g.classify, result)
+  if (E.isLeft(result)) throw result.left
+  return result.right
+}
+
+/**
+ * Runs a rejected call's fallback: `substitute` produces it (a promise, a value, or a throw). Reports
+ * `FallbackUsed` or `FallbackFailed` and gives the caller the value or the error.
+ *
+ * @category protocol
+ * @since 0.1.0
+ */
+export const fallbackAsync = (b: Breaker, substitute: () => unknown): Promise<unknown> => {
+  let pending: Promise<unknown>
+  try {
+    pending = Promise.resolve(substitute())
+  } catch (error) {
+    b.recordFallbackFailure(error)
+    return Promise.reject(error)
+  }
+  return pending.then(
+    (value) => {
+      b.recordFallback()
+      return value
+    },
+    (error: unknown) => {
+      b.recordFallbackFailure(error)
+      throw error
+    }
+  )
+}
+
+/**
+ * The synchronous fallback: `substitute`'s value, or its error thrown, reported either way.
+ *
+ * @category protocol
+ * @since 0.1.0
+ */
+export const fallbackSync = <R>(b: Breaker, substitute: () => R): R => {
+  let value: R
+  try {
+    value = substitute()
+  } catch (error) {
+    b.recordFallbackFailure(error)
+    throw error
+  }
+  b.recordFallback()
+  return value
+}
+
+// -------------------------------------------------------------------------------------
+// internals
+// -------------------------------------------------------------------------------------
+
+let idle: AbortSignal | undefined
+const idleSignal = (): AbortSignal => (idle ??= new AbortController().signal)
+
+// The work's outcome as a promise that settles once (a thenable's extra settlements are dropped by
+// adoption); a synchronous throw becomes a rejection.
+const launch = <T, X>(
+  work: (self: T, args: X, signal: AbortSignal) => unknown,
+  self: T,
+  args: X,
+  signal: AbortSignal
+): Promise<unknown> => {
+  try {
+    return Promise.resolve(work(self, args, signal))
+  } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+// a defect counts as a failure whatever the classifier says
+const alwaysFailure: Classifier<unknown, unknown> = () => 'failure'
+
+const isEither = (u: unknown): u is E.Either<unknown, unknown> => {
+  if (typeof u !== 'object' || u === null) return false
+  const tag = (u as { readonly _tag?: unknown })._tag
+  return (tag === 'Right' && 'right' in u) || (tag === 'Left' && 'left' in u)
+}
+
+const notAnEither = (b: Breaker, value: unknown): TypeError =>
+  new TypeError(
+    `tripswitch: a task guarded by breaker "${b.name}" resolved to ${typeof value === 'object' ? (value === null ? 'null' : 'an object') : typeof value} that is not an Either (a TaskEither must resolve to E.left or E.right); recorded as a failure`
+  )
+
+// The handlers that answer a permit with a settled outcome and pass it on as `mode` says.
+interface Handlers {
+  readonly permit: Permit
+  readonly onValue: (value: unknown) => unknown
+  readonly onError: (error: unknown) => never
+}
+
+const makeHandlers = (g: Spec, mode: Mode, permit: Permit, start: O.Option<number>): Handlers => {
+  const b = g.breaker
+  return mode === 'either'
+    ? {
+        permit,
+        onValue: (result) => {
+          if (!isEither(result)) {
+            b.settle(permit, start, alwaysFailure, E.left(result))
+            throw notAnEither(b, result)
+          }
+          b.settle(permit, start, g.classify, result)
+          return result
+        },
+        onError: (defect) => {
+          b.settle(permit, start, alwaysFailure, E.left(defect))
+          throw defect
+        }
+      }
+    : {
+        permit,
+        onValue: (value) => {
+          b.settle(permit, start, g.classify, E.right(value))
+          return value
+        },
+        onError: (error) => {
+          b.settle(permit, start, g.classify, E.left(error))
+          throw error
+        }
+      }
+}
+
+// An untimed call's handlers depend on its permit alone (and a closed circuit gives the calls of a
+// generation one shared permit), so the guard keeps the last set: the closed path allocates none.
+// This caches no decision: admission and recording still go through the breaker on every call.
+const handlers = (g: Spec, mode: Mode, permit: Permit, start: O.Option<number>): Handlers => {
+  if (O.isSome(start)) return makeHandlers(g, mode, permit, start)
+  const last = g.untimed[mode]
+  if (last !== undefined && last.permit === permit) return last
+  return (g.untimed[mode] = makeHandlers(g, mode, permit, start))
+}
+
+const settleAsync = (
+  g: Spec,
+  mode: Mode,
+  permit: Permit,
+  start: O.Option<number>,
+  pending: Promise<unknown>
+): Promise<unknown> => {
+  const h = handlers(g, mode, permit, start)
+  return pending.then(h.onValue, h.onError)
+}
+
+// `settleAsync` raced against one timer of `ms`: first settlement wins. On expiry the permit is
+// answered as a timeout, the caller gets `CallTimeoutError` (a `Left` in `'either'` mode, a rejection
+// in `'value'` mode), the signal aborts, and the late outcome is dropped.
+const within = (
+  g: Spec,
+  mode: Mode,
+  permit: Permit,
+  start: O.Option<number>,
+  pending: Promise<unknown>,
+  controller: AbortController,
+  ms: number
+): Promise<unknown> => {
+  const b = g.breaker
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const cancel = g.scheduler(() => {
+      if (settled) return
+      settled = true
+      const error = new CallTimeoutError(ms, b.name)
+      try {
+        b.settleTimeout(permit, start, ms)
+      } finally {
+        if (mode === 'either') resolve(E.left(error))
+        else reject(error)
+        controller.abort(error)
+      }
+    }, ms)
+    const first =
+      (f: (u: unknown) => void) =>
+      (u: unknown): void => {
+        if (settled) return
+        settled = true
+        cancel()
+        f(u)
+      }
+    pending.then(
+      first((value) => resolve(settleAsync(g, mode, permit, start, Promise.resolve(value)))),
+      first((error) => resolve(settleAsync(g, mode, permit, start, Promise.reject(error))))
+    )
+  })
+}
