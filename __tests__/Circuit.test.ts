@@ -1,5 +1,6 @@
 import * as fc from 'fast-check'
-import { Circuit, Decision, Event, State, Strategy, Window } from 'tripswitch'
+import * as O from 'fp-ts/Option'
+import { Circuit, Decision, Event, State, Strategy, Transition, Window } from 'tripswitch'
 import { type Action, action, configInput, drive, type Reached } from './_support/arbitraries'
 
 const c = Circuit.make()
@@ -248,6 +249,90 @@ describe('Circuit', () => {
         }),
         { numRuns: 300 }
       )
+    })
+
+    /** Any state a script reaches, with an outcome for it: of its own permit, or a late one. */
+    const outcomeIn = fc.record({
+      verdict: fc.constantFrom<Event.Verdict>('success', 'failure', 'ignore'),
+      openFor: fc.option(fc.integer({ min: 0, max: 1_000 }), { nil: undefined }),
+      duration: fc.oneof(fc.constant(NaN), fc.integer({ min: 0, max: 100 })),
+      late: fc.boolean()
+    })
+    const eventOf = (
+      circuit: Circuit.Circuit,
+      state: State.State,
+      now: number,
+      o: { verdict: Event.Verdict; openFor: number | undefined; duration: number; late: boolean }
+    ): Event.Outcome => {
+      const [d] = circuit.admit(state, now)
+      const permit = o.late || !Decision.isPermit(d) ? Decision.permit(Math.max(0, state.generation - 1)) : d
+      return o.verdict === 'failure' && o.openFor !== undefined
+        ? Event.failureOpenFor(permit, o.openFor, o.duration)
+        : Event.outcome(o.verdict, permit, o.duration)
+    }
+
+    it('admitUntimed agrees with admit at every time, and answers Some exactly where every call is admitted', () => {
+      fc.assert(
+        fc.property(reached, anyTime, ({ circuit, state }, t) => {
+          const fast = circuit.admitUntimed(state)
+          expect(O.isSome(fast)).toBe(State.admitsEveryCall(state))
+          if (O.isSome(fast)) expect(circuit.admit(state, t)).toEqual([fast.value, state])
+        }),
+        { numRuns: 500 }
+      )
+    })
+
+    it('stepUntimed agrees with step at every time whenever it answers Some', () => {
+      fc.assert(
+        fc.property(reached, outcomeIn, anyTime, anyTime, ({ circuit, state, now }, o, t1, t2) => {
+          const e = eventOf(circuit, state, now, o)
+          const fast = circuit.stepUntimed(state, e)
+          if (O.isSome(fast)) {
+            expect(circuit.step(state, e, t1)).toEqual(fast.value)
+            expect(circuit.step(state, e, t2)).toEqual(fast.value)
+          }
+        }),
+        { numRuns: 500 }
+      )
+    })
+
+    it('stepUntimed answers Some for every non-transition in a Closed state whose strategy reads no clock', () => {
+      fc.assert(
+        fc.property(reached, outcomeIn, ({ circuit, state, now }, o) => {
+          fc.pre(state._tag === 'Closed' && !Strategy.readsClock(circuit.strategy))
+          const e = eventOf(circuit, state, now, o)
+          const next = circuit.step(state, e, now)
+          expect(O.isSome(circuit.stepUntimed(state, e))).toBe(!Transition.isTransition(state, next))
+        }),
+        { numRuns: 300 }
+      )
+    })
+
+    it('isUnmovedBySuccess holds only where an untimed success leaves the state as it is at every time', () => {
+      fc.assert(
+        fc.property(reached, fc.boolean(), anyTime, ({ circuit, state, now }, late, t) => {
+          const [d] = circuit.admit(state, now)
+          const permit =
+            late || !Decision.isPermit(d) ? Decision.permit(Math.max(0, state.generation - 1)) : d
+          if (circuit.isUnmovedBySuccess(state, permit)) {
+            expect(circuit.step(state, Event.success(permit), t)).toEqual(state)
+          }
+        }),
+        { numRuns: 500 }
+      )
+    })
+
+    it('isUnmovedBySuccess holds for the default breaker in its fresh closed state, the hot path', () => {
+      const circuit = Circuit.make()
+      const s = circuit.initial(0)
+      const [d] = circuit.admit(s, 0)
+      expect(circuit.isUnmovedBySuccess(s, d as Decision.Permit)).toBe(true)
+      const counting = Circuit.make({
+        strategy: Strategy.failureCount({ window: Window.count(5), threshold: 2 })
+      })
+      const c0 = counting.initial(0)
+      const [p] = counting.admit(c0, 0)
+      expect(counting.isUnmovedBySuccess(c0, p as Decision.Permit)).toBe(false)
     })
 
     it('steps an outcome into a time window by the time it is stepped at', () => {

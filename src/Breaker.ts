@@ -125,16 +125,16 @@ const controlTags: ReadonlyArray<Ev.Control['_tag']> = ['ForceOpen', 'Disable', 
  * @since 0.1.0
  */
 export class Breaker {
-  /** Always `'Breaker'`. */
-  readonly _tag = 'Breaker' as const
+  /** Always `'Breaker'` (on the prototype). */
+  declare readonly _tag: 'Breaker'
   /**
    * The cell holding the state. `get` reads it; `set` and `modify` change it through the breaker:
    * the new state is checked against the circuit (a state `StateCodec.decodeStateFor` rejects throws
    * a `StateDecodeError` and changes nothing), then counted, reported and published.
    */
   readonly ref: Ref.Ref<State>
-  // the cell itself
-  private readonly cell: Cell<State>
+  // the same cell, typed for the breaker's own updates
+  private readonly cell: Cell
   // what the breaker has counted, allocated by its first call
   private recorder: M.Recorder | undefined = undefined
   private listeners: ReadonlyArray<L.Listener> = noListeners
@@ -147,8 +147,9 @@ export class Breaker {
   // last timed call started
   private sampleLeft: number
   private sampleSpan = 1
-  private sampledAt = NaN
-  private readonly timesEveryCall: boolean
+  private sampledAt: number | undefined = undefined
+  // milliseconds between timed calls of the latency sample: `0` times every call (the strategy or the
+  // classifier reads durations, or `latencySamplesPerSecond` is `Infinity`), `Infinity` none
   private readonly sampleEvery: number
   private readonly storeTimeout: number
 
@@ -165,15 +166,14 @@ export class Breaker {
   ) {
     this.last = 0
     this.last = this.now()
-    this.cell = new Cell(circuit.initial(this.last))
-    this.sampleEvery = 1_000 / latencySamplesPerSecond
-    this.timesEveryCall =
-      latencySamplesPerSecond === Infinity ||
-      readsDuration(classify) ||
-      Strategy.slowCallDuration(circuit.strategy) !== undefined
+    this.cell = new Cell(circuit.initial(this.last), this)
+    this.ref = this.cell
+    this.sampleEvery =
+      readsDuration(classify) || Strategy.slowCallDuration(circuit.strategy) !== undefined
+        ? 0
+        : 1_000 / latencySamplesPerSecond
     this.sampleLeft = this.sampleEvery === Infinity ? Infinity : 1
     this.storeTimeout = storeTimeout
-    this.ref = new View(this.cell, this)
     if (store !== undefined) this.connect(store)
   }
 
@@ -226,10 +226,10 @@ export class Breaker {
       }
       const now = this.now()
       const { circuit } = this
-      const [prev, next] = this.cell.modify((s) => {
+      const [prev, next] = this.cell.update((s) => {
         const n = circuit.step(s, event, now)
         return [[s, n] as const, n]
-      })()
+      })
       this.report(prev, next, event._tag, now)
     }
   }
@@ -256,10 +256,10 @@ export class Breaker {
    * if not (see "Timing" above). Give it to `admit` and to `record`.
    */
   start(timed = false): O.Option<number> {
-    if (timed || this.timesEveryCall || this.listeners.length !== 0) return O.some(this.now())
+    if (timed || this.sampleEvery === 0 || this.listeners.length !== 0) return O.some(this.now())
     if (--this.sampleLeft > 0) return O.none
     const now = this.now()
-    const elapsed = Number.isNaN(this.sampledAt) ? Infinity : now - this.sampledAt
+    const elapsed = this.sampledAt === undefined ? Infinity : now - this.sampledAt
     this.sampleLeft = this.sampleSpan = nextSpan(this.sampleSpan, elapsed, this.sampleEvery)
     this.sampledAt = now
     return O.some(now)
@@ -278,10 +278,10 @@ export class Breaker {
       if (O.isSome(permit)) return permit.value
     }
     const t = now ?? this.now()
-    const [prev, [decision, next]] = this.cell.modify((s) => {
+    const [prev, [decision, next]] = this.cell.update((s) => {
       const result = circuit.admit(s, t)
       return [[s, result] as const, result[1]]
-    })()
+    })
     if (decision._tag === 'Rejection') r.rejected++
     const transition = this.updated(prev, next, 'Admitted', t)
     if (this.listeners.length !== 0) {
@@ -401,26 +401,35 @@ export class Breaker {
     end: number | undefined,
     timedOut?: L.Timeout
   ): void {
+    const { circuit } = this
+    const untimed = end === undefined && this.listeners.length === 0
+    const prev = this.cell.get()
+    if (
+      untimed &&
+      verdict === 'success' &&
+      Number.isNaN(duration) &&
+      circuit.isUnmovedBySuccess(prev, permit)
+    ) {
+      M.recordUntimedSuccess(this.counters())
+      return
+    }
     const event =
       typeof verdict === 'string'
         ? Ev.outcome(verdict, permit, duration)
         : Ev.outcome('failure', permit, duration, verdict.openFor)
-    const { circuit } = this
-    const untimed = end === undefined && this.listeners.length === 0
-    const prev = this.cell.get()
     const fast = untimed ? circuit.stepUntimed(prev, event) : O.none
     let now = end ?? NaN
     let next: State
     if (O.isSome(fast)) {
       next = fast.value
-      if (next !== prev) this.cell.set(next)()
+      if (next !== prev) this.cell.update(() => [undefined, next])
     } else {
       if (end === undefined) now = this.now()
       const t = now
-      next = this.cell.modify((s) => {
+      next = this.cell.update((s) => {
         const n = circuit.step(s, event, t)
         return [n, n]
-      })()
+      })
     }
     M.recordOutcome(this.counters(), event._tag, duration)
     const transition = this.updated(prev, next, event._tag, now)
@@ -434,12 +443,12 @@ export class Breaker {
   put<B>(f: (s: State) => readonly [B, State]): B {
     const decode = decodeStateFor(this.circuit)
     const now = this.now()
-    const [prev, [b, next]] = this.cell.modify((s) => {
+    const [prev, [b, next]] = this.cell.update((s) => {
       const result = f(s)
       const checked = decode(encodeState(result[1]))
       if (E.isLeft(checked)) throw checked.left
       return [[s, result] as const, result[1]]
-    })()
+    })
     this.report(prev, next, 'Reset', now)
     return b
   }
@@ -541,10 +550,10 @@ export class Breaker {
     }
     const { circuit } = this
     const shift = now - record.at
-    const [prev, next] = this.cell.modify((s) => {
+    const [prev, next] = this.cell.update((s) => {
       const n = circuit.adopt(s, decoded.right, shift)
       return [[s, n] as const, n]
-    })()
+    })
     this.report(prev, next, 'Adopted', now)
   }
 
@@ -589,42 +598,30 @@ export class Breaker {
 
 type StoreOperation = L.StoreFailed['operation']
 
-// The cell: a `Ref` whose functions live on its prototype, so that each breaker's costs one small
-// object. Only the breaker calls it, always as methods.
-class Cell<A> implements Ref.Ref<A> {
-  constructor(private value: A) {}
-  get(): A {
-    return this.value
-  }
-  set(a: A): IO<void> {
-    return () => {
-      this.value = a
-    }
-  }
-  modify<B>(f: (a: A) => readonly [B, A]): IO<B> {
-    return () => {
-      const [b, a] = f(this.value)
-      this.value = a
-      return b
-    }
-  }
-}
+Object.defineProperty(Breaker.prototype, '_tag', { value: 'Breaker', enumerable: true })
 
-// `breaker.ref`: reads the cell; changes go through the breaker (see `Breaker.ref`). Call its
-// functions as methods (`b.ref.get()`).
-class View implements Ref.Ref<State> {
+// The cell, and `breaker.ref`: a `Ref` whose functions live on its prototype, so that each breaker's
+// costs one small object (call them as methods: `b.ref.get()`). `get` reads the state; `set` and
+// `modify` change it through the breaker (see `Breaker.ref`); the breaker's own updates use `update`.
+class Cell implements Ref.Ref<State> {
   constructor(
-    private readonly cell: Cell<State>,
+    private value: State,
     private readonly breaker: Breaker
   ) {}
   get(): State {
-    return this.cell.get()
+    return this.value
   }
   set(a: State): IO<void> {
     return () => this.breaker.put(() => [undefined, a])
   }
   modify<B>(f: (a: State) => readonly [B, State]): IO<B> {
     return () => this.breaker.put(f)
+  }
+  /** One atomic update: `f`'s second component is stored, its first returned. */
+  update<B>(f: (a: State) => readonly [B, State]): B {
+    const [b, a] = f(this.value)
+    this.value = a
+    return b
   }
 }
 
@@ -644,10 +641,9 @@ const isSome = <A>(u: unknown): u is O.Some<A> =>
   typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Some'
 
 const isClassification = (u: unknown): u is Classification =>
-  u === 'success' ||
-  u === 'failure' ||
-  u === 'ignore' ||
-  (typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Trip')
+  typeof u === 'string'
+    ? u === 'success' || u === 'failure' || u === 'ignore'
+    : typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Trip'
 
 const describe = (u: unknown): string =>
   typeof u === 'string'

@@ -93,6 +93,14 @@ export interface Circuit {
    */
   readonly stepUntimed: (state: S.State, event: Ev.Outcome) => O.Option<S.State>
   /**
+   * Whether a success of `permit` whose duration is unknown leaves `state` as it is at every time:
+   * `step(state, Event.success(permit), now)` is `state` for every `now` (property-tested). The
+   * runtime's hot path: such a success is counted without an event or a step. True for a late
+   * success, in a state no outcome moves, and in a Closed or MetricsOnly state whose strategy reads
+   * no clock and whose tally a success leaves as it is (consecutive failures at 0).
+   */
+  readonly isUnmovedBySuccess: (state: S.State, permit: D.Permit) => boolean
+  /**
    * The merge of the local state with one adopted from a store: `remote`, its times shifted by `shift`
    * ms onto the local clock, when its generation is newer than `local`'s; `local` otherwise. Tallies
    * stay local: an adopted Closed or MetricsOnly state starts a fresh tally. Laws (property-tested):
@@ -359,6 +367,23 @@ export const fromConfig = (config: Config.Config): Circuit => {
     }
   }
 
+  const isUnmovedBySuccess = (s: S.State, p: D.Permit): boolean => {
+    switch (s._tag) {
+      case 'Open':
+      case 'ForcedOpen':
+      case 'Disabled':
+        return true
+      case 'HalfOpen':
+        return false
+      case 'Closed':
+      case 'MetricsOnly':
+        return (
+          p.generation !== s.generation ||
+          (!tallyReadsClock && Strategy.recordOutcome(strategy, s.tally, false, NaN, s.since) === s.tally)
+        )
+    }
+  }
+
   // -- shared state ----------------------------------------------------------------------
 
   const adopt = (local: S.State, remote: S.State, shift: number): S.State => {
@@ -398,6 +423,7 @@ export const fromConfig = (config: Config.Config): Circuit => {
     asOf: normalize,
     admitUntimed,
     stepUntimed,
+    isUnmovedBySuccess,
     adopt
   }
 }

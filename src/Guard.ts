@@ -45,8 +45,9 @@ export interface Spec {
   readonly scheduler: Scheduler
   /** Whether every call is timed: with a timeout, or a classifier of the guard's own that reads durations. */
   readonly timed: boolean
-  /** @internal The handlers of the latest untimed permit, by mode (see `handlers`). */
-  readonly untimed: { either?: Handlers; value?: Handlers }
+  readonly mode: Mode
+  /** @internal The handlers of the latest untimed permit (see `handlers`). */
+  untimed: Handlers | undefined
 }
 
 /**
@@ -72,6 +73,7 @@ export type Mode = 'either' | 'value'
  */
 export const spec = (
   breaker: Breaker,
+  mode: Mode,
   options: {
     readonly classify?: Classifier<unknown, unknown> | undefined
     readonly timeout?: number | undefined
@@ -93,7 +95,8 @@ export const spec = (
     timeout,
     scheduler: checkScheduler(options.scheduler, `${where}.scheduler`),
     timed: timeout !== undefined || (classify !== undefined && readsDuration(classify)),
-    untimed: {}
+    mode,
+    untimed: undefined
   }
 }
 
@@ -112,7 +115,6 @@ export const spec = (
  */
 export const run = <T, X>(
   g: Spec,
-  mode: Mode,
   work: (self: T, args: X, signal: AbortSignal) => unknown,
   self: T,
   args: X,
@@ -120,15 +122,27 @@ export const run = <T, X>(
 ): Promise<unknown> => {
   const b = g.breaker
   const start = b.start(g.timed)
-  const decision = b.admit(O.toUndefined(start))
-  if (decision._tag === 'Rejection')
+  const decision = b.admit(start._tag === 'Some' ? start.value : undefined)
+  if (decision._tag === 'Rejection') {
     return onOpen(new CircuitOpenError(b.name, decision.retryAfter), self, args)
-  if (g.timeout === undefined) {
-    const h = handlers(g, mode, decision, start)
-    return launch(work, self, args, idleSignal()).then(h.onValue, h.onError)
   }
+  if (g.timeout !== undefined) return runWithin(g, decision, start, work, self, args, g.timeout)
+  const h = handlers(g, decision, start)
+  return launch(work, self, args, (idle ??= new AbortController().signal)).then(h.onValue, h.onError)
+}
+
+// `run` with a timeout: the work gets a signal of its own, aborted on expiry.
+const runWithin = <T, X>(
+  g: Spec,
+  permit: Permit,
+  start: O.Option<number>,
+  work: (self: T, args: X, signal: AbortSignal) => unknown,
+  self: T,
+  args: X,
+  ms: number
+): Promise<unknown> => {
   const controller = new AbortController()
-  return within(g, mode, decision, start, launch(work, self, args, controller.signal), controller, g.timeout)
+  return within(g, permit, start, launch(work, self, args, controller.signal), controller, ms)
 }
 
 /**
@@ -141,7 +155,7 @@ export const run = <T, X>(
 export const runSync = <R>(g: Spec, work: () => R, onOpen: (rejection: CircuitOpenError) => R): R => {
   const b = g.breaker
   const start = b.start(g.timed)
-  const decision = b.admit(O.toUndefined(start))
+  const decision = b.admit(start._tag === 'Some' ? start.value : undefined)
   if (decision._tag === 'Rejection') return onOpen(new CircuitOpenError(b.name, decision.retryAfter))
   let result: E.Either<unknown, R>
   try {
@@ -203,8 +217,8 @@ export const fallbackSync = <R>(b: Breaker, substitute: () => R): R => {
 // internals
 // -------------------------------------------------------------------------------------
 
+// the signal of calls without a timeout: never aborts
 let idle: AbortSignal | undefined
-const idleSignal = (): AbortSignal => (idle ??= new AbortController().signal)
 
 // The work's outcome as a promise that settles once (a thenable's extra settlements are dropped by
 // adoption); a synchronous throw becomes a rejection.
@@ -227,7 +241,7 @@ const alwaysFailure: Classifier<unknown, unknown> = () => 'failure'
 const isEither = (u: unknown): u is E.Either<unknown, unknown> => {
   if (typeof u !== 'object' || u === null) return false
   const tag = (u as { readonly _tag?: unknown })._tag
-  return (tag === 'Right' && 'right' in u) || (tag === 'Left' && 'left' in u)
+  return tag === 'Right' || tag === 'Left'
 }
 
 const notAnEither = (b: Breaker, value: unknown): TypeError =>
@@ -242,9 +256,9 @@ interface Handlers {
   readonly onError: (error: unknown) => never
 }
 
-const makeHandlers = (g: Spec, mode: Mode, permit: Permit, start: O.Option<number>): Handlers => {
+const makeHandlers = (g: Spec, permit: Permit, start: O.Option<number>): Handlers => {
   const b = g.breaker
-  return mode === 'either'
+  return g.mode === 'either'
     ? {
         permit,
         onValue: (result) => {
@@ -276,21 +290,19 @@ const makeHandlers = (g: Spec, mode: Mode, permit: Permit, start: O.Option<numbe
 // An untimed call's handlers depend on its permit alone (and a closed circuit gives the calls of a
 // generation one shared permit), so the guard keeps the last set: the closed path allocates none.
 // This caches no decision: admission and recording still go through the breaker on every call.
-const handlers = (g: Spec, mode: Mode, permit: Permit, start: O.Option<number>): Handlers => {
-  if (O.isSome(start)) return makeHandlers(g, mode, permit, start)
-  const last = g.untimed[mode]
-  if (last !== undefined && last.permit === permit) return last
-  return (g.untimed[mode] = makeHandlers(g, mode, permit, start))
+const handlers = (g: Spec, permit: Permit, start: O.Option<number>): Handlers => {
+  const last = g.untimed
+  if (last !== undefined && last.permit === permit && start._tag === 'None') return last
+  return start._tag === 'Some' ? makeHandlers(g, permit, start) : (g.untimed = makeHandlers(g, permit, start))
 }
 
 const settleAsync = (
   g: Spec,
-  mode: Mode,
   permit: Permit,
   start: O.Option<number>,
   pending: Promise<unknown>
 ): Promise<unknown> => {
-  const h = handlers(g, mode, permit, start)
+  const h = handlers(g, permit, start)
   return pending.then(h.onValue, h.onError)
 }
 
@@ -299,7 +311,6 @@ const settleAsync = (
 // in `'value'` mode), the signal aborts, and the late outcome is dropped.
 const within = (
   g: Spec,
-  mode: Mode,
   permit: Permit,
   start: O.Option<number>,
   pending: Promise<unknown>,
@@ -316,7 +327,7 @@ const within = (
       try {
         b.settleTimeout(permit, start, ms)
       } finally {
-        if (mode === 'either') resolve(E.left(error))
+        if (g.mode === 'either') resolve(E.left(error))
         else reject(error)
         controller.abort(error)
       }
@@ -330,8 +341,8 @@ const within = (
         f(u)
       }
     pending.then(
-      first((value) => resolve(settleAsync(g, mode, permit, start, Promise.resolve(value)))),
-      first((error) => resolve(settleAsync(g, mode, permit, start, Promise.reject(error))))
+      first((value) => resolve(settleAsync(g, permit, start, Promise.resolve(value)))),
+      first((error) => resolve(settleAsync(g, permit, start, Promise.reject(error))))
     )
   })
 }

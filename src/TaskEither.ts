@@ -142,7 +142,7 @@ export function withBreaker<F>(
   options: GuardOptions<F> = {}
 ): Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError> {
   const breaker = B.from(breakerOrSettings)
-  const g = G.spec(breaker, options, 'withBreaker')
+  const g = G.spec(breaker, 'either', options, 'withBreaker')
   const { fallback } = options
   if (fallback !== undefined && typeof fallback !== 'function') {
     throw new ConfigError([
@@ -151,19 +151,22 @@ export function withBreaker<F>(
   }
   const onOpen =
     fallback === undefined
-      ? (rejection: CircuitOpenError): Promise<unknown> => Promise.resolve(E.left(rejection))
+      ? openLeft
       : (rejection: CircuitOpenError): Promise<unknown> =>
           G.fallbackAsync(breaker, () => runTask(fallback(rejection), breaker.name)).then(E.right)
   const guard = <E, A>(
     task: TaskEither<E, A> | Abortable<E, A>
   ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> => {
     return () =>
-      G.run(g, 'either', launchTask, task, undefined, onOpen) as Promise<
+      G.run(g, launchTask, task, undefined, onOpen) as Promise<
         E.Either<E | CircuitOpenError | CallTimeoutError, A | F>
       >
   }
   return Object.assign(guard, { breaker }) as Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError>
 }
+
+// What a rejected call gives without a fallback: `Left(CircuitOpenError)`.
+const openLeft = (rejection: CircuitOpenError): Promise<unknown> => Promise.resolve(E.left(rejection))
 
 // Starts a `TaskEither`, or an `Abortable` with the call's signal (no inspection of `length` needed:
 // a `TaskEither` ignores the argument and returns its promise, an `Abortable` returns a `TaskEither`).

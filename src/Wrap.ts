@@ -58,20 +58,20 @@ const rejectSoon = (error: unknown): Promise<never> =>
  */
 export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
   const breaker = B.from(breakerOrSettings)
-  const g = G.spec(breaker, {}, 'wrap')
+  const g = G.spec(breaker, 'value', {}, 'wrap')
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => PromiseLike<R>,
     options: WrapOptions<This, Args, R | PromiseLike<R>> = {}
   ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } => {
     const fallback = checked(fn, options, 'wrap')
-    const work = (self: This, args: Args): unknown => fn.call(self, ...args)
+    const work = (self: This, args: Args): unknown => Reflect.apply(fn, self, args)
     const onOpen =
       fallback === undefined
         ? rejectSoon
         : (_: unknown, self: This, args: Args): Promise<unknown> =>
-            G.fallbackAsync(breaker, () => fallback.call(self, ...args))
+            G.fallbackAsync(breaker, () => Reflect.apply(fallback, self, args))
     function guarded(this: This, ...args: Args): Promise<R> {
-      return G.run(g, 'value', work, this, args, onOpen) as Promise<R>
+      return G.run(g, work, this, args, onOpen) as Promise<R>
     }
     return Object.assign(preserveIdentity(guarded, fn), { breaker })
   }
@@ -105,7 +105,7 @@ const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: stri
  */
 export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
   const breaker = B.from(breakerOrSettings)
-  const g = G.spec(breaker, {}, 'wrapSync')
+  const g = G.spec(breaker, 'value', {}, 'wrapSync')
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => R,
     options: WrapOptions<This, Args, R> = {}
