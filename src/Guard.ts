@@ -19,7 +19,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either'
-import * as O from 'fp-ts/Option'
+import type * as O from 'fp-ts/Option'
 import type { Breaker } from './Breaker'
 import { CircuitOpenError } from './CircuitOpenError'
 import { type Classifier, readsDuration } from './Classifier'
