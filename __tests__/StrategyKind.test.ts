@@ -40,6 +40,9 @@ const laws = <
         const json: unknown = JSON.parse(JSON.stringify(tally))
         expect(tallyCodec.decode(json)).toStrictEqual(E.right(tally))
         expect(Object.keys(kind.tallyShapes)).toContain(tally._tag)
+        if (kind.isUnmovedBySuccess(s, tally)) {
+          expect(kind.record(s, tally, false, NaN, now)).toBe(tally)
+        }
         if (!kind.readsClock(s)) {
           expect(kind.record(s, tally, failure, duration, NaN)).toStrictEqual(
             kind.record(s, tally, failure, duration, now)
@@ -96,6 +99,7 @@ const slowStreak: StrategyKind<SlowStreak, SlowStreakTally, t.TypeOf<typeof slow
       : tally.slow === 0
         ? tally
         : zero,
+  isUnmovedBySuccess: (_, tally) => tally.slow === 0,
   isTripped: (s, tally) => tally.slow >= s.threshold,
   isTrippedAsRecorded: (s, tally) => tally.slow >= s.threshold,
   readsClock: () => false,

@@ -367,22 +367,11 @@ export const fromConfig = (config: Config.Config): Circuit => {
     }
   }
 
-  const isUnmovedBySuccess = (s: S.State, p: D.Permit): boolean => {
-    switch (s._tag) {
-      case 'Open':
-      case 'ForcedOpen':
-      case 'Disabled':
-        return true
-      case 'HalfOpen':
-        return false
-      case 'Closed':
-      case 'MetricsOnly':
-        return (
-          p.generation !== s.generation ||
-          (!tallyReadsClock && Strategy.recordOutcome(strategy, s.tally, false, NaN, s.since) === s.tally)
-        )
-    }
-  }
+  // no outcome moves Open, ForcedOpen or Disabled; HalfOpen's leases expire with time
+  const isUnmovedBySuccess = (s: S.State, p: D.Permit): boolean =>
+    s._tag === 'Closed' || s._tag === 'MetricsOnly'
+      ? p.generation !== s.generation || (!tallyReadsClock && Strategy.isUnmovedBySuccess(strategy, s.tally))
+      : s._tag !== 'HalfOpen'
 
   // -- shared state ----------------------------------------------------------------------
 

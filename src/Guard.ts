@@ -105,17 +105,19 @@ export const spec = (
 // -------------------------------------------------------------------------------------
 
 /**
- * Runs `work(self, args, signal)` through the breaker of `g`, asynchronously. While the circuit
- * rejects, `work` is not called and the result is `onOpen(rejection, self, args)`'s. The signal
- * aborts when the call times out (never, without a timeout). (`self` and `args` are passed through so
- * that a caller needs no closure per call.)
+ * Runs `fn` with `self` as `this` and `args` as its arguments through the breaker of `g`,
+ * asynchronously. While the circuit rejects, `fn` is not called and the result is
+ * `onOpen(rejection, self, args)`'s. (`self` and `args` are passed through so that a caller needs no
+ * closure per call.) In `'either'` mode `fn` is a `TaskEither` or an `Abortable`: it is called with the
+ * call's `AbortSignal` (aborted when the call times out; never, without a timeout) instead of `args`,
+ * and a function it returns (the `TaskEither` of an `Abortable`) is run in turn.
  *
  * @category protocol
  * @since 0.1.0
  */
-export const run = <T, X>(
+export const run = <T, X extends ReadonlyArray<unknown>>(
   g: Spec,
-  work: (self: T, args: X, signal: AbortSignal) => unknown,
+  fn: (this: T, ...args: X) => unknown,
   self: T,
   args: X,
   onOpen: (rejection: CircuitOpenError, self: T, args: X) => Promise<unknown>
@@ -126,23 +128,27 @@ export const run = <T, X>(
   if (decision._tag === 'Rejection') {
     return onOpen(new CircuitOpenError(b.name, decision.retryAfter), self, args)
   }
-  if (g.timeout !== undefined) return runWithin(g, decision, start, work, self, args, g.timeout)
+  if (g.timeout !== undefined) return runWithin(g, decision, start, fn, self, args, g.timeout)
   const h = handlers(g, decision, start)
-  return launch(work, self, args, (idle ??= new AbortController().signal)).then(h.onValue, h.onError)
+  return launch(g, fn, self, g.mode === 'either' ? (idle ??= [new AbortController().signal]) : args).then(
+    h.onValue,
+    h.onError
+  )
 }
 
 // `run` with a timeout: the work gets a signal of its own, aborted on expiry.
-const runWithin = <T, X>(
+const runWithin = <T, X extends ReadonlyArray<unknown>>(
   g: Spec,
   permit: Permit,
   start: O.Option<number>,
-  work: (self: T, args: X, signal: AbortSignal) => unknown,
+  fn: (this: T, ...args: X) => unknown,
   self: T,
   args: X,
   ms: number
 ): Promise<unknown> => {
   const controller = new AbortController()
-  return within(g, permit, start, launch(work, self, args, controller.signal), controller, ms)
+  const pending = launch(g, fn, self, g.mode === 'either' ? [controller.signal] : args)
+  return within(g, permit, start, pending, controller, ms)
 }
 
 /**
@@ -217,19 +223,17 @@ export const fallbackSync = <R>(b: Breaker, substitute: () => R): R => {
 // internals
 // -------------------------------------------------------------------------------------
 
-// the signal of calls without a timeout: never aborts
-let idle: AbortSignal | undefined
+// the arguments of a task without a timeout: a signal that never aborts
+let idle: ReadonlyArray<AbortSignal> | undefined
 
 // The work's outcome as a promise that settles once (a thenable's extra settlements are dropped by
 // adoption); a synchronous throw becomes a rejection.
-const launch = <T, X>(
-  work: (self: T, args: X, signal: AbortSignal) => unknown,
-  self: T,
-  args: X,
-  signal: AbortSignal
-): Promise<unknown> => {
+const launch = (g: Spec, fn: unknown, self: unknown, args: ReadonlyArray<unknown>): Promise<unknown> => {
   try {
-    return Promise.resolve(work(self, args, signal))
+    const started: unknown = Reflect.apply(fn as (...a: ReadonlyArray<unknown>) => unknown, self, args)
+    return Promise.resolve(
+      g.mode === 'either' && typeof started === 'function' ? (started as () => unknown)() : started
+    )
   } catch (error) {
     return Promise.reject(error)
   }

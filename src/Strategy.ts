@@ -288,6 +288,11 @@ const anyKind: StrategyKind<Any, AnyTally, t.TypeOf<typeof anyDocument>> = {
       return sub !== undefined && isTrippedAsRecorded(x, sub)
     }),
   readsClock: (s) => s.strategies.some(readsClock),
+  isUnmovedBySuccess: (s, t) =>
+    s.strategies.every((x, i) => {
+      const sub = t.tallies[i]
+      return sub !== undefined && isUnmovedBySuccess(x, sub)
+    }),
   slowCallDuration: (s) => {
     let min: number | undefined
     for (const x of s.strategies) {
@@ -565,6 +570,26 @@ export const slowCallDuration = (strategy: Strategy): number | undefined =>
  * @since 0.1.0
  */
 export const readsClock = (strategy: Strategy): boolean => kindOf(strategy).readsClock(strategy)
+
+/**
+ * Whether a success of unknown duration leaves `tally` (of `strategy`) as it is: then
+ * `recordOutcome(strategy, tally, false, NaN, now)` is `tally` for every `now`. What the reducer's hot
+ * path asks (`Circuit.isUnmovedBySuccess`); conservative: it may answer `false` where that holds.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * const s = Strategy.consecutiveFailures(3)
+ * assert.strictEqual(Strategy.isUnmovedBySuccess(s, Strategy.initial(s)), true)
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const isUnmovedBySuccess = (strategy: Strategy, tally: Tally): boolean =>
+  // the default strategy's kind is called directly, as in `recordOutcome`
+  strategy._tag === 'ConsecutiveFailures'
+    ? consecutive.isUnmovedBySuccess(strategy, tally as ConsecutiveTally)
+    : kindOf(strategy).isUnmovedBySuccess(strategy, tally)
 
 // -------------------------------------------------------------------------------------
 // validation

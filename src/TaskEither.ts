@@ -158,22 +158,18 @@ export function withBreaker<F>(
     task: TaskEither<E, A> | Abortable<E, A>
   ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> => {
     return () =>
-      G.run(g, launchTask, task, undefined, onOpen) as Promise<
+      G.run(g, task as (...args: ReadonlyArray<unknown>) => unknown, undefined, noArgs, onOpen) as Promise<
         E.Either<E | CircuitOpenError | CallTimeoutError, A | F>
       >
   }
   return Object.assign(guard, { breaker }) as Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError>
 }
 
+// a task is called with the call's signal, not with arguments (see `Guard.run`)
+const noArgs: ReadonlyArray<unknown> = []
+
 // What a rejected call gives without a fallback: `Left(CircuitOpenError)`.
 const openLeft = (rejection: CircuitOpenError): Promise<unknown> => Promise.resolve(E.left(rejection))
-
-// Starts a `TaskEither`, or an `Abortable` with the call's signal (no inspection of `length` needed:
-// a `TaskEither` ignores the argument and returns its promise, an `Abortable` returns a `TaskEither`).
-const launchTask = (task: unknown, _: undefined, signal: AbortSignal): unknown => {
-  const started = (task as (signal: AbortSignal) => unknown)(signal)
-  return typeof started === 'function' ? (started as () => unknown)() : started
-}
 
 // A fallback's `Task`, run; anything else given where a `Task` belongs is an error that says so.
 const runTask = (task: unknown, name: string): Promise<unknown> => {

@@ -64,14 +64,13 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
     options: WrapOptions<This, Args, R | PromiseLike<R>> = {}
   ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } => {
     const fallback = checked(fn, options, 'wrap')
-    const work = (self: This, args: Args): unknown => Reflect.apply(fn, self, args)
     const onOpen =
       fallback === undefined
         ? rejectSoon
         : (_: unknown, self: This, args: Args): Promise<unknown> =>
             G.fallbackAsync(breaker, () => Reflect.apply(fallback, self, args))
     function guarded(this: This, ...args: Args): Promise<R> {
-      return G.run(g, work, this, args, onOpen) as Promise<R>
+      return G.run(g, fn, this, args, onOpen) as Promise<R>
     }
     return Object.assign(preserveIdentity(guarded, fn), { breaker })
   }

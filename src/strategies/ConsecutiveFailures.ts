@@ -109,5 +109,6 @@ export const kind: StrategyKind<ConsecutiveFailures, ConsecutiveTally, t.TypeOf<
   isTripped: tripped,
   isTrippedAsRecorded: tripped,
   readsClock: () => false,
+  isUnmovedBySuccess: (_, tally) => tally.failures === 0,
   slowCallDuration: () => undefined
 }

@@ -12,6 +12,7 @@
  * - `record` costs O(1) amortized and returns its input tally when nothing changed (no allocation).
  * - `isTrippedAsRecorded(s, t)` is `isTripped(s, t, now)` at the `now` of the latest recorded outcome.
  * - When `readsClock(s)` is false, `record` gives the same tally whatever `now` it is given.
+ * - `isUnmovedBySuccess(s, t)` implies `record(s, t, false, NaN, now)` is `t`.
  * - `codec` accepts exactly the strategies the kind can run; `tally(s)` accepts exactly the tallies a
  *   reducer may continue from, and each accepted tally has a shape that one of `tallyShapes` accepts.
  * - `fromDocument` of a decoded `document` is a strategy that `codec` accepts or rejects with the
@@ -68,6 +69,12 @@ export interface StrategyKind<
   readonly isTrippedAsRecorded: (s: S, tally: T) => boolean
   /** Whether `record` depends on `now`. */
   readonly readsClock: (s: S) => boolean
+  /**
+   * Whether a success of unknown duration leaves `tally` as it is: `record(s, tally, false, NaN, now)`
+   * is `tally`. May answer `false` where that holds (the runtime then steps the outcome); never `true`
+   * where it does not. The runtime's hot path asks it on every success.
+   */
+  readonly isUnmovedBySuccess: (s: S, tally: T) => boolean
   /** The shortest duration that makes a call slow for `s`, if `s` counts slow calls. */
   readonly slowCallDuration: (s: S) => number | undefined
 }
@@ -113,7 +120,9 @@ export const windowed = {
   tally: (s: { readonly window: W.Window }): t.Type<W.WindowState, unknown, unknown> =>
     W.stateCodec(s.window),
   initial: (s: { readonly window: W.Window }): W.WindowState => W.empty(s.window),
-  readsClock: (s: { readonly window: W.Window }): boolean => s.window._tag === 'TimeWindow'
+  readsClock: (s: { readonly window: W.Window }): boolean => s.window._tag === 'TimeWindow',
+  // every recorded call moves a window
+  isUnmovedBySuccess: (): boolean => false
 }
 
 /**
