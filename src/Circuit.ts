@@ -31,12 +31,22 @@
  * - Manual events (`ForceOpen`, `Disable`, `MetricsOnly`, `Reset`) always move to their state and
  *   start a new generation, so permits issued before them become late.
  *
- * Time: where `now` matters and where it does not, so that the runtime reads its clock only when it must
- * (the property tests check both):
- * - In a Closed, Disabled or MetricsOnly state, `admit` gives the same pair for every `now`.
- * - When `Strategy.readsClock(strategy)` is false, an outcome stepped in a Closed or MetricsOnly state
- *   that does not change the state's tag or generation gives the same state for every `now`. (One
- *   that does is a transition, which takes `now` as its time.)
+ * Time: where `now` matters and where it does not. The runtime reads its clock only when the core
+ * says so, through three fast paths written here, each property-tested to agree with `admit` and `step`
+ * for every state and time:
+ * - `admitUntimed(s)` is `Some(permit)` in a state that admits every call whatever the time
+ *   (`State.admitsEveryCall`: Closed, Disabled, MetricsOnly), where `admit` gives that permit and the
+ *   same state for every `now`; it shares one permit per generation.
+ * - `stepUntimed(s, e)` is `Some(next)` when `step(s, e, now)` is `next` for every `now`: a late outcome,
+ *   a state no outcome moves, or a Closed or MetricsOnly state whose strategy reads no clock
+ *   (`Strategy.readsClock`) and an outcome that is not a transition (a transition takes `now` as its
+ *   time).
+ * - `isUnmovedBySuccess(s, permit)` says when a success of unknown duration leaves `s` as it is at
+ *   every time (the closed path of the default breaker), so the runtime counts it without a step.
+ *
+ * Shared state: `adopt(local, remote, shift)` merges a state published by another breaker of the same
+ * name (see `Store.ts`): the newer generation wins, its times shifted onto the local clock, tallies stay
+ * local. Its laws are property-tested.
  *
  * @since 0.1.0
  */

@@ -6,6 +6,11 @@
  * Making a Ref allocates mutable state, so it is an effect: `make(a)` is an `IO<Ref<A>>`, as fp-ts
  * `newIORef`. `unsafeMake` is there for module-level singletons.
  *
+ * A breaker's state lives in a cell that implements this interface (`breaker.ref`): every change the
+ * breaker makes is one update whose function is the pure core's, and a change made through
+ * `breaker.ref.set` or `modify` goes through the breaker (checked, counted, reported). A store-backed
+ * cell is the same interface with its changes published (see `Store.ts`).
+ *
  * @since 0.1.0
  */
 import type { IO } from 'fp-ts/IO'
