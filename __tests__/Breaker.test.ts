@@ -317,6 +317,26 @@ describe('Breaker', () => {
       expect(b.counts()).toMatchObject({ calls: 100, successes: 100 })
     })
 
+    it('steps a tripping untimed failure once, at one clock reading, which is the time it opened at', () => {
+      let t = 0
+      let reads = 0
+      const b = Breaker.make(
+        { failureThreshold: 1 },
+        {
+          clock: () => {
+            reads++
+            return (t += 7)
+          },
+          latencySamplesPerSecond: 0
+        }
+      )()
+      const d = b.admit()
+      const before = reads
+      b.record(d as Decision.Permit, 'failure')
+      expect(reads - before).toBe(1)
+      expect(b.ref.get()).toMatchObject({ _tag: 'Open', openedAt: t })
+    })
+
     it('reads no clock for a failure that does not trip a closed circuit', () => {
       const clock = counting(testClock(0))
       const b = Breaker.make({}, { clock: clock.now, latencySamplesPerSecond: 0 })()

@@ -270,29 +270,12 @@ export class Breaker {
    * Without `now`, the clock is read only if the decision depends on it (`Circuit.admitUntimed`).
    */
   admit(now?: number): Decision {
-    const r = this.counters()
-    r.calls++
-    const { circuit } = this
+    this.counters().calls++
     if (now === undefined) {
-      const permit = circuit.admitUntimed(this.cell.get())
-      if (O.isSome(permit)) return permit.value
+      const permit = this.circuit.admitUntimed(this.cell.get())
+      if (permit._tag === 'Some') return permit.value
     }
-    const t = now ?? this.now()
-    const [prev, [decision, next]] = this.cell.update((s) => {
-      const result = circuit.admit(s, t)
-      return [[s, result] as const, result[1]]
-    })
-    if (decision._tag === 'Rejection') r.rejected++
-    const transition = this.updated(prev, next, 'Admitted', t)
-    if (this.listeners.length !== 0) {
-      this.emit(
-        decision._tag === 'Rejection'
-          ? { _tag: 'Rejection', breaker: this.name, at: t, retryAfter: decision.retryAfter }
-          : undefined,
-        transition
-      )
-    }
-    return decision
+    return this.admitAt(now ?? this.now())
   }
 
   /**
@@ -378,6 +361,26 @@ export class Breaker {
     return 'failure'
   }
 
+  // `admit` when the decision depends on the time: one update of the cell at `t`, then its events
+  private admitAt(t: number): Decision {
+    const { circuit } = this
+    const [prev, [decision, next]] = this.cell.update((s) => {
+      const result = circuit.admit(s, t)
+      return [[s, result] as const, result[1]]
+    })
+    if (decision._tag === 'Rejection') this.counters().rejected++
+    const transition = this.updated(prev, next, 'Admitted', t)
+    if (this.listeners.length !== 0) {
+      this.emit(
+        decision._tag === 'Rejection'
+          ? { _tag: 'Rejection', breaker: this.name, at: t, retryAfter: decision.retryAfter }
+          : undefined,
+        transition
+      )
+    }
+    return decision
+  }
+
   private counters(): M.Recorder {
     return (this.recorder ??= M.recorder(Strategy.slowCallDuration(this.circuit.strategy) ?? Infinity))
   }
@@ -401,18 +404,32 @@ export class Breaker {
     end: number | undefined,
     timedOut?: L.Timeout
   ): void {
-    const { circuit } = this
-    const untimed = end === undefined && this.listeners.length === 0
-    const prev = this.cell.get()
+    // the closed path: a success the core says changes nothing, whenever it happened
     if (
-      untimed &&
+      end === undefined &&
       verdict === 'success' &&
+      this.listeners.length === 0 &&
       Number.isNaN(duration) &&
-      circuit.isUnmovedBySuccess(prev, permit)
+      this.circuit.isUnmovedBySuccess(this.cell.get(), permit)
     ) {
       M.recordUntimedSuccess(this.counters())
       return
     }
+    this.recordStepped(permit, verdict, duration, end, timedOut)
+  }
+
+  // `recordAt` through the reducer: one update of the cell, read at a clock reading if the core says
+  // the result depends on it
+  private recordStepped(
+    permit: Permit,
+    verdict: Classification,
+    duration: number,
+    end: number | undefined,
+    timedOut: L.Timeout | undefined
+  ): void {
+    const { circuit } = this
+    const untimed = end === undefined && this.listeners.length === 0
+    const prev = this.cell.get()
     const event =
       typeof verdict === 'string'
         ? Ev.outcome(verdict, permit, duration)

@@ -230,10 +230,15 @@ let idle: ReadonlyArray<AbortSignal> | undefined
 // adoption); a synchronous throw becomes a rejection.
 const launch = (g: Spec, fn: unknown, self: unknown, args: ReadonlyArray<unknown>): Promise<unknown> => {
   try {
-    const started: unknown = Reflect.apply(fn as (...a: ReadonlyArray<unknown>) => unknown, self, args)
-    return Promise.resolve(
-      g.mode === 'either' && typeof started === 'function' ? (started as () => unknown)() : started
-    )
+    let outcome: unknown
+    if (g.mode === 'either') {
+      const started: unknown = (fn as (signal: unknown) => unknown)(args[0])
+      outcome = typeof started === 'function' ? (started as () => unknown)() : started
+    } else {
+      outcome = Reflect.apply(fn as (...a: ReadonlyArray<unknown>) => unknown, self, args)
+    }
+    // a native promise settles once already; anything else is adopted, which drops extra settlements
+    return outcome instanceof Promise ? outcome : Promise.resolve(outcome)
   } catch (error) {
     return Promise.reject(error)
   }
