@@ -133,14 +133,11 @@ export class Breaker {
    * a `StateDecodeError` and changes nothing), then counted, reported and published.
    */
   readonly ref: Ref.Ref<State>
-  // the same cell, typed for the breaker's own updates
-  private readonly cell: Cell
   // what the breaker has counted, allocated by its first call
   private recorder: M.Recorder | undefined = undefined
   private listeners: ReadonlyArray<L.Listener> = noListeners
   // events waiting while listeners run (see `emit`)
   private queue: Array<L.BreakerEvent> | undefined = undefined
-  private warned = false
   // the latest good clock reading (see `now`)
   private last: number
   // the latency sample: calls left until the next timed one, calls in the current span, and when the
@@ -148,10 +145,8 @@ export class Breaker {
   private sampleLeft: number
   private sampleSpan = 1
   private sampledAt: number | undefined = undefined
-  // milliseconds between timed calls of the latency sample: `0` times every call (the strategy or the
-  // classifier reads durations, or `latencySamplesPerSecond` is `Infinity`), `Infinity` none
-  private readonly sampleEvery: number
-  private readonly storeTimeout: number
+  // what breakers with equal options share
+  private readonly setup: Setup
 
   /** Use `make` (or `unsafeMake`), which check their arguments. */
   constructor(
@@ -160,20 +155,21 @@ export class Breaker {
     readonly clock: Clock,
     readonly classify: Classifier<unknown, unknown>,
     readonly store: Store | undefined,
-    private readonly onListenerError: L.OnListenerError | undefined,
+    onListenerError: L.OnListenerError | undefined,
     latencySamplesPerSecond: number,
     storeTimeout: number
   ) {
     this.last = 0
     this.last = this.now()
-    this.cell = new Cell(circuit.initial(this.last), this)
-    this.ref = this.cell
-    this.sampleEvery =
+    this.ref = new Cell(circuit.initial(this.last), this)
+    this.setup = setupFor(
+      onListenerError,
       readsDuration(classify) || Strategy.slowCallDuration(circuit.strategy) !== undefined
         ? 0
-        : 1_000 / latencySamplesPerSecond
-    this.sampleLeft = this.sampleEvery === Infinity ? Infinity : 1
-    this.storeTimeout = storeTimeout
+        : 1_000 / latencySamplesPerSecond,
+      storeTimeout
+    )
+    this.sampleLeft = this.setup.sampleEvery === Infinity ? Infinity : 1
     if (store !== undefined) this.connect(store)
   }
 
@@ -181,18 +177,18 @@ export class Breaker {
 
   /** The state as of now (`Circuit.asOf`: an elapsed half-open deadline reads as open). */
   state(): State {
-    return this.circuit.asOf(this.cell.get(), this.now())
+    return this.circuit.asOf(this.cell().get(), this.now())
   }
 
   /** Milliseconds until a call may pass (`0` if one would now, `Infinity` while forced open). */
   retryAfter(): number {
-    return this.circuit.retryAfter(this.cell.get(), this.now())
+    return this.circuit.retryAfter(this.cell().get(), this.now())
   }
 
   /** A JSON-safe snapshot of the metrics and the state, as of now. */
   metrics(): M.Snapshot {
     const now = this.now()
-    const s = this.circuit.asOf(this.cell.get(), now)
+    const s = this.circuit.asOf(this.cell().get(), now)
     const { circuit } = this
     return M.snapshot(
       this.name,
@@ -226,7 +222,7 @@ export class Breaker {
       }
       const now = this.now()
       const { circuit } = this
-      const [prev, next] = this.cell.update((s) => {
+      const [prev, next] = this.cell().update((s) => {
         const n = circuit.step(s, event, now)
         return [[s, n] as const, n]
       })
@@ -256,11 +252,11 @@ export class Breaker {
    * if not (see "Timing" above). Give it to `admit` and to `record`.
    */
   start(timed = false): O.Option<number> {
-    if (timed || this.sampleEvery === 0 || this.listeners.length !== 0) return O.some(this.now())
+    if (timed || this.setup.sampleEvery === 0 || this.listeners.length !== 0) return O.some(this.now())
     if (--this.sampleLeft > 0) return O.none
     const now = this.now()
     const elapsed = this.sampledAt === undefined ? Infinity : now - this.sampledAt
-    this.sampleLeft = this.sampleSpan = nextSpan(this.sampleSpan, elapsed, this.sampleEvery)
+    this.sampleLeft = this.sampleSpan = nextSpan(this.sampleSpan, elapsed, this.setup.sampleEvery)
     this.sampledAt = now
     return O.some(now)
   }
@@ -272,7 +268,7 @@ export class Breaker {
   admit(now?: number): Decision {
     this.counters().calls++
     if (now === undefined) {
-      const permit = this.circuit.admitUntimed(this.cell.get())
+      const permit = this.circuit.admitUntimed(this.cell().get())
       if (permit._tag === 'Some') return permit.value
     }
     return this.admitAt(now ?? this.now())
@@ -364,7 +360,7 @@ export class Breaker {
   // `admit` when the decision depends on the time: one update of the cell at `t`, then its events
   private admitAt(t: number): Decision {
     const { circuit } = this
-    const [prev, [decision, next]] = this.cell.update((s) => {
+    const [prev, [decision, next]] = this.cell().update((s) => {
       const result = circuit.admit(s, t)
       return [[s, result] as const, result[1]]
     })
@@ -379,6 +375,11 @@ export class Breaker {
       )
     }
     return decision
+  }
+
+  // the cell, as the breaker's own updates use it
+  private cell(): Cell {
+    return this.ref as Cell
   }
 
   private counters(): M.Recorder {
@@ -410,7 +411,7 @@ export class Breaker {
       verdict === 'success' &&
       this.listeners.length === 0 &&
       Number.isNaN(duration) &&
-      this.circuit.isUnmovedBySuccess(this.cell.get(), permit)
+      this.circuit.isUnmovedBySuccess(this.cell().get(), permit)
     ) {
       M.recordUntimedSuccess(this.counters())
       return
@@ -429,7 +430,7 @@ export class Breaker {
   ): void {
     const { circuit } = this
     const untimed = end === undefined && this.listeners.length === 0
-    const prev = this.cell.get()
+    const prev = this.cell().get()
     const event =
       typeof verdict === 'string'
         ? Ev.outcome(verdict, permit, duration)
@@ -439,11 +440,11 @@ export class Breaker {
     let next: State
     if (O.isSome(fast)) {
       next = fast.value
-      if (next !== prev) this.cell.update(() => [undefined, next])
+      if (next !== prev) this.cell().update(() => [undefined, next])
     } else {
       if (end === undefined) now = this.now()
       const t = now
-      next = this.cell.update((s) => {
+      next = this.cell().update((s) => {
         const n = circuit.step(s, event, t)
         return [n, n]
       })
@@ -460,7 +461,7 @@ export class Breaker {
   put<B>(f: (s: State) => readonly [B, State]): B {
     const decode = decodeStateFor(this.circuit)
     const now = this.now()
-    const [prev, [b, next]] = this.cell.update((s) => {
+    const [prev, [b, next]] = this.cell().update((s) => {
       const result = f(s)
       const checked = decode(encodeState(result[1]))
       if (E.isLeft(checked)) throw checked.left
@@ -520,13 +521,14 @@ export class Breaker {
   }
 
   private listenerFailed(error: unknown, event: L.BreakerEvent): void {
-    if (this.onListenerError === undefined) {
-      if (!this.warned) warnListenerError(this.name, error)
-      this.warned = true
+    const { onListenerError } = this.setup
+    if (onListenerError === undefined) {
+      if (!warned.has(this)) warnListenerError(this.name, error)
+      warned.add(this)
       return
     }
     try {
-      const returned: unknown = this.onListenerError(error, event)
+      const returned: unknown = onListenerError(error, event)
       if (isThenable(returned)) Promise.resolve(returned).then(undefined, ignore)
     } catch {
       // a throwing error hook must not reach the caller either
@@ -567,7 +569,7 @@ export class Breaker {
     }
     const { circuit } = this
     const shift = now - record.at
-    const [prev, next] = this.cell.update((s) => {
+    const [prev, next] = this.cell().update((s) => {
       const n = circuit.adopt(s, decoded.right, shift)
       return [[s, n] as const, n]
     })
@@ -580,8 +582,8 @@ export class Breaker {
     const timer = setTimeout(() => {
       if (settled) return
       settled = true
-      this.storeFailed(operation, new Error(`the store did not answer within ${this.storeTimeout} ms`))
-    }, this.storeTimeout)
+      this.storeFailed(operation, new Error(`the store did not answer within ${this.setup.storeTimeout} ms`))
+    }, this.setup.storeTimeout)
     timer.unref?.()
     const done = (): boolean => {
       if (settled) return false
@@ -643,6 +645,35 @@ class Cell implements Ref.Ref<State> {
 }
 
 const noListeners: ReadonlyArray<L.Listener> = []
+
+// the breakers whose listener errors the default `onListenerError` has reported (once each)
+const warned = new WeakSet<Breaker>()
+
+// What breakers made with equal options share: kept out of each breaker, so that an idle one is small.
+interface Setup {
+  readonly onListenerError: L.OnListenerError | undefined
+  // milliseconds between timed calls of the latency sample: `0` times every call (the strategy or the
+  // classifier reads durations, or `latencySamplesPerSecond` is `Infinity`), `Infinity` none
+  readonly sampleEvery: number
+  readonly storeTimeout: number
+}
+
+const setups = new Map<string, Setup>()
+
+const setupFor = (
+  onListenerError: L.OnListenerError | undefined,
+  sampleEvery: number,
+  storeTimeout: number
+): Setup => {
+  if (onListenerError !== undefined) return { onListenerError, sampleEvery, storeTimeout }
+  const key = `${sampleEvery} ${storeTimeout}`
+  let setup = setups.get(key)
+  if (setup === undefined) {
+    setup = { onListenerError, sampleEvery, storeTimeout }
+    if (setups.size < 64) setups.set(key, setup)
+  }
+  return setup
+}
 
 // What a breaker that has not run a call yet reports: never written to.
 const unused: M.Recorder = M.recorder()
