@@ -35,24 +35,27 @@
 import * as E from 'fp-ts/Either'
 import type { IO } from 'fp-ts/IO'
 import * as O from 'fp-ts/Option'
-import * as Circuit from './Circuit'
+import type * as Circuit from './Circuit'
+import { circuitFor, type Setup, setupFor } from './shared'
 import {
   type Classification,
   type Classifier,
   fromPredicates,
   type Predicates,
-  readsDuration
+  readsDuration,
+  verdictOf
 } from './Classifier'
 import { type Clock, monotonic } from './Clock'
 import * as Config from './Config'
 import type { Decision, Permit } from './Decision'
+import { Emitter, reportListenerError } from './Emitter'
 import * as Ev from './Event'
 import * as L from './Listener'
 import * as M from './Metrics'
 import type * as Ref from './Ref'
 import type { State } from './State'
 import { decodeStateFor, encodeState } from './StateCodec'
-import type { Shared, Store } from './Store'
+import { attempt, type Shared, type Store } from './Store'
 import * as Strategy from './Strategy'
 import { isTransition, type Cause } from './Transition'
 
@@ -135,9 +138,8 @@ export class Breaker {
   readonly ref: Ref.Ref<State>
   // what the breaker has counted, allocated by its first call
   private recorder: M.Recorder | undefined = undefined
-  private listeners: ReadonlyArray<L.Listener> = noListeners
-  // events waiting while listeners run (see `emit`)
-  private queue: Array<L.BreakerEvent> | undefined = undefined
+  // made by the first `subscribe` (see `Emitter`)
+  private emitter: Emitter | undefined = undefined
   // the latest good clock reading (see `now`)
   private last: number
   // the latency sample: calls left until the next timed one, calls in the current span, and when the
@@ -235,14 +237,8 @@ export class Breaker {
     if (typeof listener !== 'function') {
       throw new Config.ConfigError([`listener: expected a function, got ${describe(listener)}`])
     }
-    this.listeners = [...this.listeners, listener]
-    let subscribed = true
-    return () => {
-      if (!subscribed) return
-      subscribed = false
-      const i = this.listeners.indexOf(listener)
-      if (i >= 0) this.listeners = [...this.listeners.slice(0, i), ...this.listeners.slice(i + 1)]
-    }
+    this.emitter ??= new Emitter((error, event) => this.listenerFailed(error, event))
+    return this.emitter.subscribe(listener)
   }
 
   // -- the call protocol (see `Guard`) ------------------------------------------------------
@@ -252,7 +248,7 @@ export class Breaker {
    * if not (see "Timing" above). Give it to `admit` and to `record`.
    */
   start(timed = false): O.Option<number> {
-    if (timed || this.setup.sampleEvery === 0 || this.listeners.length !== 0) return O.some(this.now())
+    if (timed || this.setup.sampleEvery === 0 || this.listening()) return O.some(this.now())
     if (--this.sampleLeft > 0) return O.none
     const now = this.now()
     const elapsed = this.sampledAt === undefined ? Infinity : now - this.sampledAt
@@ -308,12 +304,12 @@ export class Breaker {
     result: E.Either<E, A>
   ): void {
     if (O.isNone(start)) {
-      this.recordAt(permit, this.classifySafely(classify, result, NaN), NaN, undefined)
+      this.recordAt(permit, verdictOf(classify, result, NaN), NaN, undefined)
       return
     }
     const end = this.now()
     const duration = end - start.value
-    this.recordAt(permit, this.classifySafely(classify, result, duration), duration, end)
+    this.recordAt(permit, verdictOf(classify, result, duration), duration, end)
   }
 
   /** Answers a call that started at `start` and ran past its `timeout` (see `recordTimeout`). */
@@ -325,37 +321,18 @@ export class Breaker {
   /** Reports that a rejected call's fallback produced the caller's value. */
   recordFallback(): void {
     this.counters().fallbacks++
-    if (this.listeners.length !== 0) this.emit({ _tag: 'FallbackUsed', breaker: this.name, at: this.now() })
+    if (this.listening()) this.emitter!.emit({ _tag: 'FallbackUsed', breaker: this.name, at: this.now() })
   }
 
   /** Reports that a rejected call's fallback failed with `error`. */
   recordFallbackFailure(error: unknown): void {
     this.counters().fallbackFailures++
-    if (this.listeners.length !== 0) {
-      this.emit({ _tag: 'FallbackFailed', breaker: this.name, at: this.now(), error })
+    if (this.listening()) {
+      this.emitter!.emit({ _tag: 'FallbackFailed', breaker: this.name, at: this.now(), error })
     }
   }
 
   // -- internals ---------------------------------------------------------------------------
-
-  // A classifier that throws or answers something that is not a `Classification` is a bug in user
-  // code: reported once on the console; the call counts as a failure, so its permit is still answered.
-  private classifySafely<E, A>(
-    classify: Classifier<E, A>,
-    result: E.Either<E, A>,
-    duration: number
-  ): Classification {
-    let verdict: unknown
-    try {
-      verdict = classify(result, duration)
-    } catch (error) {
-      reportClassifier(classify, 'threw', error)
-      return 'failure'
-    }
-    if (isClassification(verdict)) return verdict
-    reportClassifier(classify, `returned ${describe(verdict)}, not 'success', 'failure', 'ignore' or a Trip`)
-    return 'failure'
-  }
 
   // `admit` when the decision depends on the time: one update of the cell at `t`, then its events
   private admitAt(t: number): Decision {
@@ -366,8 +343,8 @@ export class Breaker {
     })
     if (decision._tag === 'Rejection') this.counters().rejected++
     const transition = this.updated(prev, next, 'Admitted', t)
-    if (this.listeners.length !== 0) {
-      this.emit(
+    if (this.listening()) {
+      this.emitter!.emit(
         decision._tag === 'Rejection'
           ? { _tag: 'Rejection', breaker: this.name, at: t, retryAfter: decision.retryAfter }
           : undefined,
@@ -409,7 +386,7 @@ export class Breaker {
     if (
       end === undefined &&
       verdict === 'success' &&
-      this.listeners.length === 0 &&
+      !this.listening() &&
       Number.isNaN(duration) &&
       this.circuit.isUnmovedBySuccess(this.cell().get(), permit)
     ) {
@@ -429,7 +406,7 @@ export class Breaker {
     timedOut: L.Timeout | undefined
   ): void {
     const { circuit } = this
-    const untimed = end === undefined && this.listeners.length === 0
+    const untimed = end === undefined && !this.listening()
     const prev = this.cell().get()
     const event =
       typeof verdict === 'string'
@@ -451,9 +428,9 @@ export class Breaker {
     }
     M.recordOutcome(this.counters(), event._tag, duration)
     const transition = this.updated(prev, next, event._tag, now)
-    if (this.listeners.length !== 0) {
+    if (this.listening()) {
       // the events of one update are queued together, so none that a listener causes comes between them
-      this.emit(timedOut, L.outcome(event._tag, this.name, now, duration, permit.probe), transition)
+      this.emitter!.emit(timedOut, L.outcome(event._tag, this.name, now, duration, permit.probe), transition)
     }
   }
 
@@ -481,58 +458,20 @@ export class Breaker {
       const record: Shared = { state: encodeState(next), at: now }
       this.guarded('publish', () => store.publish(this.name, record))
     }
-    return this.listeners.length === 0 ? undefined : L.transition(this.name, prev, next, cause, now)
+    return !this.listening() ? undefined : L.transition(this.name, prev, next, cause, now)
   }
 
   private report(prev: State, next: State, cause: Cause, now: number): void {
     const transition = this.updated(prev, next, cause, now)
-    if (transition !== undefined) this.emit(transition)
+    if (transition !== undefined) this.emitter!.emit(transition)
   }
 
-  // Delivers `events` (absent ones skipped) in order to every listener, after the events queued before
-  // them; events emitted meanwhile (by a listener calling back into the breaker) wait their turn.
-  private emit(...events: ReadonlyArray<L.BreakerEvent | undefined>): void {
-    const draining = this.queue !== undefined
-    const queue = (this.queue ??= [])
-    for (const e of events) if (e !== undefined) queue.push(e)
-    if (draining) return
-    try {
-      for (let i = 0; i < queue.length; i++) {
-        const e = queue[i]!
-        const current = this.listeners
-        for (let j = 0; j < current.length; j++) this.deliver(current[j]!, e)
-      }
-    } finally {
-      this.queue = undefined
-    }
-  }
-
-  private deliver(listener: L.Listener, event: L.BreakerEvent): void {
-    let returned: unknown
-    try {
-      returned = listener(event)
-    } catch (error) {
-      this.listenerFailed(error, event)
-      return
-    }
-    if (isThenable(returned)) {
-      Promise.resolve(returned).then(undefined, (error: unknown) => this.listenerFailed(error, event))
-    }
+  private listening(): boolean {
+    return this.emitter !== undefined && this.emitter.active()
   }
 
   private listenerFailed(error: unknown, event: L.BreakerEvent): void {
-    const { onListenerError } = this.setup
-    if (onListenerError === undefined) {
-      if (!warned.has(this)) warnListenerError(this.name, error)
-      warned.add(this)
-      return
-    }
-    try {
-      const returned: unknown = onListenerError(error, event)
-      if (isThenable(returned)) Promise.resolve(returned).then(undefined, ignore)
-    } catch {
-      // a throwing error hook must not reach the caller either
-    }
+    reportListenerError(this.setup.onListenerError, this, this.name, error, event)
   }
 
   // -- the store ---------------------------------------------------------------------------
@@ -576,41 +515,14 @@ export class Breaker {
     this.report(prev, next, 'Adopted', now)
   }
 
-  /** Runs a store operation with a timeout; a failure is reported, never thrown. */
+  /** Runs a store operation with the store timeout; a failure is reported, never thrown. */
   private guarded<A>(operation: StoreOperation, run: () => Promise<A>, then?: (a: A) => void): void {
-    let settled = false
-    const timer = setTimeout(() => {
-      if (settled) return
-      settled = true
-      this.storeFailed(operation, new Error(`the store did not answer within ${this.setup.storeTimeout} ms`))
-    }, this.setup.storeTimeout)
-    timer.unref?.()
-    const done = (): boolean => {
-      if (settled) return false
-      settled = true
-      clearTimeout(timer)
-      return true
-    }
-    let pending: Promise<A>
-    try {
-      pending = Promise.resolve(run())
-    } catch (error) {
-      if (done()) this.storeFailed(operation, error)
-      return
-    }
-    pending.then(
-      (a) => {
-        if (done()) then?.(a)
-      },
-      (error: unknown) => {
-        if (done()) this.storeFailed(operation, error)
-      }
-    )
+    attempt(run, this.setup.storeTimeout, (error) => this.storeFailed(operation, error), then)
   }
 
   private storeFailed(operation: StoreOperation, error: unknown): void {
     const event: L.StoreFailed = { _tag: 'StoreFailed', breaker: this.name, at: this.last, operation, error }
-    if (this.listeners.length !== 0) this.emit(event)
+    if (this.listening()) this.emitter!.emit(event)
     else this.listenerFailed(error, event)
   }
 }
@@ -644,54 +556,11 @@ class Cell implements Ref.Ref<State> {
   }
 }
 
-const noListeners: ReadonlyArray<L.Listener> = []
-
-// the breakers whose listener errors the default `onListenerError` has reported (once each)
-const warned = new WeakSet<Breaker>()
-
-// What breakers made with equal options share: kept out of each breaker, so that an idle one is small.
-interface Setup {
-  readonly onListenerError: L.OnListenerError | undefined
-  // milliseconds between timed calls of the latency sample: `0` times every call (the strategy or the
-  // classifier reads durations, or `latencySamplesPerSecond` is `Infinity`), `Infinity` none
-  readonly sampleEvery: number
-  readonly storeTimeout: number
-}
-
-const setups = new Map<string, Setup>()
-
-const setupFor = (
-  onListenerError: L.OnListenerError | undefined,
-  sampleEvery: number,
-  storeTimeout: number
-): Setup => {
-  if (onListenerError !== undefined) return { onListenerError, sampleEvery, storeTimeout }
-  const key = `${sampleEvery} ${storeTimeout}`
-  let setup = setups.get(key)
-  if (setup === undefined) {
-    setup = { onListenerError, sampleEvery, storeTimeout }
-    if (setups.size < 64) setups.set(key, setup)
-  }
-  return setup
-}
-
 // What a breaker that has not run a call yet reports: never written to.
 const unused: M.Recorder = M.recorder()
 
-const ignore = (): void => undefined
-
-const isThenable = (u: unknown): u is PromiseLike<unknown> =>
-  (typeof u === 'object' || typeof u === 'function') &&
-  u !== null &&
-  typeof (u as { readonly then?: unknown }).then === 'function'
-
 const isSome = <A>(u: unknown): u is O.Some<A> =>
   typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Some'
-
-const isClassification = (u: unknown): u is Classification =>
-  typeof u === 'string'
-    ? u === 'success' || u === 'failure' || u === 'ignore'
-    : typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Trip'
 
 const describe = (u: unknown): string =>
   typeof u === 'string'
@@ -704,14 +573,6 @@ const describe = (u: unknown): string =>
           : `an object${'_tag' in u ? ` with _tag ${describe((u as { _tag: unknown })._tag)}` : ''}`
         : String(u)
 
-const reported = new WeakSet<object>()
-
-const reportClassifier = (classify: object, what: string, error?: unknown): void => {
-  if (reported.has(classify)) return
-  reported.add(classify)
-  console.warn(`tripswitch: an outcome classifier ${what}; the call was recorded as a failure.`, error ?? '')
-}
-
 // How many calls to let pass until the next timed one, after `span` calls took `elapsed` ms: about as
 // many as arrive in `every` ms at that rate, but at most twice `span` (one burst does not silence a
 // quiet breaker), jittered at random within half of that either way so that no periodic pattern of
@@ -720,53 +581,6 @@ const reportClassifier = (classify: object, what: string, error?: unknown): void
 const nextSpan = (span: number, elapsed: number, every: number): number => {
   const mean = elapsed > 0 ? Math.min((span * every) / elapsed, 2 * span) : 2 * span
   return mean <= 1 ? 1 : Math.max(1, Math.round(mean * (0.5 + Math.random())))
-}
-
-// The default `onListenerError`, once per breaker.
-const warnListenerError = (name: string, error: unknown): void =>
-  console.warn(
-    `tripswitch: a listener of breaker "${name}" threw or rejected; the call went on, and later listener errors of this breaker are not reported (set onListenerError to see them).`,
-    error
-  )
-
-// -------------------------------------------------------------------------------------
-// shared circuits
-// -------------------------------------------------------------------------------------
-
-// Breakers made from equal resolved configs share one `Circuit` (immutable), so that a registry of
-// many breakers holds one. Configs are compared by a key that tells apart every valid value: strings,
-// numbers (with `Infinity`) and functions (the `backoff` policy, by identity) are tagged.
-const circuits = new Map<string, Circuit.Circuit>()
-const maxCircuits = 1_000
-const functionIds = new WeakMap<object, number>()
-let nextFunctionId = 0
-
-const keyOf = (config: Config.Config): string =>
-  JSON.stringify(config, (_key, value: unknown) => {
-    switch (typeof value) {
-      case 'number':
-        return `n${value}`
-      case 'string':
-        return `s${value}`
-      case 'function': {
-        let id = functionIds.get(value)
-        if (id === undefined) functionIds.set(value, (id = nextFunctionId++))
-        return `f${id}`
-      }
-      default:
-        return value
-    }
-  })
-
-const circuitFor = (input: Config.ConfigInput): Circuit.Circuit => {
-  const config = Config.resolve(input)
-  const key = keyOf(config)
-  const cached = circuits.get(key)
-  if (cached !== undefined) return cached
-  if (circuits.size >= maxCircuits) circuits.delete(circuits.keys().next().value!)
-  const circuit = Circuit.fromConfig(config)
-  circuits.set(key, circuit)
-  return circuit
 }
 
 // -------------------------------------------------------------------------------------

@@ -393,6 +393,58 @@ export const getMonoid = <E, A>(): Monoid<Classifier<E, A>> => ({
 // -------------------------------------------------------------------------------------
 
 /**
+ * What `classify` says of `result`, checked: a classifier that throws, or answers something that is
+ * not a `Classification` (`undefined` from untyped code, say), is a bug in user code. It is reported
+ * once per classifier on the console, and the call counts as a failure, so its permit is still
+ * answered and the caller still gets its own result. What the runtime calls for every settled call.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { Classifier } from 'tripswitch'
+ * assert.strictEqual(Classifier.verdictOf(Classifier.byEither, E.right(1), 5), 'success')
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const verdictOf = <E, A>(
+  classify: Classifier<E, A>,
+  result: Either<E, A>,
+  duration: number
+): Classification => {
+  let verdict: unknown
+  try {
+    verdict = classify(result, duration)
+  } catch (error) {
+    reportClassifier(classify, 'threw', error)
+    return 'failure'
+  }
+  if (isClassification(verdict)) return verdict
+  const got = verdict === null ? 'null' : typeof verdict === 'object' ? 'an object' : String(verdict)
+  reportClassifier(classify, `returned ${got}, not 'success', 'failure', 'ignore' or a Trip`)
+  return 'failure'
+}
+
+/**
+ * Whether `u` is a `Classification`: `'success'`, `'failure'`, `'ignore'` or a `Trip`.
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isClassification = (u: unknown): u is Classification =>
+  typeof u === 'string'
+    ? u === 'success' || u === 'failure' || u === 'ignore'
+    : typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Trip'
+
+const reported = new WeakSet<object>()
+
+const reportClassifier = (classify: object, what: string, error?: unknown): void => {
+  if (reported.has(classify)) return
+  reported.add(classify)
+  console.warn(`tripswitch: an outcome classifier ${what}; the call was recorded as a failure.`, error ?? '')
+}
+
+/**
  * Whether `classify` may read the call's duration: whether it is not declared to read the result alone
  * (`ofResult`). A breaker or guard whose classifier reads durations times every call; otherwise an
  * untimed call (see `Breaker`, "Timing") is classified with a duration of `NaN`. The combinators of

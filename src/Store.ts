@@ -114,3 +114,50 @@ export const memory = (): {
   }
   return { connect, records }
 }
+
+// -------------------------------------------------------------------------------------
+// internal
+// -------------------------------------------------------------------------------------
+
+/**
+ * Runs one store operation for a breaker: `then` gets its result, `fail` what went wrong (a throw, a
+ * rejection, or no answer within `timeout` ms), exactly once; nothing is thrown. The timer is
+ * `unref`'d, so a hung store never keeps the process alive.
+ *
+ * @internal
+ */
+export const attempt = <A>(
+  run: () => Promise<A>,
+  timeout: number,
+  fail: (error: unknown) => void,
+  then?: (a: A) => void
+): void => {
+  let settled = false
+  const timer = setTimeout(() => {
+    if (settled) return
+    settled = true
+    fail(new Error(`the store did not answer within ${timeout} ms`))
+  }, timeout)
+  timer.unref?.()
+  const done = (): boolean => {
+    if (settled) return false
+    settled = true
+    clearTimeout(timer)
+    return true
+  }
+  let pending: Promise<A>
+  try {
+    pending = Promise.resolve(run())
+  } catch (error) {
+    if (done()) fail(error)
+    return
+  }
+  pending.then(
+    (a) => {
+      if (done()) then?.(a)
+    },
+    (error: unknown) => {
+      if (done()) fail(error)
+    }
+  )
+}

@@ -1,0 +1,128 @@
+/**
+ * Delivering a breaker's events to its listeners: the runtime side of `Listener`.
+ *
+ * Invariants:
+ * - Events reach every listener in the order they were emitted, also when a listener calls back into
+ *   the breaker: an event emitted while listeners run waits in a queue until the events before it
+ *   have reached every listener. The events of one update are emitted together, so none that a
+ *   listener causes comes between them.
+ * - A listener that throws, or returns a promise that rejects (an `async` listener), is reported to
+ *   the breaker's `onListenerError` (by default one `console.warn` per breaker, then silence) and does
+ *   not stop the other listeners. Nothing a listener or the hook does reaches a caller or crashes the
+ *   process.
+ * - A listener that unsubscribes itself or another during an event does not change who hears it.
+ *
+ * A breaker makes its emitter when the first listener subscribes, so an idle breaker has none.
+ *
+ * @internal
+ */
+import type { IO } from 'fp-ts/IO'
+import type { BreakerEvent, Listener, OnListenerError } from './Listener'
+
+/**
+ * The listeners of one breaker and the queue of events on their way to them.
+ *
+ * @internal
+ */
+export class Emitter {
+  private listeners: ReadonlyArray<Listener> = []
+  // events waiting while listeners run (see `emit`)
+  private queue: Array<BreakerEvent> | undefined = undefined
+
+  constructor(private readonly report: (error: unknown, event: BreakerEvent) => void) {}
+
+  /** Whether anyone listens: the runtime makes no event object otherwise. */
+  active(): boolean {
+    return this.listeners.length !== 0
+  }
+
+  /** Adds a listener; returns the effect that removes it (running it twice removes it once). */
+  subscribe(listener: Listener): IO<void> {
+    this.listeners = [...this.listeners, listener]
+    let subscribed = true
+    return () => {
+      if (!subscribed) return
+      subscribed = false
+      const i = this.listeners.indexOf(listener)
+      if (i >= 0) this.listeners = [...this.listeners.slice(0, i), ...this.listeners.slice(i + 1)]
+    }
+  }
+
+  /** Delivers `events` (absent ones skipped), in order, after the events queued before them. */
+  emit(...events: ReadonlyArray<BreakerEvent | undefined>): void {
+    const draining = this.queue !== undefined
+    const queue = (this.queue ??= [])
+    for (const e of events) if (e !== undefined) queue.push(e)
+    if (draining) return
+    try {
+      for (let i = 0; i < queue.length; i++) {
+        const event = queue[i]!
+        const current = this.listeners
+        for (let j = 0; j < current.length; j++) this.deliver(current[j]!, event)
+      }
+    } finally {
+      this.queue = undefined
+    }
+  }
+
+  private deliver(listener: Listener, event: BreakerEvent): void {
+    let returned: unknown
+    try {
+      returned = listener(event)
+    } catch (error) {
+      this.report(error, event)
+      return
+    }
+    if (isThenable(returned)) {
+      Promise.resolve(returned).then(undefined, (error: unknown) => this.report(error, event))
+    }
+  }
+}
+
+/**
+ * Reports what a listener threw (or rejected with) to `onListenerError`; without one, warns once per
+ * `key` (a breaker). A hook that throws or rejects is ignored.
+ *
+ * @internal
+ */
+export const reportListenerError = (
+  onListenerError: OnListenerError | undefined,
+  key: object,
+  name: string,
+  error: unknown,
+  event: BreakerEvent
+): void => {
+  if (onListenerError === undefined) {
+    if (!warned.has(key)) warnListenerError(name, error)
+    warned.add(key)
+    return
+  }
+  try {
+    const returned: unknown = onListenerError(error, event)
+    if (isThenable(returned)) Promise.resolve(returned).then(undefined, ignore)
+  } catch {
+    // a throwing error hook must not reach the caller either
+  }
+}
+
+/**
+ * Whether `u` has a `then` method: a promise, or any thenable.
+ *
+ * @internal
+ */
+export const isThenable = (u: unknown): u is PromiseLike<unknown> =>
+  (typeof u === 'object' || typeof u === 'function') &&
+  u !== null &&
+  typeof (u as { readonly then?: unknown }).then === 'function'
+
+const ignore = (): void => undefined
+
+// the breakers whose listener errors the default `onListenerError` has reported (once each)
+const warned = new WeakSet<object>()
+
+// The default `onListenerError`, once per breaker.
+const warnListenerError = (name: string, error: unknown): void =>
+  console.warn(
+    `tripswitch: a listener of breaker "${name}" threw or rejected; the call went on, and later listener errors of this breaker are not reported (set onListenerError to see them).`,
+    error
+  )
