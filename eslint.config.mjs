@@ -14,5 +14,10 @@ export default tseslint.config(
   {
     files: ['__tests__/**', 'bench/**', 'examples/**'],
     rules: { 'no-restricted-globals': 'off' }
+  },
+  {
+    // plain CommonJS scripts that load builds by path
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
   }
 )
