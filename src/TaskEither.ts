@@ -149,11 +149,15 @@ export function withBreaker<F>(
       `withBreaker.fallback: expected a function (rejection) => Task, got ${typeof fallback}`
     ])
   }
-  const onOpen =
-    fallback === undefined
-      ? openLeft
-      : (rejection: CircuitOpenError): Promise<unknown> =>
-          G.fallbackAsync(breaker, () => runTask(fallback(rejection), breaker.name)).then(E.right)
+  const onOpen = fallback === undefined ? openLeft : fallbackOf(breaker, fallback)
+  return guardOf<F>(g, onOpen)
+}
+
+// The guard itself, made apart so that its closure holds the spec and `onOpen` alone.
+const guardOf = <F>(
+  g: G.Spec,
+  onOpen: (rejection: CircuitOpenError) => Promise<unknown>
+): Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError> => {
   const guard = <E, A>(
     task: TaskEither<E, A> | Abortable<E, A>
   ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> => {
@@ -162,8 +166,15 @@ export function withBreaker<F>(
         E.Either<E | CircuitOpenError | CallTimeoutError, A | F>
       >
   }
-  return Object.assign(guard, { breaker }) as Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError>
+  return Object.assign(guard, { breaker: g.breaker }) as
+    Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError>
 }
+
+// What a rejected call gives with a fallback: its `Right`, reported as `FallbackUsed` or `FallbackFailed`.
+const fallbackOf =
+  <F>(breaker: B.Breaker, fallback: (rejection: CircuitOpenError) => Task<F>) =>
+  (rejection: CircuitOpenError): Promise<unknown> =>
+    G.fallbackAsync(breaker, () => runTask(fallback(rejection), breaker.name)).then(E.right)
 
 // a task is called with the call's signal, not with arguments (see `Guard.run`)
 const noArgs: ReadonlyArray<unknown> = []
