@@ -412,20 +412,14 @@ export class Breaker {
       typeof verdict === 'string'
         ? Ev.outcome(verdict, permit, duration)
         : Ev.outcome('failure', permit, duration, verdict.openFor)
-    const fast = untimed ? circuit.stepUntimed(prev, event) : O.none
-    let now = end ?? NaN
-    let next: State
-    if (O.isSome(fast)) {
-      next = fast.value
-      if (next !== prev) this.cell().update(() => [undefined, next])
-    } else {
-      if (end === undefined) now = this.now()
-      const t = now
-      next = this.cell().update((s) => {
-        const n = circuit.step(s, event, t)
-        return [n, n]
-      })
-    }
+    // the clock is read only when the core says the result depends on it (then no transition
+    // follows, so `now` is used by no event either)
+    const timeless = end === undefined && untimed && O.isSome(circuit.stepUntimed(prev, event))
+    const now = end ?? (timeless ? NaN : this.now())
+    const next = this.cell().update((s) => {
+      const n = timeless ? O.getOrElse(() => s)(circuit.stepUntimed(s, event)) : circuit.step(s, event, now)
+      return [n, n]
+    })
     M.recordOutcome(this.counters(), event._tag, duration)
     const transition = this.updated(prev, next, event._tag, now)
     if (this.listening()) {
