@@ -757,6 +757,23 @@ describe('Breaker', () => {
       expect(Breaker.isBreaker(copy)).toBe(false)
     })
 
+    it('shows the state as of now: a half-open circuit past its deadline reads open, the cell unchanged', () => {
+      const clock = testClock(0)
+      const b = Breaker.make(
+        { failureThreshold: 1, openFor: 100, halfOpenMaxDuration: 50 },
+        { clock: clock.now }
+      )()
+      const d = b.admit()
+      b.record(d as Decision.Permit, 'failure')
+      clock.advance(100)
+      b.admit() // the probe: half-open, never answered
+      expect(b.state()._tag).toBe('HalfOpen')
+      clock.advance(50)
+      expect(b.state()).toMatchObject({ _tag: 'Open', openedAt: 150 })
+      expect(b.metrics().state).toBe('Open')
+      expect(b.ref.get()._tag).toBe('HalfOpen')
+    })
+
     it('holds its state in its Ref: every change is seen through ref.get', () => {
       const clock = testClock(0)
       const b = Breaker.make({ failureThreshold: 1 }, { clock: clock.now })()
