@@ -6,7 +6,7 @@ import * as TE from 'fp-ts/TaskEither'
 import * as client from 'prom-client'
 import { Breaker, Decision, Registry, withBreaker } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
-import { exporter } from 'tripswitch/prometheus'
+import { exporter, isDuplicateNameError, type DuplicateNameError } from 'tripswitch/prometheus'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -32,6 +32,26 @@ const key = (name: string, labels: Readonly<Record<string, string>>) =>
     .join(',')}}`
 
 const scrape = async (register: client.Registry) => parse(await register.metrics())
+
+/** The `breaker` label values of each metric's series, from prom-client's JSON view (which runs collect). */
+const breakersOf = async (register: client.Registry): Promise<ReadonlyMap<string, ReadonlySet<string>>> =>
+  new Map(
+    (await register.getMetricsAsJSON()).map((metric) => [
+      metric.name,
+      new Set(metric.values.map((v) => String(v.labels['breaker'])))
+    ])
+  )
+
+/** Gets every name of `names` from the registry and runs one successful call through its breaker. */
+const churn = (
+  registry: Registry.Registry,
+  clock: ReturnType<typeof testClock>,
+  names: ReadonlyArray<string>
+) => {
+  for (const name of names) run(registry.get(name), clock, 'success', 1)
+}
+
+const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
 
 /** Admits a call and records its outcome after `ms` on the test clock. */
 const run = (
@@ -175,6 +195,128 @@ describe('Prometheus', () => {
     expect(await register.metrics()).toBe('\n')
     // the same names can be registered again
     exporter(breaker, { register })().close()
+  })
+
+  it('removes the series of the breakers a registry evicted, so they stay bounded by its maxSize', async () => {
+    const register = new client.Registry()
+    const clock = testClock(0)
+    const registry = Registry.make({ maxSize: 10, breakerOptions: { clock: clock.now } })()
+    exporter(registry, { register })()
+    churn(registry, clock, range('host-', 1_000))
+    const kept = registry.breakers().map((b) => b.name)
+    expect(kept).toEqual(range('host-', 1_000).slice(990))
+    const series = await breakersOf(register)
+    for (const name of ['state', 'calls_total', 'rejections_total', 'fallbacks_total', 'timeouts_total']) {
+      expect([...(series.get(`tripswitch_${name}`) ?? [])].sort()).toEqual([...kept].sort())
+    }
+    for (const breakers of series.values()) expect(breakers.size).toBeLessThanOrEqual(10)
+    const text = await register.metrics()
+    expect(text).not.toMatch(/breaker="host-(\d|\d\d|[0-8]\d\d|98\d)"/)
+    expect(text.split('\n').filter((l) => l.startsWith('tripswitch_calls_total{'))).toHaveLength(30)
+    expect(text.split('\n').filter((l) => l.startsWith('tripswitch_state{'))).toHaveLength(60)
+  })
+
+  it('keeps the series bounded between scrapes too, at twice the registry size', async () => {
+    const register = new client.Registry()
+    const clock = testClock(0)
+    const registry = Registry.make({ maxSize: 10, breakerOptions: { clock: clock.now } })()
+    exporter(registry, { register })()
+    churn(registry, clock, range('tenant-', 1_000))
+    // a counter has no collect: its values are what the event path left, with no scrape since
+    const calls = await register.getSingleMetric('tripswitch_calls_total')?.get()
+    const names = new Set(calls?.values.map((v) => String(v.labels['breaker'])))
+    expect(names.size).toBeGreaterThanOrEqual(10)
+    expect(names.size).toBeLessThanOrEqual(20)
+    expect(names.has('tenant-999')).toBe(true)
+  })
+
+  it('stops counting an evicted breaker, even for whoever still holds it, and starts a name made again at 0', async () => {
+    const register = new client.Registry()
+    const clock = testClock(0)
+    const registry = Registry.make({ maxSize: 2, breakerOptions: { clock: clock.now } })()
+    exporter(registry, { register })()
+    const held = registry.get('held')
+    run(held, clock, 'success', 1)
+    churn(registry, clock, ['a', 'b']) // evicts held
+    expect(registry.peek('held')).toBeUndefined()
+    run(held, clock, 'success', 1)
+    const s = await scrape(register)
+    expect([...s.keys()].filter((k) => k.includes('breaker="held"'))).toEqual([])
+    expect(s.get(key('tripswitch_calls_total', { breaker: 'b', outcome: 'success' }))).toBe(1)
+
+    const again = registry.get('held') // a new breaker of the name, evicting a
+    run(held, clock, 'success', 1) // the evicted one still counts nowhere
+    const t = await scrape(register)
+    expect(t.get(key('tripswitch_calls_total', { breaker: 'held', outcome: 'success' }))).toBe(0)
+    run(again, clock, 'success', 1)
+    const u = await scrape(register)
+    expect(u.get(key('tripswitch_calls_total', { breaker: 'held', outcome: 'success' }))).toBe(1)
+    expect([...u.keys()].filter((k) => k.includes('breaker="a"'))).toEqual([])
+  })
+
+  it('refuses an array with two different breakers of one name, before registering anything', async () => {
+    const register = new client.Registry()
+    const a = Breaker.make({}, { name: 'payments' })()
+    const b = Breaker.make({}, { name: 'payments' })()
+    let thrown: unknown
+    try {
+      exporter([a, Breaker.make({}, { name: 'search' })(), b], { register })()
+    } catch (e) {
+      thrown = e
+    }
+    expect(isDuplicateNameError(thrown)).toBe(true)
+    expect(thrown).toBeInstanceOf(Error)
+    expect((thrown as DuplicateNameError).breaker).toBe('payments')
+    expect((thrown as DuplicateNameError).message).toMatch(/two breakers are named "payments"/)
+    expect(await register.getMetricsAsJSON()).toEqual([])
+    // the metrics can still be registered, with distinct breakers
+    exporter([a], { register })().close()
+  })
+
+  it('exports a breaker listed twice once, counting each call once', async () => {
+    const register = new client.Registry()
+    const clock = testClock(0)
+    const a = Breaker.make({}, { name: 'a', clock: clock.now })()
+    exporter([a, a], { register })()
+    run(a, clock, 'success', 1)
+    const s = await scrape(register)
+    expect(s.get(key('tripswitch_calls_total', { breaker: 'a', outcome: 'success' }))).toBe(1)
+    expect(s.get(key('tripswitch_state', { breaker: 'a', state: 'closed' }))).toBe(1)
+  })
+
+  it('reports a registry that yields two breakers of one name to onError, once, and exports the first', async () => {
+    const register = new client.Registry()
+    const clock = testClock(0)
+    const registry = Registry.make({ breakerOptions: { clock: clock.now } })()
+    registry.get('a')
+    const twin = Breaker.make({ failureThreshold: 1 }, { name: 'a', clock: clock.now })()
+    run(twin, clock, 'failure', 1) // the twin is open
+    const errors: Array<DuplicateNameError> = []
+    exporter(
+      { ...registry, breakers: () => [...registry.breakers(), twin] },
+      { register, onError: (e) => errors.push(e) }
+    )()
+    const s = await scrape(register)
+    await scrape(register)
+    expect(errors.map((e) => [isDuplicateNameError(e), e.breaker])).toEqual([[true, 'a']])
+    expect(s.get(key('tripswitch_state', { breaker: 'a', state: 'closed' }))).toBe(1)
+    expect(s.get(key('tripswitch_state', { breaker: 'a', state: 'open' }))).toBe(0)
+  })
+
+  it('warns on the console by default when a registry yields two breakers of one name', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined)
+    try {
+      const register = new client.Registry()
+      const registry = Registry.make()()
+      registry.get('a')
+      const twin = Breaker.make({}, { name: 'a' })()
+      exporter({ ...registry, breakers: () => [...registry.breakers(), twin] }, { register })()
+      await scrape(register)
+      expect(warn).toHaveBeenCalledTimes(1)
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/two breakers are named "a"/)
+    } finally {
+      warn.mockRestore()
+    }
   })
 
   it('rejects a prefix that is not a metric name', () => {

@@ -20,9 +20,18 @@
  * counters and the histogram follow the breakers' events from the moment the exporter is made (a
  * timed-out call counts in `tripswitch_timeouts_total` and, as a failure, in `tripswitch_calls_total`).
  *
- * The source is a breaker, an array of breakers, or a `Registry` (whose breakers made later are
- * included; an evicted breaker leaves the state gauge, its counters stay). Every label value is a
- * breaker name, so key breakers by a bounded set of names (services, hosts), not by user or request.
+ * Invariants:
+ * - One breaker per `breaker` label. Two different breakers with one name are an error, never merged:
+ *   an array holding them is refused by `exporter` (a `DuplicateNameError`); a registry that yields
+ *   them is reported to `onError` and only the first is exported.
+ * - With a `Registry` source, exactly the registry's kept breakers are exported, so the series stay
+ *   bounded by its `maxSize`. Breakers made later are included; the series of an evicted breaker (its
+ *   counters, histogram and state gauge) are removed at the next scrape, or earlier once the names
+ *   followed exceed twice the registry's size. An evicted breaker no longer reaches the exporter's
+ *   listener (the registry detaches it), and a transient breaker (see `Registry`) is not exported.
+ *
+ * Every label value is a breaker name, so key breakers by a bounded set of names (services, hosts), not
+ * by user or request.
  *
  * @since 0.1.0
  */
@@ -48,6 +57,12 @@ export interface Options {
   readonly prefix?: string
   /** Upper bounds, in seconds, of the call-duration histogram's buckets. */
   readonly buckets?: ReadonlyArray<number>
+  /**
+   * Told when a registry source yields a second breaker with the name of an exported one (once per
+   * such breaker); the first stays exported, the second is not. Default: a `console.warn`. An array
+   * source with two breakers of one name is refused by `exporter` instead (it throws).
+   */
+  readonly onError?: (error: DuplicateNameError) => void
 }
 
 /**
@@ -61,6 +76,38 @@ export interface Exporter {
   /** The metric names registered. */
   readonly names: ReadonlyArray<string>
   readonly close: IO<void>
+}
+
+/**
+ * Two different breakers with one name, exported together. Their series would be one (the state gauge
+ * showing whichever was read last, the counters merged), so the exporter refuses them: give every
+ * breaker its own name. The same breaker listed twice is exported once, not an error.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as client from 'prom-client'
+ * import { Breaker } from 'tripswitch'
+ * import { exporter, isDuplicateNameError } from 'tripswitch/prometheus'
+ *
+ * const a = Breaker.make({}, { name: 'payments' })()
+ * const b = Breaker.make({}, { name: 'payments' })()
+ * assert.throws(() => exporter([a, b], { register: new client.Registry() })(), isDuplicateNameError)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export class DuplicateNameError extends Error {
+  /** Always `'DuplicateNameError'`. */
+  readonly _tag = 'DuplicateNameError'
+  override readonly name = 'DuplicateNameError'
+  constructor(
+    /** The name two exported breakers share. */
+    readonly breaker: string
+  ) {
+    super(
+      `tripswitch/prometheus: two breakers are named "${breaker}"; their series would merge, so only the first is exported. Give every breaker its own name.`
+    )
+  }
 }
 
 /**
@@ -84,12 +131,27 @@ const stateLabel: Readonly<Record<StateTag, string>> = {
 
 const outcomeLabel = { Success: 'success', Failure: 'failure', Ignored: 'ignored' } as const
 
+const results = ['used', 'failed'] as const
+
+// -------------------------------------------------------------------------------------
+// guards
+// -------------------------------------------------------------------------------------
+
+/**
+ * @category guards
+ * @since 0.1.0
+ */
+export const isDuplicateNameError = (u: unknown): u is DuplicateNameError =>
+  typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'DuplicateNameError'
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
 
 /**
- * Exports the metrics of a breaker, an array of breakers, or a registry of breakers.
+ * Exports the metrics of a breaker, an array of breakers, or a registry of breakers. Throws a
+ * `DuplicateNameError` for an array with two different breakers of one name, before registering
+ * anything.
  *
  * @example
  * import * as assert from 'node:assert'
@@ -109,12 +171,19 @@ const outcomeLabel = { Success: 'success', Failure: 'failure', Ignored: 'ignored
 export const exporter =
   (source: Breaker | ReadonlyArray<Breaker> | Registry, options: Options = {}): IO<Exporter> =>
   () => {
-    const { register = client.register, prefix = 'tripswitch_', buckets = defaultBuckets } = options
+    const {
+      register = client.register,
+      prefix = 'tripswitch_',
+      buckets = defaultBuckets,
+      onError = warn
+    } = options
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(prefix)) {
       throw new TypeError(
         `prefix: expected a Prometheus metric name prefix ([a-zA-Z_:][a-zA-Z0-9_:]*), got ${prefix}`
       )
     }
+    const registry = isRegistry(source) ? source : undefined
+    const fixed = isRegistry(source) ? [] : distinct(isBreaker(source) ? [source] : source)
     const names = [
       'state',
       'calls_total',
@@ -124,58 +193,104 @@ export const exporter =
       'transitions_total',
       'call_duration_seconds'
     ].map((name) => `${prefix}${name}`)
-    const current = (): ReadonlyArray<Breaker> =>
-      isRegistry(source) ? source.breakers() : isBreaker(source) ? [source] : source
     const registers = [register]
+    // Every metric prunes at scrape time, before it is read: prom-client reads each metric on its own
+    // (and `getSingleMetricAsString` reads one), so no single metric's collect can prune for the others.
+    const collect = (): void => {
+      if (registry !== undefined) reconcile(registry)
+    }
 
     const calls = new client.Counter({
       name: `${prefix}calls_total`,
       help: 'Calls that ran through a circuit breaker and settled, by outcome.',
       labelNames: ['breaker', 'outcome'],
-      registers
+      registers,
+      collect
     })
     const rejections = new client.Counter({
       name: `${prefix}rejections_total`,
       help: 'Calls a circuit breaker rejected without running them.',
       labelNames: ['breaker'],
-      registers
+      registers,
+      collect
     })
     const fallbacks = new client.Counter({
       name: `${prefix}fallbacks_total`,
       help: 'Fallbacks run for rejected calls, by result (used or failed).',
       labelNames: ['breaker', 'result'],
-      registers
+      registers,
+      collect
     })
     const timeouts = new client.Counter({
       name: `${prefix}timeouts_total`,
       help: 'Calls that ran past their time limit (also counted as failures).',
       labelNames: ['breaker'],
-      registers
+      registers,
+      collect
     })
     const transitions = new client.Counter({
       name: `${prefix}transitions_total`,
       help: 'State transitions of a circuit breaker.',
       labelNames: ['breaker', 'from', 'to'],
-      registers
+      registers,
+      collect
     })
     const durations = new client.Histogram({
       name: `${prefix}call_duration_seconds`,
       help: 'Durations of calls that ran through a circuit breaker, by outcome.',
       labelNames: ['breaker', 'outcome'],
       buckets: [...buckets],
-      registers
+      registers,
+      collect
     })
 
-    // Series exist (at 0) from the first sight of a breaker, so that rate() and alerts see them.
-    const seen = new Set<string>()
-    const init = (breaker: string): void => {
-      if (seen.has(breaker)) return
-      seen.add(breaker)
+    // The breaker each exported name stands for. Series exist (at 0) from the first sight of a breaker,
+    // so that rate() and alerts see them, and go with it.
+    const exported = new Map<string, Breaker>()
+    const add = (b: Breaker): void => {
+      const breaker = b.name
+      exported.set(breaker, b)
       for (const outcome of Object.values(outcomeLabel)) calls.inc({ breaker, outcome }, 0)
       rejections.inc({ breaker }, 0)
-      fallbacks.inc({ breaker, result: 'used' }, 0)
-      fallbacks.inc({ breaker, result: 'failed' }, 0)
+      for (const result of results) fallbacks.inc({ breaker, result }, 0)
       timeouts.inc({ breaker }, 0)
+    }
+    const drop = (breaker: string): void => {
+      exported.delete(breaker)
+      for (const outcome of Object.values(outcomeLabel)) {
+        calls.remove({ breaker, outcome })
+        durations.remove({ breaker, outcome })
+      }
+      rejections.remove({ breaker })
+      for (const result of results) fallbacks.remove({ breaker, result })
+      timeouts.remove({ breaker })
+      for (const from of Object.values(stateLabel)) {
+        for (const to of Object.values(stateLabel)) transitions.remove({ breaker, from, to })
+      }
+    }
+    // A name whose breaker changed (evicted, then made again) starts afresh: a counter reset.
+    const follow = (b: Breaker): void => {
+      const known = exported.get(b.name)
+      if (known === b) return
+      if (known !== undefined) drop(b.name)
+      add(b)
+    }
+
+    // Makes the exported breakers those the registry keeps; returns them.
+    const reported = new WeakSet<Breaker>()
+    const reconcile = (r: Registry): ReadonlyArray<Breaker> => {
+      const kept = new Map<string, Breaker>()
+      for (const b of r.breakers()) {
+        const first = kept.get(b.name)
+        if (first === undefined) kept.set(b.name, b)
+        else if (first !== b && !reported.has(b)) {
+          reported.add(b)
+          onError(new DuplicateNameError(b.name))
+        }
+      }
+      for (const [name, b] of exported) if (kept.get(name) !== b) drop(name)
+      for (const b of kept.values()) follow(b)
+      return [...kept.values()]
     }
 
     // Registered by construction; read at scrape time.
@@ -186,8 +301,7 @@ export const exporter =
       registers,
       collect() {
         this.reset()
-        for (const b of current()) {
-          init(b.name)
+        for (const b of registry === undefined ? fixed : reconcile(registry)) {
           const now = b.state()._tag
           for (const tag of Object.keys(stateLabel) as ReadonlyArray<StateTag>) {
             this.set({ breaker: b.name, state: stateLabel[tag] }, tag === now ? 1 : 0)
@@ -196,8 +310,7 @@ export const exporter =
       }
     })
 
-    const listener: L.Listener = (e) => {
-      init(e.breaker)
+    const count: L.Listener = (e) => {
       switch (e._tag) {
         case 'Success':
         case 'Failure':
@@ -220,10 +333,27 @@ export const exporter =
       }
     }
 
-    for (const b of current()) init(b.name)
-    const unsubscribes = isRegistry(source)
-      ? [source.subscribe(listener)]
-      : current().map((b) => b.subscribe(listener))
+    let unsubscribes: ReadonlyArray<IO<void>>
+    if (registry === undefined) {
+      for (const b of fixed) add(b)
+      unsubscribes = fixed.map((b) => b.subscribe(count))
+    } else {
+      reconcile(registry)
+      // Only the kept breaker of a name counts (not a transient one, not one evicted). Between scrapes,
+      // evicted names are pruned once the names followed exceed twice the registry's size (amortized
+      // O(1) per new name), so memory stays bounded by `maxSize` under any churn.
+      unsubscribes = [
+        registry.subscribe((e) => {
+          const b = registry.peek(e.breaker)
+          if (b === undefined) return
+          if (exported.get(e.breaker) !== b) {
+            follow(b)
+            if (exported.size > 2 * registry.size()) reconcile(registry)
+          }
+          count(e)
+        })
+      ]
+    }
     return {
       register,
       names,
@@ -233,3 +363,20 @@ export const exporter =
       }
     }
   }
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+// The breakers of an array, each once; two different ones with one name are refused.
+const distinct = (breakers: ReadonlyArray<Breaker>): ReadonlyArray<Breaker> => {
+  const byName = new Map<string, Breaker>()
+  for (const b of breakers) {
+    const first = byName.get(b.name)
+    if (first === undefined) byName.set(b.name, b)
+    else if (first !== b) throw new DuplicateNameError(b.name)
+  }
+  return [...byName.values()]
+}
+
+const warn = (error: DuplicateNameError): void => console.warn(error.message)
