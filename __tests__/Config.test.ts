@@ -96,6 +96,21 @@ describe('Config', () => {
     expect(Config.resolve({ openFor: 5_000, probeLease: 200 }).probeLease).toBe(200)
   })
 
+  it('refuses a strategy combining more than 100 strategies, as decodeConfig does', () => {
+    const [first, ...rest] = Array.from({ length: 101 }, (_, i) => Strategy.consecutiveFailures(i + 1))
+    if (first === undefined) throw new Error('unreachable')
+    expect(resolveProblems({ strategy: Strategy.any(first, ...rest) })).toStrictEqual([
+      'strategy.strategies: expected at most 100 strategies, got 101'
+    ])
+  })
+
+  it('lists at most 20 unknown options, then how many more', () => {
+    const input = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`junk${i}`, 1]))
+    const problems = resolveProblems(input as Config.ConfigInput)
+    expect(problems).toHaveLength(21)
+    expect(problems[20]).toBe('config: and 5 more unknown options')
+  })
+
   describe('agrees with decodeConfig', () => {
     const count5 = Window.count(5)
     it.each<readonly [string, Record<string, unknown>, Record<string, unknown>]>([

@@ -290,6 +290,96 @@ describe('ConfigCodec', () => {
     )
   })
 
+  describe('bounds on costly input', () => {
+    const failing = (i: number) => ({ kind: 'consecutiveFailures', threshold: i + 1 })
+
+    // an array that counts how often its elements are read
+    const counted = <A>(xs: ReadonlyArray<A>): { readonly array: ReadonlyArray<A>; reads: () => number } => {
+      let reads = 0
+      const array = new Proxy(xs, {
+        get: (target, key, receiver) => {
+          if (typeof key === 'string' && /^\d+$/.test(key)) reads++
+          return Reflect.get(target, key, receiver) as unknown
+        }
+      })
+      return { array, reads: () => reads }
+    }
+
+    it('refuses an any strategy of more than 100 strategies, naming strategy.strategies and the limit', () => {
+      const { array, reads } = counted(Array.from({ length: 20_000 }, (_, i) => failing(i)))
+      expect(problemsOf(decodeConfig({ strategy: { kind: 'any', strategies: array } }))).toStrictEqual([
+        'strategy.strategies: expected at most 100 strategies, got 20000'
+      ])
+      // refused before any of its elements is looked at
+      expect(reads()).toBe(0)
+      expect(Strategy.maxStrategies).toBe(100)
+    })
+
+    it('reads each strategy of an any list a bounded number of times, so decoding is linear', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 300 }), (n) => {
+          const { array, reads } = counted(Array.from({ length: n }, (_, i) => failing(i)))
+          const decoded = decodeConfig({ strategy: { kind: 'any', strategies: array } })
+          expect(E.isRight(decoded)).toBe(n <= Strategy.maxStrategies)
+          expect(reads()).toBeLessThanOrEqual(n <= Strategy.maxStrategies ? 2 * n : 0)
+        }),
+        { numRuns: 50 }
+      )
+    })
+
+    it('accepts an any strategy of exactly 100 strategies', () => {
+      const strategies = Array.from({ length: 100 }, (_, i) => failing(i))
+      expect(problemsOf(decodeConfig({ strategy: { kind: 'any', strategies } }))).toStrictEqual([])
+    })
+
+    it('applies the limit in every config of a registry document', () => {
+      const strategies = Array.from({ length: 101 }, (_, i) => failing(i))
+      expect(
+        problemsOf(
+          decodeRegistryConfig({ breakers: { payments: { strategy: { kind: 'any', strategies } } } })
+        )
+      ).toStrictEqual(['breakers.payments.strategy.strategies: expected at most 100 strategies, got 101'])
+    })
+
+    it('lists the first 20 unknown keys of a document, then how many more', () => {
+      const keys = Array.from({ length: 10_000 }, (_, i) => `${i}`.padEnd(1_000, 'k'))
+      const problems = problemsOf(decodeConfig(Object.fromEntries(keys.map((k) => [k, 1]))))
+      expect(problems).toHaveLength(21)
+      for (const [i, line] of problems.slice(0, 20).entries()) {
+        // a key too long to be a typo gets no hint, and the path shows its first 64 characters
+        const shown = JSON.stringify(`${keys[i]?.slice(0, 64) ?? ''}…`)
+        expect(line).toBe(
+          `[${shown}]: unknown key (expected one of: ${ConfigCodec.ConfigDocument.keys.join(', ')})`
+        )
+      }
+      expect(problems[20]).toBe('config: and 9980 more unknown keys')
+    })
+
+    it('still gives a hint for a short unknown key among many', () => {
+      const junk = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`junk${i}`, 1]))
+      const problems = problemsOf(decodeConfig({ failureTreshold: 5, ...junk }))
+      expect(problems[0]).toBe('failureTreshold: unknown key; did you mean failureThreshold?')
+      expect(problems).toHaveLength(21)
+      expect(problems[20]).toBe('config: and 11 more unknown keys')
+    })
+
+    it('bounds the unknown keys of each object of a registry document', () => {
+      const junk = Object.fromEntries(Array.from({ length: 22 }, (_, i) => [`junk${i}`, 1]))
+      const problems = problemsOf(decodeRegistryConfig({ breakers: { payments: junk } }))
+      expect(problems).toHaveLength(21)
+      expect(problems[20]).toBe('breakers.payments: and 2 more unknown keys')
+    })
+
+    it('refuses a breaker name of more than 256 characters', () => {
+      const name = 'n'.repeat(257)
+      expect(
+        problemsOf(decodeRegistryConfig({ breakers: { [name]: {}, ['m'.repeat(256)]: {} } }))
+      ).toStrictEqual([
+        `breakers["${'n'.repeat(64)}…"]: expected a breaker name of at most 256 characters, got 257`
+      ])
+    })
+  })
+
   describe('decodeRegistryConfig', () => {
     it('decodes defaults and per-breaker overrides', () => {
       expect(

@@ -97,6 +97,61 @@ describe('Registry', () => {
     it('rejects a bad scan size', () => {
       expect(() => Registry.make({ scan: 1.5 })()).toThrow('scan: expected a positive integer, got 1.5')
     })
+
+    const problems = (f: () => unknown): ReadonlyArray<string> => {
+      try {
+        f()
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems
+        throw error
+      }
+      return []
+    }
+
+    it('rejects an unknown option with a did-you-mean hint', () => {
+      expect(problems(() => Registry.make({ maxsize: 1 } as never)())).toStrictEqual([
+        'maxsize: unknown option; did you mean maxSize?'
+      ])
+      expect(problems(() => Registry.make({ config: { default: {} } } as never)())).toStrictEqual([
+        'config.default: unknown key; did you mean defaults?'
+      ])
+    })
+
+    it('rejects a config or options that is not an object with a ConfigError naming it', () => {
+      expect(problems(() => Registry.make({ config: null } as never)())).toStrictEqual([
+        'config: expected a registry config document ({ defaults, breakers }), got null'
+      ])
+      expect(problems(() => Registry.make(null as never)())).toStrictEqual([
+        'options: expected an object of registry options, got null'
+      ])
+      expect(problems(() => Registry.make({ config: { breakers: [] } } as never)())).toStrictEqual([
+        'config.breakers: expected an object of breaker configs by name, got an array'
+      ])
+    })
+
+    it.each([
+      [{ maxSize: '10' }, 'maxSize: expected a positive integer, got "10"'],
+      [{ maxSize: -1 }, 'maxSize: expected a positive integer, got -1'],
+      [{ maxSize: Infinity }, 'maxSize: expected a positive integer, got Infinity'],
+      [{ scan: 0 }, 'scan: expected a positive integer, got 0'],
+      [{ scan: null }, 'scan: expected a positive integer, got null']
+    ])('rejects %p', (options, expected) => {
+      expect(problems(() => Registry.make(options as never)())).toStrictEqual([expected])
+    })
+
+    it('refuses a name longer than 256 characters, at get and in the document', () => {
+      const registry = Registry.make()()
+      expect(problems(() => registry.get('n'.repeat(1_000_000)))).toStrictEqual([
+        'name: expected a non-empty string of at most 256 characters, got 1000000 characters'
+      ])
+      expect(registry.size()).toBe(0)
+      expect(registry.get('n'.repeat(256)).name).toHaveLength(256)
+      expect(
+        problems(() => Registry.make({ config: { breakers: { ['n'.repeat(257)]: {} } } })())
+      ).toStrictEqual([
+        `config.breakers["${'n'.repeat(64)}…"]: expected a name of at most 256 characters, got 257`
+      ])
+    })
   })
 
   describe('bounds', () => {

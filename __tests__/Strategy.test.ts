@@ -285,6 +285,40 @@ describe('Strategy', () => {
     })
   })
 
+  describe('the limit on combined strategies', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => Strategy.consecutiveFailures(i + 1))
+
+    it('accepts an Any of up to maxStrategies strategies and refuses a longer one, naming the limit', () => {
+      const [first, ...rest] = many(Strategy.maxStrategies)
+      if (first === undefined) throw new Error('unreachable')
+      expect(Strategy.problems(Strategy.any(first, ...rest))).toStrictEqual([])
+      expect(Strategy.problems(Strategy.any(first, ...rest, Strategy.consecutiveFailures(7)))).toStrictEqual([
+        'strategy.strategies: expected at most 100 strategies, got 101'
+      ])
+    })
+
+    it('refuses a long Any without looking at its strategies', () => {
+      const strategies = many(20_000).map(() => ({ _tag: 'ConsecutiveFailures', threshold: -1 }))
+      expect(Strategy.problems({ _tag: 'Any', strategies })).toStrictEqual([
+        'strategy.strategies: expected at most 100 strategies, got 20000'
+      ])
+    })
+
+    it('refuses an Any tally of more tallies than the limit', () => {
+      const tallies = many(101).map(Strategy.initial)
+      expect(Strategy.TallyShape.is({ _tag: 'Any', tallies })).toBe(false)
+      expect(Strategy.TallyShape.is({ _tag: 'Any', tallies: tallies.slice(1) })).toBe(true)
+    })
+
+    it('builds the same flat Any by folding with concat as by one call of any', () => {
+      const [first, ...rest] = many(Strategy.maxStrategies)
+      if (first === undefined) throw new Error('unreachable')
+      const folded = concatAll(Strategy.Semigroup)(first)(rest)
+      expect(folded).toStrictEqual(Strategy.any(first, ...rest))
+      expect(rest.reduce<Strategy.Strategy>((acc, s) => Strategy.any(acc, s), first)).toStrictEqual(folded)
+    })
+  })
+
   describe('slowCallDuration', () => {
     it('finds the shortest slow-call duration of a composition, if any', () => {
       const window = Window.count(10)

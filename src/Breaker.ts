@@ -624,8 +624,10 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     }
   }
   const name = options.name ?? 'breaker'
-  if (typeof name !== 'string' || name.length === 0) {
-    problems.push(`name: expected a non-empty string, got ${describe(name)}`)
+  const max = Config.maxNameLength
+  if (typeof name !== 'string' || name.length === 0 || name.length > max) {
+    const got = typeof name === 'string' && name.length > 0 ? `${name.length} characters` : describe(name)
+    problems.push(`name: expected a non-empty string of at most ${max} characters, got ${got}`)
   }
   for (const field of [
     'clock',

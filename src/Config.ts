@@ -122,6 +122,21 @@ export const defaults: Config = {
   probeLease: 30_000
 }
 
+/**
+ * The longest breaker name, in characters (UTF-16 code units): `Breaker.make` and `registry.get` refuse
+ * a longer one with a `ConfigError`, so that a registry bounded by count is bounded in bytes too (at
+ * most `maxSize` names of this length).
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Breaker, Config } from 'tripswitch'
+ * assert.throws(() => Breaker.unsafeMake({}, { name: 'x'.repeat(Config.maxNameLength + 1) }), /name: expected a non-empty string of at most 256 characters/)
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const maxNameLength = 256
+
 // -------------------------------------------------------------------------------------
 // codecs
 // -------------------------------------------------------------------------------------

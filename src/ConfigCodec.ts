@@ -6,7 +6,12 @@
  * - Decoding never throws; a bad document gives `Left(ConfigError)` listing every problem at once, one
  *   line each: its path (`breakers.payments.openFor`), what was expected, and what was found.
  * - Unknown keys are rejected with a "did you mean" hint, so a typo such as `failureTreshold` cannot
- *   silently fall back to a default.
+ *   silently fall back to a default. Bounded whatever the input: only keys of at most 64 characters are
+ *   compared with the known ones, and only the first 20 unknown keys of an object are listed, then one
+ *   line `and N more unknown keys`.
+ * - Decoding costs time linear in the document: an `any` strategy lists at most
+ *   `Strategy.maxStrategies` (100) strategies, refused before its elements are looked at; a breaker
+ *   name in `breakers` has at most `Config.maxNameLength` (256) characters.
  * - Durations are milliseconds or strings such as `"500ms"`, `"30s"`, `"2m"` (see `Duration.ts`).
  * - Decoding and construction agree, with no rule written twice: each field of a document is checked by
  *   the codec `Config.ts` checks it with (`Config.fields`; a duration field also reads strings), the
@@ -26,6 +31,7 @@ import * as t from 'io-ts'
 import * as O from 'fp-ts/Option'
 import type { RetryPolicy } from './Backoff'
 import {
+  appendPath,
   durationOf,
   isRecord,
   isReserved,
@@ -34,10 +40,11 @@ import {
   positiveMs,
   record,
   report,
+  shownKey,
   struct,
   tagged
 } from './codec'
-import { ConfigError, fields, resolve, type ConfigInput } from './Config'
+import { ConfigError, fields, maxNameLength, resolve, type ConfigInput } from './Config'
 import { Duration, expected } from './Duration'
 import * as S from './Strategy'
 import * as W from './Window'
@@ -262,6 +269,13 @@ export const decodeRegistryConfig = (input: unknown): E.Either<ConfigError, Regi
   const breakers: Array<readonly [string, ConfigInput]> = []
   for (const name of Object.keys(listed)) {
     if (isReserved(name)) continue
+    if (name.length > maxNameLength) {
+      const at = appendPath('breakers', shownKey(name))
+      problems.push(
+        `${at}: expected a breaker name of at most ${maxNameLength} characters, got ${name.length}`
+      )
+      continue
+    }
     const decoded = decodeAt(own(listed, name), t.appendContext(within, name, ConfigDocument), base)
     if (E.isLeft(decoded)) problems.push(...decoded.left)
     else breakers.push([name, decoded.right])

@@ -23,6 +23,7 @@
  */
 import type { IO } from 'fp-ts/IO'
 import * as B from './Breaker'
+import { appendPath, isRecord, shownKey, unknownKey } from './codec'
 import * as Config from './Config'
 import * as L from './Listener'
 import type * as M from './Metrics'
@@ -123,8 +124,8 @@ interface Entry {
  * @since 0.1.0
  */
 export const unsafeMake = (options: Options = {}): Registry => {
+  check(options)
   const { config = {}, breakerOptions = {}, maxSize = 10_000, scan = 32 } = options
-  check(options, config)
   const defaults = config.defaults ?? {}
   const named = config.breakers ?? {}
   const entries = new Map<string, Entry>()
@@ -291,23 +292,79 @@ export const isRegistry = (u: unknown): u is Registry =>
 // utils
 // -------------------------------------------------------------------------------------
 
-const check = (options: Options, config: Document): void => {
-  const problems: Array<string> = []
-  const { maxSize, scan } = options
-  if (maxSize !== undefined && !(Number.isInteger(maxSize) && maxSize >= 1)) {
-    problems.push(`maxSize: expected a positive integer, got ${String(maxSize)}`)
+const optionKeys: ReadonlyArray<keyof Options & string> = ['config', 'breakerOptions', 'maxSize', 'scan']
+
+const documentKeys: ReadonlyArray<keyof Document & string> = ['defaults', 'breakers']
+
+/** The own property `key` of `o`, `fallback` when it is absent or `undefined` (`null` is a value). */
+const field = (o: Readonly<Record<string, unknown>>, key: string, fallback: unknown): unknown =>
+  Object.hasOwn(o, key) && o[key] !== undefined ? o[key] : fallback
+
+/** The problems of the keys of `o` that are not `known`, each under `at`, with a "did you mean" hint. */
+const unknownKeys = (o: object, known: ReadonlyArray<string>, noun: string, at: string): Array<string> =>
+  Object.keys(o)
+    .filter((k) => !known.includes(k))
+    .map((k) => `${appendPath(at, shownKey(k))}: ${unknownKey(k, known, noun)}`)
+
+const positiveInteger = (problems: Array<string>, field: string, n: unknown): void => {
+  if (n !== undefined && !(typeof n === 'number' && Number.isInteger(n) && n >= 1)) {
+    problems.push(
+      `${field}: expected a positive integer, got ${typeof n === 'string' ? JSON.stringify(shownKey(n)) : String(n)}`
+    )
   }
-  if (scan !== undefined && !(Number.isInteger(scan) && scan >= 1)) {
-    problems.push(`scan: expected a positive integer, got ${String(scan)}`)
+}
+
+const objectOf = (u: unknown): string => (u === null ? 'null' : Array.isArray(u) ? 'an array' : typeof u)
+
+// Checked at run time: a registry's options often come from untyped code or a parsed file.
+const check = (options: unknown): void => {
+  if (!isRecord(options)) {
+    throw new Config.ConfigError([
+      `options: expected an object of registry options, got ${objectOf(options)}`
+    ])
   }
+  const problems = unknownKeys(options, optionKeys, 'option', '')
+  positiveInteger(problems, 'maxSize', field(options, 'maxSize', undefined))
+  positiveInteger(problems, 'scan', field(options, 'scan', undefined))
+  const breakerOptions = field(options, 'breakerOptions', undefined)
+  if (breakerOptions !== undefined && !isRecord(breakerOptions)) {
+    problems.push(`breakerOptions: expected an object of breaker options, got ${objectOf(breakerOptions)}`)
+  }
+  const config = field(options, 'config', {})
+  if (!isRecord(config)) {
+    problems.push(
+      `config: expected a registry config document ({ defaults, breakers }), got ${objectOf(config)}`
+    )
+    throw new Config.ConfigError(problems)
+  }
+  problems.push(...unknownKeys(config, documentKeys, 'key', 'config'))
+  const defaults = field(config, 'defaults', {})
+  const breakers = field(config, 'breakers', {})
+  if (!isRecord(defaults)) {
+    problems.push(`config.defaults: expected an object (a breaker config), got ${objectOf(defaults)}`)
+  }
+  if (!isRecord(breakers)) {
+    problems.push(`config.breakers: expected an object of breaker configs by name, got ${objectOf(breakers)}`)
+  }
+  if (!isRecord(defaults) || !isRecord(breakers)) throw new Config.ConfigError(problems)
   // Each named config is checked merged over the defaults; a problem of the defaults alone is
   // reported once, under `config.defaults`.
-  const defaults = config.defaults ?? {}
   const inherited = problemsOf(defaults)
   problems.push(...inherited.map((p) => `config.defaults.${p}`))
-  for (const [name, input] of Object.entries(config.breakers ?? {})) {
+  for (const [name, input] of Object.entries(breakers)) {
+    const at = appendPath('config.breakers', shownKey(name))
+    if (name.length > Config.maxNameLength) {
+      problems.push(
+        `${at}: expected a name of at most ${Config.maxNameLength} characters, got ${name.length}`
+      )
+      continue
+    }
+    if (!isRecord(input)) {
+      problems.push(`${at}: expected an object (a breaker config), got ${objectOf(input)}`)
+      continue
+    }
     for (const p of problemsOf({ ...defaults, ...input })) {
-      if (!inherited.includes(p)) problems.push(`config.breakers.${name}.${p}`)
+      if (!inherited.includes(p)) problems.push(`${at}.${p}`)
     }
   }
   if (problems.length > 0) throw new Config.ConfigError(problems)

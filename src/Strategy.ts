@@ -25,6 +25,9 @@
  * - `record` returns its input tally when nothing changed, so a caller can skip an allocation.
  * - `Any` is flat: its strategies are never `Any` (`any` and the Semigroup flatten, the codec refuses a
  *   nested one), so tallies never nest and decoding never recurses deeply.
+ * - `Any` is bounded: the codecs (data and document form) accept at most `maxStrategies` (100)
+ *   strategies in it, and refuse a longer list before looking at its elements, so decoding costs time
+ *   linear in the input and a breaker's per-call work stays bounded.
  *
  * Each strategy but `Any` is one module in `strategies/`, written against `StrategyKind` and registered
  * in `strategies/index.ts`; this module derives the rest from the registrations: the `Strategy` and
@@ -35,7 +38,7 @@
  */
 import type { Semigroup as Sg } from 'fp-ts/Semigroup'
 import * as t from 'io-ts'
-import { array, isRecord, nonEmpty, own, problemsOf, struct, tagged, tuple } from './codec'
+import { array, atMost, isRecord, nonEmpty, own, problemsOf, struct, tagged, tuple } from './codec'
 import { registered } from './strategies'
 import { kind as consecutive, type ConsecutiveTally } from './strategies/ConsecutiveFailures'
 import type { DocumentOf, StrategyKind, StrategyOf, TallyOf } from './strategies/StrategyKind'
@@ -120,11 +123,35 @@ export { failureCount } from './strategies/FailureCount'
 export { failureRate } from './strategies/FailureRate'
 export { slowCallRate } from './strategies/SlowCallRate'
 
-const flatten = (s: Strategy): ReadonlyArray<Strategy> => (s._tag === 'Any' ? s.strategies : [s])
+/**
+ * The most strategies an `Any` may combine: what the `Strategy` and `StrategyDocument` codecs (and so
+ * `Config.resolve`, `decodeConfig`) accept. Every call is recorded in each of them, so the bound keeps a
+ * call's work bounded too.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Strategy } from 'tripswitch'
+ * const many = Array.from({ length: Strategy.maxStrategies + 1 }, (_, i) => Strategy.consecutiveFailures(i + 1))
+ * assert.deepStrictEqual(Strategy.problems(Strategy.any(Strategy.consecutiveFailures(1), ...many)), [
+ *   'strategy.strategies: expected at most 100 strategies, got 102'
+ * ])
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const maxStrategies = 100
+
+/** Appends the strategies of `s` (itself, or those of an `Any`) to `out`. */
+const flattenInto = (out: Array<Strategy>, s: Strategy): void => {
+  if (s._tag === 'Any') for (const x of s.strategies) out.push(x)
+  else out.push(s)
+}
 
 /**
  * Trips when any of its strategies trips. Nested `any`s are flattened; a single strategy is returned
- * as it is.
+ * as it is. Costs time linear in the strategies it returns; combine a list in one call
+ * (`any(first, ...rest)`) rather than by folding, which copies the list at each step. At most
+ * `maxStrategies` strategies pass the codecs.
  *
  * @example
  * import { Strategy, Window } from 'tripswitch'
@@ -139,7 +166,9 @@ const flatten = (s: Strategy): ReadonlyArray<Strategy> => (s._tag === 'Any' ? s.
  */
 export const any = (first: Strategy, ...rest: ReadonlyArray<Strategy>): Strategy => {
   if (rest.length === 0) return first
-  const strategies = [first, ...rest].flatMap(flatten)
+  const strategies: Array<Strategy> = []
+  flattenInto(strategies, first)
+  for (const s of rest) flattenInto(strategies, s)
   return { _tag: 'Any', strategies }
 }
 
@@ -159,6 +188,10 @@ export const any = (first: Strategy, ...rest: ReadonlyArray<Strategy>): Strategy
  *
  * There is no identity element: a strategy that never trips is what the `MetricsOnly` state is for.
  *
+ * `concat` costs time linear in the strategies it returns, so a fold of `n` strategies copies
+ * `O(n²)` of them: at most about 5,000 copies for the `maxStrategies` (100) that the codecs accept.
+ * To combine a list of any length in linear time, pass it to `any` at once.
+ *
  * @example
  * import { Strategy, Window } from 'tripswitch'
  * import { concatAll } from 'fp-ts/Semigroup'
@@ -170,7 +203,12 @@ export const any = (first: Strategy, ...rest: ReadonlyArray<Strategy>): Strategy
  * @since 0.1.0
  */
 export const Semigroup: Sg<Strategy> = {
-  concat: (x, y) => ({ _tag: 'Any', strategies: [...flatten(x), ...flatten(y)] })
+  concat: (x, y) => {
+    const strategies: Array<Strategy> = []
+    flattenInto(strategies, x)
+    flattenInto(strategies, y)
+    return { _tag: 'Any', strategies }
+  }
 }
 
 // -------------------------------------------------------------------------------------
@@ -202,13 +240,17 @@ const anyDocument = struct(
   'an any strategy',
   {
     kind: t.literal('any'),
-    strategies: nonEmpty(
-      'a non-empty array of trip strategies',
-      array(
-        tagged(
-          'a trip strategy',
-          'kind',
-          codecsBy('kind', (k) => k.document)
+    strategies: atMost(
+      maxStrategies,
+      'strategies',
+      nonEmpty(
+        'a non-empty array of trip strategies',
+        array(
+          tagged(
+            'a trip strategy',
+            'kind',
+            codecsBy('kind', (k) => k.document)
+          )
         )
       )
     )
@@ -232,14 +274,18 @@ const anyKind: StrategyKind<Any, AnyTally, t.TypeOf<typeof anyDocument>> = {
     'an Any strategy',
     {
       _tag: t.literal('Any'),
-      strategies: nonEmpty(
-        'a non-empty array of strategies',
-        array(
-          flat(
-            tagged(
-              'a strategy (see Strategy)',
-              '_tag',
-              codecsBy('_tag', (k) => k.codec)
+      strategies: atMost(
+        maxStrategies,
+        'strategies',
+        nonEmpty(
+          'a non-empty array of strategies',
+          array(
+            flat(
+              tagged(
+                'a strategy (see Strategy)',
+                '_tag',
+                codecsBy('_tag', (k) => k.codec)
+              )
             )
           )
         )
@@ -250,7 +296,11 @@ const anyKind: StrategyKind<Any, AnyTally, t.TypeOf<typeof anyDocument>> = {
   document: anyDocument,
   fromDocument: (d) => ({ _tag: 'Any', strategies: d.strategies.map(fromDocument) }),
   tallyShapes: {
-    Any: struct('an Any tally', { _tag: t.literal('Any'), tallies: array(singleTallies) }, {})
+    Any: struct(
+      'an Any tally',
+      { _tag: t.literal('Any'), tallies: atMost(maxStrategies, 'tallies', array(singleTallies)) },
+      {}
+    )
   },
   tally: (s) =>
     tagged('an Any tally', '_tag', {

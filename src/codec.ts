@@ -58,15 +58,35 @@ const distance = (a: string, b: string): number => {
 }
 
 /**
- * The known name closest to `word` (edit distance, case-insensitive), if it is close enough to be a typo.
+ * The longest key given a "did you mean" hint, and shown in full in a path: a longer one is no typo of
+ * a known key, and comparing it would cost its length times each known key's.
+ *
+ * @internal
+ */
+export const maxHintLength = 64
+
+/**
+ * How many unknown keys of one object are reported one by one; the rest are counted in one line
+ * ("and 9980 more unknown keys"), so a document of megabytes of junk keys gives a short error, fast.
+ *
+ * @internal
+ */
+export const maxUnknownKeys = 20
+
+/**
+ * The known name closest to `word` (edit distance, case-insensitive), if it is close enough to be a
+ * typo. A word longer than `maxHintLength` has none: the cost is bounded whatever the input.
  *
  * @internal
  */
 export const closest = (word: string, known: ReadonlyArray<string>): string | undefined => {
+  if (word.length > maxHintLength) return undefined
   const lower = word.toLowerCase()
   let best: string | undefined
   let bestDistance = Math.max(2, Math.floor(word.length / 4)) + 1
   for (const candidate of known) {
+    // the distance is at least the difference of the lengths
+    if (Math.abs(candidate.length - word.length) >= bestDistance) continue
     const d = distance(lower, candidate.toLowerCase())
     if (d < bestDistance) {
       best = candidate
@@ -76,11 +96,37 @@ export const closest = (word: string, known: ReadonlyArray<string>): string | un
   return best
 }
 
-const unknownKey = (key: string, known: ReadonlyArray<string>, noun: string): string => {
+/**
+ * `key` as a path shows it: cut to `maxHintLength` characters, with `…`, when longer.
+ *
+ * @internal
+ */
+export const shownKey = (key: string): string =>
+  key.length > maxHintLength ? `${key.slice(0, maxHintLength)}…` : key
+
+/**
+ * The message about an unknown `key`: a "did you mean" hint, or the known keys.
+ *
+ * @internal
+ */
+export const unknownKey = (key: string, known: ReadonlyArray<string>, noun: string): string => {
   const hint = closest(key, known)
   return hint === undefined
     ? `unknown ${noun} (expected one of: ${known.join(', ')})`
     : `unknown ${noun}; did you mean ${hint}?`
+}
+
+/**
+ * The line that stands for the unknown keys not reported one by one.
+ *
+ * @internal
+ */
+export const moreUnknown = (n: number, noun: string): string =>
+  `and ${n} more unknown ${noun}${n === 1 ? '' : 's'}`
+
+/** Appends every element of `ys` to `xs`, without spreading (which overflows the stack for long arrays). */
+const pushAll = <A>(xs: Array<A>, ys: ReadonlyArray<A>): void => {
+  for (const y of ys) xs.push(y)
 }
 
 // -------------------------------------------------------------------------------------
@@ -198,11 +244,16 @@ export const struct = <R extends Props, P extends Props>(
     (u, c) => {
       if (!isRecord(u)) return t.failure(u, c)
       const errors: t.Errors = []
+      let unknown = 0
       for (const key of Object.keys(u)) {
-        if (!known.includes(key)) {
-          const message = isReserved(key) ? reservedKey : unknownKey(key, known, noun)
-          errors.push({ value: own(u, key), context: t.appendContext(c, key, t.unknown), message })
-        }
+        if (known.includes(key)) continue
+        // only the first few unknown keys are looked at closely; the rest are counted
+        if (unknown++ >= maxUnknownKeys) continue
+        const message = isReserved(key) ? reservedKey : unknownKey(key, known, noun)
+        errors.push({ value: own(u, key), context: t.appendContext(c, shownKey(key), t.unknown), message })
+      }
+      if (unknown > maxUnknownKeys) {
+        errors.push({ value: u, context: c, message: moreUnknown(unknown - maxUnknownKeys, noun) })
       }
       const out: Record<string, unknown> = {}
       const invalid = new Set<string>()
@@ -217,14 +268,14 @@ export const struct = <R extends Props, P extends Props>(
         }
         const result = codec.validate(v, t.appendContext(c, k, codec, v))
         if (E.isLeft(result)) {
-          errors.push(...result.left)
+          pushAll(errors, result.left)
           invalid.add(k)
         } else out[k] = result.right
       }
       for (const r of rules) {
         // `out` holds every field the rule reads that the input has, decoded
         if (r.reads.every((k) => !invalid.has(k))) {
-          errors.push(...errorsOf(u, c, r.check(out as StructOf<R, P>)))
+          pushAll(errors, errorsOf(u, c, r.check(out as StructOf<R, P>)))
         }
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out as StructOf<R, P>)
@@ -259,7 +310,7 @@ export const record = <C extends t.Mixed>(
           continue
         }
         const result = codec.validate(v, t.appendContext(c, key, codec, v))
-        if (E.isLeft(result)) errors.push(...result.left)
+        if (E.isLeft(result)) pushAll(errors, result.left)
         else entries.push([key, result.right])
       }
       return errors.length > 0 ? t.failures(errors) : t.success(Object.fromEntries(entries))
@@ -320,7 +371,7 @@ export const array = <C extends t.Mixed>(
       for (let i = 0; i < u.length; i++) {
         const v: unknown = u[i]
         const result = codec.validate(v, t.appendContext(c, String(i), codec, v))
-        if (E.isLeft(result)) errors.push(...result.left)
+        if (E.isLeft(result)) pushAll(errors, result.left)
         else out.push(result.right)
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out)
@@ -352,6 +403,31 @@ export const nonEmpty = <C extends t.Mixed>(
 }
 
 /**
+ * `codec`, refused for an array of more than `max` elements ("expected at most 100 strategies, got
+ * 20000") before any element is looked at: the work of refusing a long array does not grow with it.
+ *
+ * @internal
+ */
+export const atMost = <C extends t.Mixed>(
+  max: number,
+  noun: string,
+  codec: C
+): t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> => {
+  const type = new t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown>(
+    codec.name,
+    (u): u is t.TypeOf<C> => Array.isArray(u) && u.length <= max && codec.is(u),
+    (u, c) =>
+      Array.isArray(u) && u.length > max
+        ? t.failure(u, c, `expected at most ${max} ${noun}, got ${u.length}`)
+        : codec.validate(u, c),
+    (a) => codec.encode(a)
+  )
+  // the elements' paths are found under this codec: `[i]`
+  arrays.add(type)
+  return type
+}
+
+/**
  * An array of exactly `codecs.length` elements, element `i` decoded by `codecs[i]`: named `name`
  * ("2 tallies"). The output is a fresh array.
  *
@@ -372,7 +448,7 @@ export const tuple = <A>(
       codecs.forEach((codec, i) => {
         const v: unknown = u[i]
         const result = codec.validate(v, t.appendContext(c, String(i), codec, v))
-        if (E.isLeft(result)) errors.push(...result.left)
+        if (E.isLeft(result)) pushAll(errors, result.left)
         else out.push(result.right)
       })
       return errors.length > 0 ? t.failures(errors) : t.success(out)
@@ -539,7 +615,7 @@ export const pathOf = (context: t.Context): string => {
  * @internal
  */
 export const report = (errors: t.Errors, root: string, prefix = ''): ReadonlyArray<string> => {
-  const lines: Array<string> = []
+  const lines = new Set<string>()
   for (const { value, context, message } of errors) {
     const below = pathOf(context)
     const path =
@@ -557,9 +633,9 @@ export const report = (errors: t.Errors, root: string, prefix = ''): ReadonlyArr
         : value === undefined
           ? `${path}: missing, expected ${expected}`
           : `${path}: expected ${expected}, got ${show(value)}`
-    if (!lines.includes(line)) lines.push(line)
+    lines.add(line)
   }
-  return lines
+  return [...lines]
 }
 
 /**
