@@ -396,14 +396,17 @@ describe('Timeout', () => {
       expect(E.isLeft(result) && isCallTimeoutError(result.left)).toBe(true)
     })
 
-    it('unrefs its timer and clears it when the call settles', async () => {
+    it("keeps its timer ref'd while the call is in flight and clears it when the call settles", async () => {
       const setSpy = jest.spyOn(globalThis, 'setTimeout')
       const clearSpy = jest.spyOn(globalThis, 'clearTimeout')
       try {
-        const result = await timeoutTE(60_000, { scheduler: realTimers })(TE.right('quick'))()
-        expect(result).toEqual(E.right('quick'))
+        const work = deferred<never, string>()
+        const pending = timeoutTE(60_000, { scheduler: realTimers })(work.task)()
         const timer = setSpy.mock.results.at(-1)?.value as NodeJS.Timeout
-        expect(timer.hasRef()).toBe(false)
+        expect(timer.hasRef()).toBe(true)
+        expect(clearSpy).not.toHaveBeenCalledWith(timer)
+        work.settle(E.right('quick'))
+        expect(await pending).toEqual(E.right('quick'))
         expect(clearSpy).toHaveBeenCalledWith(timer)
       } finally {
         setSpy.mockRestore()
@@ -449,6 +452,162 @@ describe('Timeout', () => {
     })
   })
 
+  describe('schedulers that return a timer handle', () => {
+    it("accepts Node's setTimeout as a scheduler: a hung call times out", async () => {
+      const breaker = Breaker.make({}, { name: 'node' })()
+      const result = await withBreaker(breaker, { timeout: 20, scheduler: setTimeout })(
+        () => new Promise<E.Either<never, never>>(() => {})
+      )()
+      expect(E.isLeft(result) && isCallTimeoutError(result.left)).toBe(true)
+      expect(breaker.counts()).toMatchObject({ inFlight: 0, failures: 1, timeouts: 1 })
+    })
+
+    it('cancels the handle setTimeout returns with clearTimeout when the call settles', async () => {
+      const clearSpy = jest.spyOn(globalThis, 'clearTimeout')
+      const handles: Array<NodeJS.Timeout> = []
+      const scheduler = (callback: () => void, ms: number): NodeJS.Timeout => {
+        const handle = setTimeout(callback, ms)
+        handles.push(handle)
+        return handle
+      }
+      try {
+        const breaker = Breaker.make({}, { name: 'node' })()
+        expect(await withBreaker(breaker, { timeout: 60_000, scheduler })(TE.right(1))()).toEqual(E.right(1))
+        expect(await timeoutTE(60_000, { scheduler })(TE.right(2))()).toEqual(E.right(2))
+        expect(handles).toHaveLength(2)
+        for (const handle of handles) expect(clearSpy).toHaveBeenCalledWith(handle)
+        expect(breaker.counts()).toMatchObject({ inFlight: 0, successes: 1 })
+      } finally {
+        clearSpy.mockRestore()
+      }
+    })
+
+    it('passes a numeric handle (a browser timer id) to clearTimeout', async () => {
+      const cleared: Array<unknown> = []
+      const clearSpy = jest.spyOn(globalThis, 'clearTimeout').mockImplementation((id) => {
+        cleared.push(id)
+      })
+      try {
+        const result = await timeoutTE(500, { scheduler: () => 42 })(TE.right('ok'))()
+        expect(result).toEqual(E.right('ok'))
+        expect(cleared).toEqual([42])
+      } finally {
+        clearSpy.mockRestore()
+      }
+    })
+  })
+
+  describe('schedulers that throw', () => {
+    /** Collects unhandled rejections while `body` runs, and a few turns after. */
+    const unhandledDuring = async (body: () => Promise<void>): Promise<ReadonlyArray<unknown>> => {
+      const unhandled: Array<unknown> = []
+      const onUnhandled = (reason: unknown) => unhandled.push(reason)
+      process.on('unhandledRejection', onUnhandled)
+      try {
+        await body()
+        for (let i = 0; i < 3; i++) await flush()
+      } finally {
+        process.off('unhandledRejection', onUnhandled)
+      }
+      return unhandled
+    }
+    const broken = new Error('no timers today')
+    const throwing: Scheduler = () => {
+      throw broken
+    }
+    const throwingCancel: Scheduler = () => () => {
+      throw broken
+    }
+
+    it('rejects a call whose scheduler throws, releases its permit and aborts its signal', async () => {
+      const breaker = Breaker.make({}, { name: 'users' })()
+      const work = deferred<never, never>()
+      let seen: AbortSignal | undefined
+      const unhandled = await unhandledDuring(async () => {
+        const pending = withBreaker(breaker, { timeout: 500, scheduler: throwing })((signal) => {
+          seen = signal
+          return work.task
+        })()
+        const error: unknown = await pending.then(
+          () => undefined,
+          (e: unknown) => e
+        )
+        expect(error).toBeInstanceOf(Error)
+        expect((error as Error).message).toMatch(
+          /^tripswitch: the scheduler of breaker "users" threw when asked for a 500 ms timer, so the call was not timed .*no timers today$/
+        )
+        expect((error as Error).cause).toBe(broken)
+        expect(seen?.aborted).toBe(true)
+        expect(seen?.reason).toBe(error)
+        expect(breaker.counts()).toMatchObject({ inFlight: 0, ignored: 1, failures: 0 })
+        work.fail(new Error('late defect'))
+      })
+      expect(unhandled).toEqual([])
+      expect(breaker.counts()).toMatchObject({ inFlight: 0, ignored: 1, failures: 0 })
+    })
+
+    it('records the outcome of a call whose cancel throws, then rejects saying so', async () => {
+      const breaker = Breaker.make({}, { name: 'users' })()
+      const unhandled = await unhandledDuring(async () => {
+        const pending = withBreaker(breaker, { timeout: 500, scheduler: throwingCancel })(TE.right(1))()
+        await expect(pending).rejects.toThrow(
+          /^tripswitch: the cancel of a 500 ms timer from the scheduler of breaker "users" threw when the call settled/
+        )
+        await expect(pending).rejects.toHaveProperty('cause', broken)
+        expect(breaker.counts()).toMatchObject({ inFlight: 0, successes: 1 })
+        const defect = withBreaker(breaker, { timeout: 500, scheduler: throwingCancel })(() =>
+          Promise.reject(new Error('boom'))
+        )()
+        await expect(defect).rejects.toHaveProperty('cause', broken)
+        expect(breaker.counts()).toMatchObject({ inFlight: 0, successes: 1, failures: 1 })
+      })
+      expect(unhandled).toEqual([])
+    })
+
+    it('rejects a timeoutTE call whose scheduler throws, with no unhandled rejection', async () => {
+      const work = deferred<never, never>()
+      const unhandled = await unhandledDuring(async () => {
+        const pending = timeoutTE(200, { scheduler: throwing })(work.task)()
+        await expect(pending).rejects.toThrow(
+          /^tripswitch: the scheduler threw when asked for a 200 ms timer, so the call was not timed/
+        )
+        await expect(pending).rejects.toHaveProperty('cause', broken)
+        work.fail(new Error('late defect'))
+      })
+      expect(unhandled).toEqual([])
+    })
+
+    it('rejects a timeoutTE call whose cancel throws, with no unhandled rejection', async () => {
+      const unhandled = await unhandledDuring(async () => {
+        const pending = timeoutTE(200, { scheduler: throwingCancel })(TE.right(1))()
+        await expect(pending).rejects.toThrow(
+          /^tripswitch: the cancel of a 200 ms timer from the scheduler threw/
+        )
+        const defect = timeoutTE(200, { scheduler: throwingCancel })(() =>
+          Promise.reject(new Error('boom'))
+        )()
+        await expect(defect).rejects.toHaveProperty('cause', broken)
+      })
+      expect(unhandled).toEqual([])
+    })
+
+    it('keeps the timeout of a scheduler that fires at once and then throws', async () => {
+      const breaker = Breaker.make({}, { name: 'users' })()
+      const unhandled = await unhandledDuring(async () => {
+        const result = await withBreaker(breaker, {
+          timeout: 10,
+          scheduler: (callback) => {
+            callback()
+            throw broken
+          }
+        })(deferred<never, never>().task)()
+        expect(E.isLeft(result) && isCallTimeoutError(result.left)).toBe(true)
+        expect(breaker.counts()).toMatchObject({ inFlight: 0, timeouts: 1, ignored: 0 })
+      })
+      expect(unhandled).toEqual([])
+    })
+  })
+
   describe('types', () => {
     it('adds CallTimeoutError to the error channel only when a timeout is set', () => {
       const ok: TE.TaskEither<string, number> = TE.right(1)
@@ -468,6 +627,15 @@ describe('Timeout', () => {
           )
       )
       expect([timed, plain, notPlain, standalone, abortable].every((t) => typeof t === 'function')).toBe(true)
+    })
+
+    it('takes setTimeout itself, and a scheduler returning a cancel function, as a Scheduler', () => {
+      const node: Scheduler = setTimeout
+      const manual: Scheduler = () => () => undefined
+      const guard = withBreaker({}, { timeout: 10, scheduler: setTimeout })
+      expect(
+        [node, manual, guard, timeoutTE(10, { scheduler: setTimeout })].every((f) => typeof f === 'function')
+      ).toBe(true)
     })
   })
 })

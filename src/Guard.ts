@@ -25,7 +25,14 @@ import { CircuitOpenError } from './CircuitOpenError'
 import { type Classifier, readsDuration } from './Classifier'
 import { ConfigError } from './Config'
 import type { Permit } from './Decision'
-import { CallTimeoutError, checkScheduler, checkTimeout, type Scheduler } from './Timeout'
+import {
+  CallTimeoutError,
+  cancelTimer,
+  checkScheduler,
+  checkTimeout,
+  type Scheduler,
+  schedulerFailed
+} from './Timeout'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -317,7 +324,11 @@ const settleAsync = (
 
 // `settleAsync` raced against one timer of `ms`: first settlement wins. On expiry the permit is
 // answered as a timeout, the caller gets `CallTimeoutError` (a `Left` in `'either'` mode, a rejection
-// in `'value'` mode), the signal aborts, and the late outcome is dropped.
+// in `'value'` mode), the signal aborts, and the late outcome is dropped. What the scheduler returns
+// is cancelled by `cancelTimer` (a cancel function, or a handle for `clearTimeout`). A scheduler that
+// throws answers the permit as ignored (the dependency did nothing wrong), aborts the signal and
+// rejects with `schedulerFailed`; a cancel that throws rejects with it once the outcome is recorded.
+// The work's outcome is subscribed to before scheduling, so no rejection is left unhandled.
 const within = (
   g: Spec,
   permit: Permit,
@@ -329,29 +340,49 @@ const within = (
   const b = g.breaker
   return new Promise((resolve, reject) => {
     let settled = false
-    const cancel = g.scheduler(() => {
+    let timer: unknown
+    const first = (outcome: () => Promise<unknown>): void => {
       if (settled) return
       settled = true
-      const error = new CallTimeoutError(ms, b.name)
-      try {
-        b.settleTimeout(permit, start, ms)
-      } finally {
-        if (g.mode === 'either') resolve(E.left(error))
-        else reject(error)
-        controller.abort(error)
+      const failed = cancelTimer(timer)
+      if (failed === undefined) {
+        resolve(outcome())
+        return
       }
-    }, ms)
-    const first =
-      (f: (u: unknown) => void) =>
-      (u: unknown): void => {
+      const error = schedulerFailed('cancel', ms, b.name, failed.thrown)
+      const fail = (): void => reject(error)
+      outcome().then(fail, fail)
+    }
+    pending.then(
+      (value) => first(() => settleAsync(g, permit, start, Promise.resolve(value))),
+      (error: unknown) => first(() => settleAsync(g, permit, start, Promise.reject(error)))
+    )
+    try {
+      timer = g.scheduler(() => {
         if (settled) return
         settled = true
-        cancel()
-        f(u)
+        const error = new CallTimeoutError(ms, b.name)
+        try {
+          b.settleTimeout(permit, start, ms)
+        } finally {
+          if (g.mode === 'either') resolve(E.left(error))
+          else reject(error)
+          controller.abort(error)
+        }
+      }, ms)
+    } catch (thrown) {
+      if (settled) return
+      settled = true
+      const error = schedulerFailed('schedule', ms, b.name, thrown)
+      try {
+        b.settle(permit, start, alwaysIgnore, E.left(error))
+      } finally {
+        reject(error)
+        controller.abort(error)
       }
-    pending.then(
-      first((value) => resolve(settleAsync(g, permit, start, Promise.resolve(value)))),
-      first((error) => resolve(settleAsync(g, permit, start, Promise.reject(error))))
-    )
+    }
   })
 }
+
+// a call that its scheduler could not time says nothing about the dependency
+const alwaysIgnore: Classifier<unknown, unknown> = () => 'ignore'

@@ -72,7 +72,7 @@ export interface GuardOptions<F> {
   readonly classify?: Classifier<unknown, unknown>
   /** Milliseconds a call may take before it yields `Left(CallTimeoutError)`, recorded as a failure. */
   readonly timeout?: number
-  /** The timers for `timeout` (default `realTimers`, `unref`'d); inject one to drive time in tests. */
+  /** Timers for `timeout` (default `realTimers`, ref'd while a call is in flight); tests inject their own. */
   readonly scheduler?: Scheduler
 }
 

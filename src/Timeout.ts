@@ -8,8 +8,14 @@
  *   with that error as its reason, and whatever the work settles with later is discarded: never
  *   returned, never recorded, and a late rejection is swallowed (no unhandled rejection).
  * - At most one timer per call in flight, cleared as soon as the call settles; none when no timeout is
- *   set. The default timers are `unref`'d, so a pending timeout never keeps a Node process alive.
+ *   set, and none for an idle breaker. The default timers are ref'd: a call in flight with a timeout
+ *   keeps a Node process alive until it settles or times out (the code after its `await` runs), and
+ *   nothing else does, so a process with only idle breakers exits by itself.
  * - Timers are injected: a `Scheduler` is setTimeout-like, so tests drive expiry deterministically.
+ *   It may return a cancel function or a timer handle (`setTimeout` itself is a `Scheduler`).
+ * - A scheduler that throws, when scheduling or when cancelling, is a defect: the caller gets one
+ *   rejection that says so (with the scheduler's error as its `cause`), the permit is answered (as
+ *   ignored when the call could not be timed) and no rejection is left unhandled.
  *
  * Through `withBreaker(b, { timeout })` a timed-out call is recorded as a failure whatever the
  * classifier says, with a duration of at least the timeout, so it is also a slow call.
@@ -42,10 +48,18 @@ import { ConfigError } from './Config'
 export type Abortable<E, A> = (signal: AbortSignal) => TaskEither<E, A>
 
 /**
- * Runs `callback` once after `ms` milliseconds, and returns a function that cancels it. The default,
- * `realTimers`, is `setTimeout` with the timer `unref`'d; tests pass their own to drive time.
+ * Runs `callback` once after `ms` milliseconds, and returns how to cancel it: either a function that
+ * cancels it, or a timer handle (what `setTimeout` returns: a `Timeout` object in Node, a number in
+ * browsers), which is cancelled with `clearTimeout`. A function returned is called; anything else is
+ * passed to `clearTimeout`, so `setTimeout` itself is a `Scheduler`. The default, `realTimers`, is
+ * `setTimeout` (a ref'd timer, for the time the call is in flight); tests pass their own to drive time.
+ *
+ * A scheduler that throws when scheduling fails the call it was asked to time (a rejection that says
+ * so, the permit answered as ignored, the work's signal aborted); a cancel function that throws fails
+ * the call it belonged to, after its outcome is recorded.
  *
  * @example
+ * import * as assert from 'assert'
  * import type { Scheduler } from 'tripswitch'
  *
  * const due: Array<() => void> = []
@@ -53,11 +67,13 @@ export type Abortable<E, A> = (signal: AbortSignal) => TaskEither<E, A>
  *   due.push(callback)
  *   return () => due.splice(due.indexOf(callback), 1)
  * }
+ * const node: Scheduler = setTimeout // returns a handle, cancelled with clearTimeout
+ * assert.strictEqual(typeof manual, typeof node)
  *
  * @category model
  * @since 0.1.0
  */
-export type Scheduler = (callback: () => void, ms: number) => () => void
+export type Scheduler = (callback: () => void, ms: number) => (() => void) | object | number
 
 /**
  * @category model
@@ -127,19 +143,22 @@ export interface CallTimeoutError extends Error {}
 // -------------------------------------------------------------------------------------
 
 /**
- * `setTimeout`, with the timer `unref`'d where the platform has `unref` (Node), so that a pending
- * timeout never keeps the process alive.
+ * `setTimeout`: returns the timer's handle, cancelled with `clearTimeout`. The timer is ref'd, so a
+ * call in flight with a timeout keeps a Node process alive until it settles (the timer is then
+ * cleared) or times out. There is no timer without a call in flight, so idle breakers never keep a
+ * process alive.
+ *
+ * @example
+ * import * as assert from 'assert'
+ * import { realTimers } from 'tripswitch'
+ *
+ * const timer = realTimers(() => assert.fail('cleared before it fired'), 1_000)
+ * clearTimeout(timer as ReturnType<typeof setTimeout>)
  *
  * @category instances
  * @since 0.1.0
  */
-export const realTimers: Scheduler = (callback, ms) => {
-  const timer: unknown = setTimeout(callback, ms)
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') {
-    timer.unref()
-  }
-  return () => clearTimeout(timer as Parameters<typeof clearTimeout>[0])
-}
+export const realTimers: Scheduler = (callback, ms) => setTimeout(callback, ms)
 
 // -------------------------------------------------------------------------------------
 // guards
@@ -250,10 +269,50 @@ export const launch = <E, A>(
 }
 
 /**
+ * Cancels what a `Scheduler` returned: calls a function, passes anything else to `clearTimeout`.
+ * Returns what the cancel threw, boxed, or `undefined` when it did not throw.
+ *
+ * @internal
+ */
+export const cancelTimer = (timer: unknown): { readonly thrown: unknown } | undefined => {
+  try {
+    if (typeof timer === 'function') (timer as () => void)()
+    else clearTimeout(timer as Parameters<typeof clearTimeout>[0])
+    return undefined
+  } catch (thrown) {
+    return { thrown }
+  }
+}
+
+/**
+ * The defect a caller gets when a scheduler threw: when asked for a timer of `ms` (`'schedule'`), or
+ * when its cancel was called (`'cancel'`). The scheduler's error is its `cause`.
+ *
+ * @internal
+ */
+export const schedulerFailed = (
+  when: 'schedule' | 'cancel',
+  ms: number,
+  breaker: string | undefined,
+  cause: unknown
+): Error => {
+  const whose = breaker === undefined ? 'the scheduler' : `the scheduler of breaker "${breaker}"`
+  const what =
+    when === 'schedule'
+      ? `${whose} threw when asked for a ${ms} ms timer, so the call was not timed` +
+        ' (its signal is aborted and its outcome dropped)'
+      : `the cancel of a ${ms} ms timer from ${whose} threw when the call settled` +
+        ' (its result is not returned)'
+  return new Error(`tripswitch: ${what}: ${String(cause)}`, { cause })
+}
+
+/**
  * Runs `task` with one timer of `ms`. If the task settles first, the timer is cleared and its result
  * (or rejection) passes through. If the timer fires first, `onExpiry` runs (synchronously, once), the
  * promise resolves to `Left(CallTimeoutError)`, the signal aborts, and the task's eventual result or
- * rejection is dropped. A task that throws synchronously rejects, and no timer is made.
+ * rejection is dropped. A task that throws synchronously rejects, and no timer is made. A scheduler
+ * that throws rejects the promise with `schedulerFailed` (and aborts the signal when it threw on
+ * scheduling); either way the task's outcome is dropped and its rejection swallowed.
  *
  * @internal
  */
@@ -273,30 +332,43 @@ export const runWithin = <E, A>(
   }
   return new Promise((resolve, reject) => {
     let settled = false
-    const cancel = scheduler(() => {
-      if (settled) return
+    let timer: unknown
+    // whether the work settled first and its timer was cancelled (a throwing cancel rejects instead)
+    const first = (): boolean => {
+      if (settled) return false
       settled = true
-      const error = new CallTimeoutError(ms, breaker)
-      try {
-        onExpiry(error)
-      } finally {
-        resolve(E.left(error))
-        controller.abort(error)
-      }
-    }, ms)
+      const failed = cancelTimer(timer)
+      if (failed === undefined) return true
+      reject(schedulerFailed('cancel', ms, breaker, failed.thrown))
+      return false
+    }
+    // attached before scheduling, so the work's outcome is handled whatever the scheduler does
     pending.then(
       (result) => {
-        if (settled) return
-        settled = true
-        cancel()
-        resolve(result)
+        if (first()) resolve(result)
       },
       (defect: unknown) => {
-        if (settled) return
-        settled = true
-        cancel()
-        reject(defect)
+        if (first()) reject(defect)
       }
     )
+    try {
+      timer = scheduler(() => {
+        if (settled) return
+        settled = true
+        const error = new CallTimeoutError(ms, breaker)
+        try {
+          onExpiry(error)
+        } finally {
+          resolve(E.left(error))
+          controller.abort(error)
+        }
+      }, ms)
+    } catch (thrown) {
+      if (settled) return
+      settled = true
+      const error = schedulerFailed('schedule', ms, breaker, thrown)
+      reject(error)
+      controller.abort(error)
+    }
   })
 }
