@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either'
 import * as fc from 'fast-check'
+import * as O from 'fp-ts/Option'
 import { Circuit, Decision, type State, StateCodec, Strategy, Window } from 'tripswitch'
 import { reached, reachableState } from './_support/arbitraries'
 
@@ -333,6 +334,125 @@ describe('StateCodec', () => {
       expect(problemsOf(decodeStateFor(circuit)(doc))).toStrictEqual([
         'successes: expected below successThreshold (2), got 2'
       ])
+    })
+
+    describe('bounds the circuit keeps', () => {
+      const jittered = Circuit.make({
+        openFor: 1_000,
+        jitter: 0.2,
+        halfOpenProbes: 2,
+        halfOpenMaxDuration: 5_000,
+        probeLease: 500
+      })
+      // levels 0 and 1 only: the policy gives up after that
+      const stepped = Circuit.make({
+        backoff: (st) => (st.iterNumber <= 1 ? O.some(100 * (st.iterNumber + 1)) : O.none)
+      })
+      const open = { _tag: 'Open', generation: 9, openedAt: 5, openFor: 1_000, attempt: 0 }
+      const half = {
+        _tag: 'HalfOpen',
+        generation: 9,
+        since: 10_000,
+        attempt: 0,
+        nextTicket: 1,
+        leases: [{ ticket: 0, expiresAt: 10_500 }],
+        successes: 0,
+        failures: 0
+      }
+      const max = Number.MAX_SAFE_INTEGER
+
+      it.each([
+        ['a jittered open', open, { openFor: 801 }],
+        ['an open for exactly the delay', open, {}],
+        ['a Retry-After open of up to 24 h at any level', open, { openFor: 86_400_000, attempt: 3 }],
+        ['a Retry-After open of 0 ms', open, { openFor: 0 }],
+        ['a generation that can still take two steps', open, { generation: max - 2 }],
+        ['times at ±1e15 ms', open, { openedAt: -1e15 }],
+        [
+          'a lease admitted just before the half-open deadline',
+          half,
+          { leases: [{ ticket: 0, expiresAt: 15_500 }] }
+        ]
+      ])('accepts %s', (_, base, patch) => {
+        const doc = { ...base, ...patch }
+        expect(decodeStateFor(jittered)(doc)).toStrictEqual(E.right(doc))
+      })
+
+      it.each([
+        [
+          'an open longer than its backoff delay and than any Retry-After',
+          open,
+          { openFor: 1e300 },
+          "openFor: expected the backoff's delay at attempt 0 (1000 ms, or down to 800 ms with jitter 0.2) or a Retry-After of at most 86400000 ms, got 1e+300"
+        ],
+        [
+          'an open of just over 24 h that the backoff did not choose',
+          open,
+          { openFor: 86_400_001 },
+          "openFor: expected the backoff's delay at attempt 0 (1000 ms, or down to 800 ms with jitter 0.2) or a Retry-After of at most 86400000 ms, got 86400001"
+        ],
+        [
+          'a generation one more transition would push past MAX_SAFE_INTEGER',
+          open,
+          { generation: max - 1 },
+          `generation: expected at most ${max - 2} (a step adds up to 2 and must stay a safe integer), got ${max - 1}`
+        ],
+        [
+          'an attempt above the generation',
+          open,
+          { attempt: 10 },
+          'attempt: expected at most the generation (9), since a transition raises the level by one at most, got 10'
+        ],
+        [
+          'an openedAt beyond 1e15 ms',
+          open,
+          { openedAt: 1e16 },
+          'openedAt: expected a time within ±1000000000000000 ms, got 10000000000000000'
+        ],
+        [
+          'a since beyond -1e15 ms',
+          { ...closedDoc, attempt: 0 },
+          { since: -2e15 },
+          'since: expected a time within ±1000000000000000 ms, got -2000000000000000'
+        ],
+        [
+          'a lease expiring later than any admission before the deadline allows',
+          half,
+          { leases: [{ ticket: 0, expiresAt: 15_501 }] },
+          'leases[0].expiresAt: expected an admission time plus probeLease (500 ms), admitted before since + halfOpenMaxDuration (5000 ms): at most 15500, got 15501'
+        ],
+        [
+          'a nextTicket one more admission would push past MAX_SAFE_INTEGER',
+          half,
+          { nextTicket: max },
+          `nextTicket: expected below ${max} (an admission adds 1), got ${max}`
+        ]
+      ])('rejects %s, naming the field', (_, base, patch, problem) => {
+        expect(problemsOf(decodeStateFor(jittered)({ ...base, ...patch }))).toStrictEqual([problem])
+      })
+
+      it('rejects an open at a level its backoff policy never reaches', () => {
+        expect(problemsOf(decodeStateFor(stepped)({ ...open, openFor: 200, attempt: 3 }))).toStrictEqual([
+          'attempt: expected a level the backoff uses (its policy stops at 1), got 3'
+        ])
+        const atLast = { ...open, openFor: 200, attempt: 1 }
+        expect(decodeStateFor(stepped)(atLast)).toStrictEqual(E.right(atLast))
+      })
+
+      it('bounds a lease by magnitude alone when there is no half-open deadline', () => {
+        const noDeadline = Circuit.make({ probeLease: 500 })
+        const late = { ...half, leases: [{ ticket: 0, expiresAt: 1e14 }] }
+        expect(decodeStateFor(noDeadline)(late)).toStrictEqual(E.right(late))
+        expect(
+          problemsOf(decodeStateFor(noDeadline)({ ...half, leases: [{ ticket: 0, expiresAt: 2e15 }] }))
+        ).toStrictEqual([
+          'leases[0].expiresAt: expected an admission time plus probeLease (500 ms), within ±1000000000000000 ms, got 2000000000000000'
+        ])
+      })
+
+      it('accepts what decodeState alone accepts past these bounds', () => {
+        expect(E.isRight(decodeState({ ...open, openFor: 1e300, generation: max }))).toBe(true)
+      })
     })
 
     it('reports shape problems before checking the state against the circuit', () => {

@@ -19,6 +19,25 @@
  *   judged by `HalfOpen.problems`, the rule the reducer decides by.
  * - `decodeState(encodeState(s))` deep-equals `s` for every state the reducer can reach.
  *
+ * What `decodeStateFor(circuit)` adds, besides the strategy's tally and the half-open rule: bounds that
+ * every state the circuit can produce keeps, so that a state from outside cannot stall or break it.
+ * - `generation <= maxGeneration` (`MAX_SAFE_INTEGER - 2`): one `step` or `admit` moves a generation by
+ *   at most 2 (a half-open state past its deadline re-opens, then the event's own transition), so every
+ *   next state of an accepted one still has a safe-integer generation and generations never collide.
+ *   `nextTicket < MAX_SAFE_INTEGER` likewise (an admission takes one ticket).
+ * - `attempt <= generation`: a circuit starts at level 0 in generation 0, and no transition raises the
+ *   level by more than one. An `Open` or `HalfOpen` `attempt` is a level the backoff uses
+ *   (`backoff.delay(attempt)[0] === attempt`: a policy that gave up stays at its last level).
+ * - `Open.openFor` is what the circuit opens for: the backoff's delay `d` at `attempt`, shortened by
+ *   jitter to no less than `d * (1 - jitter)`; or, for a `Retry-After` open (`Event.failureOpenFor`),
+ *   any duration up to `maxRetryAfter` (24 h) at any level.
+ * - Times (`since`, `openedAt`) lie within `±maxTime` (`1e15` ms, about 31,000 years): past that, the
+ *   state is not from a clock. Whether a time is in the future cannot be decided without one.
+ * - A lease was granted at an admission time `t` within `±maxTime`, for `expiresAt = t + probeLease`;
+ *   with `halfOpenMaxDuration`, admission happens before `since + halfOpenMaxDuration` (later, the
+ *   state reads as open), so `expiresAt <= since + halfOpenMaxDuration + probeLease`. Without a
+ *   deadline a slot may be taken at any time after `since`, and only the magnitude is bounded.
+ *
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either'
@@ -47,6 +66,47 @@ export class StateDecodeError extends Error {
     this.name = 'StateDecodeError'
   }
 }
+
+/**
+ * The largest `generation` `decodeStateFor` accepts: one step may add 2 and stay a safe integer.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { StateCodec } from 'tripswitch'
+ * assert.strictEqual(StateCodec.maxGeneration + 2, Number.MAX_SAFE_INTEGER)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const maxGeneration = Number.MAX_SAFE_INTEGER - 2
+
+/**
+ * The largest magnitude of a time (`since`, `openedAt`, a lease's admission) `decodeStateFor` accepts:
+ * `1e15` ms, about 31,000 years either side of the clock's origin.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { StateCodec } from 'tripswitch'
+ * assert.ok(Date.now() < StateCodec.maxTime)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const maxTime = 1e15
+
+/**
+ * The longest `openFor` `decodeStateFor` accepts from a `Retry-After` open (one the backoff did not
+ * choose): 24 hours.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { StateCodec } from 'tripswitch'
+ * assert.strictEqual(StateCodec.maxRetryAfter, 86_400_000)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const maxRetryAfter = 24 * 60 * 60 * 1_000
 
 // -------------------------------------------------------------------------------------
 // guards
@@ -145,8 +205,82 @@ const invariantProblems = (s: State): ReadonlyArray<string> => {
   return problems
 }
 
+const timeProblem = (field: string, time: number): ReadonlyArray<string> =>
+  Math.abs(time) <= maxTime ? [] : [`${field}: expected a time within ±${maxTime} ms, got ${time}`]
+
+/** The problem with `openFor` for an open at backoff level `attempt`, if any (see the header). */
+const openForProblems = (circuit: Circuit, s: Extract<State, { _tag: 'Open' }>): ReadonlyArray<string> => {
+  if (s.openFor <= maxRetryAfter) return []
+  const [, d] = circuit.backoff.delay(s.attempt)
+  const delay = Number.isNaN(d) ? circuit.config.openFor : d
+  const jitter = circuit.config.jitter ?? 0
+  // computed as `Backoff.jittered` computes it, so rounding cannot put a jittered delay below it
+  const least = delay * (1 - jitter)
+  return s.openFor >= least && s.openFor <= delay
+    ? []
+    : [
+        `openFor: expected the backoff's delay at attempt ${s.attempt} (${delay} ms` +
+          (jitter === 0 ? '' : `, or down to ${least} ms with jitter ${jitter}`) +
+          `) or a Retry-After of at most ${maxRetryAfter} ms, got ${s.openFor}`
+      ]
+}
+
+/** The bounds every state `circuit` produces keeps: generations, levels, times (see the header). */
+const boundProblems = (circuit: Circuit, s: State): ReadonlyArray<string> => {
+  const problems: Array<string> = []
+  if (s.generation > maxGeneration) {
+    problems.push(
+      `generation: expected at most ${maxGeneration} (a step adds up to 2 and must stay a safe integer), got ${s.generation}`
+    )
+  }
+  if (s._tag === 'Open') problems.push(...timeProblem('openedAt', s.openedAt))
+  else problems.push(...timeProblem('since', s.since))
+  if (s._tag === 'Closed' || s._tag === 'Open' || s._tag === 'HalfOpen') {
+    if (s.attempt > s.generation) {
+      problems.push(
+        `attempt: expected at most the generation (${s.generation}), since a transition raises the level by one at most, got ${s.attempt}`
+      )
+    } else if (s._tag !== 'Closed' && circuit.backoff.delay(s.attempt)[0] !== s.attempt) {
+      problems.push(
+        `attempt: expected a level the backoff uses (its policy stops at ${circuit.backoff.delay(s.attempt)[0]}), got ${s.attempt}`
+      )
+    } else if (s._tag === 'Open') {
+      problems.push(...openForProblems(circuit, s))
+    }
+  }
+  if (s._tag === 'HalfOpen') {
+    if (s.nextTicket >= Number.MAX_SAFE_INTEGER) {
+      problems.push(
+        `nextTicket: expected below ${Number.MAX_SAFE_INTEGER} (an admission adds 1), got ${s.nextTicket}`
+      )
+    }
+    const { probeLease, halfOpenMaxDuration } = circuit.config
+    const low = -maxTime + probeLease
+    const high =
+      halfOpenMaxDuration === undefined ? maxTime + probeLease : s.since + halfOpenMaxDuration + probeLease
+    s.leases.forEach(({ expiresAt }, i) => {
+      if (expiresAt < low || expiresAt > high || expiresAt > maxTime + probeLease) {
+        problems.push(
+          `leases[${i}].expiresAt: expected an admission time plus probeLease (${probeLease} ms), ` +
+            (halfOpenMaxDuration === undefined
+              ? `within ±${maxTime} ms`
+              : `admitted before since + halfOpenMaxDuration (${halfOpenMaxDuration} ms): at most ${high}`) +
+            `, got ${expiresAt}`
+        )
+      }
+    })
+  }
+  return problems
+}
+
 /** What a state must satisfy to be driven by `circuit`: its strategy's tally and its config's bounds. */
-const circuitProblems = (circuit: Circuit, s: State): ReadonlyArray<string> => {
+const circuitProblems = (circuit: Circuit, s: State): ReadonlyArray<string> => [
+  ...boundProblems(circuit, s),
+  ...fitProblems(circuit, s)
+]
+
+/** The tally of the circuit's strategy, and the half-open rule of its config. */
+const fitProblems = (circuit: Circuit, s: State): ReadonlyArray<string> => {
   const { strategy, config } = circuit
   switch (s._tag) {
     case 'Closed':
@@ -221,8 +355,10 @@ export const decodeState: (input: unknown) => E.Either<StateDecodeError, State> 
 /**
  * Like `decodeState`, and also checks that the state fits `circuit`: its tally belongs to the circuit's
  * strategy and holds no more than the strategy allows (a closed tally below the trip threshold), and a
- * half-open state holds no more probes than `halfOpenProbes` and fewer successes than `successThreshold`.
- * Use it before handing a loaded state to a breaker.
+ * half-open state holds no more probes than `halfOpenProbes` and fewer successes than `successThreshold`,
+ * and the state keeps the bounds the circuit keeps (see the module header): an `openFor` its backoff
+ * or a `Retry-After` of at most `maxRetryAfter` gave, sane times, leases and levels, and a generation
+ * that can still grow. Use it before handing a loaded state to a breaker.
  *
  * @example
  * import { Circuit, StateCodec } from 'tripswitch'

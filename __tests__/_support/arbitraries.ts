@@ -202,3 +202,57 @@ export const reached: fc.Arbitrary<Reached> = fc
 
 /** A reachable state (see `reached`). */
 export const reachableState: fc.Arbitrary<State.State> = reached.map((r) => r.state)
+
+/** Numbers at and past the edges a decoder must judge: safe-integer limits, huge and tiny times, non-finite values. */
+export const edgeNumber: fc.Arbitrary<number> = fc.oneof(
+  fc.constantFrom(
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER - 1,
+    Number.MAX_SAFE_INTEGER - 2,
+    Number.MAX_SAFE_INTEGER + 1,
+    1e15,
+    1e15 + 1,
+    -1e15,
+    1e16,
+    1e300,
+    -1e300,
+    86_400_000,
+    86_400_001,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    -0,
+    NaN,
+    Infinity,
+    -Infinity
+  ),
+  fc.integer({ min: -10, max: 2_000 }),
+  fc.double()
+)
+
+/**
+ * A reachable state as JSON (what `encodeState` gives) with one field, or one field of one lease,
+ * replaced by `edgeNumber` or by anything at all, with the circuit that reached the original. The
+ * tally is replaced whole, not field by field: its own checks belong to `Strategy` and `Window`.
+ */
+export const mutated: fc.Arbitrary<{ readonly circuit: Circuit.Circuit; readonly doc: unknown }> = fc
+  .tuple(
+    reached,
+    fc.nat(),
+    fc.nat(),
+    fc.oneof({ weight: 3, arbitrary: edgeNumber }, { weight: 1, arbitrary: fc.anything() })
+  )
+  .map(([{ circuit, state }, pick, inner, junk]) => {
+    const doc = JSON.parse(JSON.stringify(state)) as Record<string, unknown>
+    const keys = Object.keys(doc)
+    const key = keys[pick % keys.length] as string
+    const field = doc[key]
+    if (Array.isArray(field) && field.length > 0) {
+      const i = inner % field.length
+      const item = field[i] as Record<string, unknown>
+      const itemKeys = Object.keys(item)
+      field[i] = { ...item, [itemKeys[inner % itemKeys.length] as string]: junk }
+    } else {
+      doc[key] = junk
+    }
+    return { circuit, doc }
+  })
