@@ -346,3 +346,173 @@ describe('Circuit', () => {
     })
   })
 })
+
+describe('Circuit halfOpenExpiry', () => {
+  const base = { failureThreshold: 1, openFor: 1_000, halfOpenMaxDuration: 500, probeLease: 10_000 } as const
+  const closing = Circuit.make({ ...base, halfOpenExpiry: 'close' })
+  const reopening = Circuit.make(base)
+  const fresh = Strategy.initial(Strategy.consecutiveFailures(1))
+
+  /** Trips at 1, admits the probe at 1_001: half-open since 1_001, its deadline at 1_501. */
+  const probing = (circuit: Circuit.Circuit) => {
+    const tripped = call(circuit, 0, 'failure')(circuit.initial(0))
+    const [probe, h] = circuit.admit(tripped, 1_001)
+    return { h: h as State.HalfOpen, p: probe as Decision.Permit }
+  }
+
+  it('starts from the half-open state this table assumes', () => {
+    const { h, p } = probing(closing)
+    expect(h).toEqual(State.halfOpen(2, 1_001, 0, 1, [{ ticket: 0, expiresAt: 11_001 }], 0, 0))
+    expect(p).toEqual(Decision.probe(2, 0))
+  })
+
+  it.each<readonly [string, (c: Circuit.Circuit, h: State.HalfOpen, p: Decision.Permit) => unknown, unknown]>(
+    [
+      ['asOf just before the deadline: still half-open', (c, h) => c.asOf(h, 1_500), 'same'],
+      [
+        'asOf at the deadline: closed at the deadline, fresh tally',
+        (c, h) => c.asOf(h, 1_501),
+        State.closed(3, 1_501, 0, fresh)
+      ],
+      ['retryAfter before the deadline: until it closes', (c, h) => c.retryAfter(h, 1_100), 401],
+      ['retryAfter at the deadline: 0, a closed circuit admits at once', (c, h) => c.retryAfter(h, 1_501), 0],
+      [
+        'admit before the deadline: rejected until it closes',
+        (c, h) => c.admit(h, 1_100),
+        [Decision.rejection(401), 'same']
+      ],
+      [
+        'admit at the deadline: a plain permit of the closed generation',
+        (c, h) => c.admit(h, 1_501),
+        [Decision.permit(3), State.closed(3, 1_501, 0, fresh)]
+      ],
+      [
+        'a probe success before the deadline closes at its own time',
+        (c, h, p) => c.step(h, Event.success(p), 1_400),
+        State.closed(3, 1_400, 0, fresh)
+      ],
+      [
+        'a probe failure before the deadline re-opens at the next level',
+        (c, h, p) => c.step(h, Event.failure(p), 1_400),
+        State.open(3, 1_400, 1_000, 1)
+      ],
+      [
+        'a probe failure after the deadline is late: closed at the deadline',
+        (c, h, p) => c.step(h, Event.failure(p), 1_600),
+        State.closed(3, 1_501, 0, fresh)
+      ],
+      [
+        'a probe success after the deadline is late: closed at the deadline',
+        (c, h, p) => c.step(h, Event.success(p), 1_600),
+        State.closed(3, 1_501, 0, fresh)
+      ],
+      [
+        'a manual event after the deadline starts from the closed state',
+        (_c, h) => closing.step(h, Event.forceOpen, 1_600),
+        State.forcedOpen(4, 1_600)
+      ]
+    ]
+  )('with close: %s', (_name, f, expected) => {
+    const { h, p } = probing(closing)
+    const got = f(closing, h, p)
+    const same = (x: unknown): unknown => (x === 'same' ? h : x)
+    expect(got).toEqual(Array.isArray(expected) ? expected.map(same) : same(expected))
+  })
+
+  it('keeps the next level to decay when closing by expiry with a healthy period, as a probe success would', () => {
+    const c = Circuit.make({ ...base, halfOpenExpiry: 'close', healthyPeriod: 60_000 })
+    const { h, p } = probing(c)
+    expect(c.asOf(h, 1_501)).toEqual(State.closed(3, 1_501, 1, fresh))
+    expect(c.step(h, Event.success(p), 1_400)).toEqual(State.closed(3, 1_400, 1, fresh))
+  })
+
+  it('re-opens at the deadline by default, as before', () => {
+    const { h } = probing(reopening)
+    expect(reopening.asOf(h, 1_501)).toEqual(State.open(3, 1_501, 1_000, 1))
+    expect(reopening.retryAfter(h, 1_100)).toBe(1_401)
+    expect(reopening.admit(h, 1_501)).toEqual([Decision.rejection(1_000), State.open(3, 1_501, 1_000, 1)])
+  })
+
+  it('names why: half-open-expired-closed for a close at the deadline, probe-succeeded for a probe', () => {
+    const { h, p } = probing(closing)
+    const expired = closing.asOf(h, 1_501)
+    expect(Transition.reason(h, expired, 'Admitted', 1_501)).toBe('half-open-expired-closed')
+    expect(Transition.reason(h, closing.step(h, Event.failure(p), 1_600), 'Failure', 1_600)).toBe(
+      'half-open-expired-closed'
+    )
+    expect(Transition.reason(h, closing.step(h, Event.success(p), 1_600), 'Success', 1_600)).toBe(
+      'half-open-expired-closed'
+    )
+    expect(Transition.reason(h, closing.step(h, Event.success(p), 1_400), 'Success', 1_400)).toBe(
+      'probe-succeeded'
+    )
+    expect(Transition.reason(h, reopening.asOf(h, 1_501), 'Admitted')).toBe('half-open-expired')
+  })
+
+  it('agrees in asOf, admit, step and retryAfter about an expired half-open state', () => {
+    const script = fc.record({
+      expiry: fc.constantFrom<'open' | 'close'>('open', 'close'),
+      openFor: fc.integer({ min: 0, max: 2_000 }),
+      maxDuration: fc.integer({ min: 1, max: 3_000 }),
+      probes: fc.integer({ min: 1, max: 3 }),
+      lease: fc.integer({ min: 1, max: 5_000 }),
+      healthy: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined }),
+      extra: fc.array(fc.integer({ min: 0, max: 3_000 }), { maxLength: 3 }),
+      late: fc.integer({ min: 0, max: 10_000 }),
+      verdict: fc.constantFrom<Event.Verdict>('success', 'failure', 'ignore')
+    })
+    fc.assert(
+      fc.property(script, (x) => {
+        const circuit = Circuit.make({
+          failureThreshold: 1,
+          openFor: x.openFor,
+          halfOpenProbes: x.probes,
+          halfOpenMaxDuration: x.maxDuration,
+          halfOpenExpiry: x.expiry,
+          probeLease: x.lease,
+          ...(x.healthy === undefined ? {} : { healthyPeriod: x.healthy })
+        })
+        const tripped = call(circuit, 0, 'failure')(circuit.initial(0))
+        const [first, h0] = circuit.admit(tripped, 1 + x.openFor)
+        expect(h0._tag).toBe('HalfOpen')
+        const h = h0 as State.HalfOpen
+        const deadline = h.since + x.maxDuration
+        let s: State.State = h
+        const permits: Array<Decision.Permit> = [first as Decision.Permit]
+        for (const dt of x.extra) {
+          const t = Math.min(h.since + dt, deadline - 1)
+          const [d, next] = circuit.admit(s, t)
+          if (next._tag !== 'HalfOpen') return
+          s = next
+          if (Decision.isPermit(d)) permits.push(d)
+        }
+        const now = deadline + x.late
+        const view = circuit.asOf(s, now)
+        expect(view.generation).toBe(h.generation + 1)
+        if (x.expiry === 'close') {
+          expect(view).toEqual(
+            State.closed(h.generation + 1, deadline, x.healthy === undefined ? 0 : h.attempt + 1, fresh)
+          )
+          expect(circuit.retryAfter(s, now)).toBe(0)
+        } else {
+          expect(view).toMatchObject({ _tag: 'Open', openedAt: deadline, attempt: h.attempt + 1 })
+        }
+        expect(circuit.asOf(view, now)).toBe(view)
+        expect(circuit.retryAfter(s, now)).toBe(circuit.retryAfter(view, now))
+        expect(circuit.admit(s, now)).toEqual(circuit.admit(view, now))
+        for (const p of permits) {
+          const e = Event.outcome(x.verdict, p, 1)
+          expect(circuit.step(s, e, now)).toEqual(circuit.step(view, e, now))
+        }
+        expect(circuit.step(s, Event.reset, now)).toEqual(circuit.step(view, Event.reset, now))
+        // before the deadline, retryAfter and admit agree with what the state becomes at it
+        const before = deadline - 1
+        const r = circuit.retryAfter(s, before)
+        const [d] = circuit.admit(s, before)
+        expect(Decision.isRejection(d) ? d.retryAfter : 0).toBe(r)
+        if (r > 0) expect(Decision.isPermit(circuit.admit(s, before + r)[0])).toBe(true)
+      }),
+      { numRuns: 300 }
+    )
+  })
+})

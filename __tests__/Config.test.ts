@@ -45,6 +45,41 @@ const documentOf = (s: Strategy.Strategy): unknown => {
 }
 
 describe('Config', () => {
+  describe('halfOpenExpiry', () => {
+    it('keeps the option in the resolved config, and leaves it out when not given', () => {
+      expect(Config.resolve({ halfOpenMaxDuration: 5_000, halfOpenExpiry: 'close' })).toMatchObject({
+        halfOpenMaxDuration: 5_000,
+        halfOpenExpiry: 'close'
+      })
+      expect(Config.resolve({ halfOpenMaxDuration: 5_000 })).not.toHaveProperty('halfOpenExpiry')
+    })
+
+    it('accepts it only with halfOpenMaxDuration, the deadline it applies at', () => {
+      expect(resolveProblems({ halfOpenExpiry: 'close' })).toStrictEqual([
+        'halfOpenExpiry: only with halfOpenMaxDuration (the deadline it applies at)'
+      ])
+      expect(resolveProblems({ halfOpenExpiry: 'open' })).toHaveLength(1)
+      expect(decodeProblems({ halfOpenExpiry: 'close' })).toStrictEqual(
+        resolveProblems({ halfOpenExpiry: 'close' })
+      )
+    })
+
+    it('names a wrong value, and leaves the cross-field rule to valid fields', () => {
+      expect(resolveProblems({ halfOpenMaxDuration: 1_000, halfOpenExpiry: 'shut' })).toStrictEqual([
+        'halfOpenExpiry: expected "open" or "close", got "shut"'
+      ])
+      expect(resolveProblems({ halfOpenMaxDuration: -1, halfOpenExpiry: 'close' })).toStrictEqual([
+        'halfOpenMaxDuration: expected a finite positive duration in milliseconds, got -1'
+      ])
+    })
+
+    it('reads from a config document with a duration string', () => {
+      expect(decodeConfig({ halfOpenMaxDuration: '1m', halfOpenExpiry: 'close' })).toStrictEqual(
+        E.right({ halfOpenMaxDuration: 60_000, halfOpenExpiry: 'close' })
+      )
+    })
+  })
+
   it('rejects null for a field, naming it, as a config document does', () => {
     expect(resolveProblems({ failureThreshold: null })).toStrictEqual([
       'failureThreshold: expected a positive integer, got null'

@@ -3,7 +3,7 @@ import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
 import { concatAll } from 'fp-ts/Monoid'
 import * as fc from 'fast-check'
-import { Breaker, Decision, Listener, type Scheduler, withBreaker, wrap, wrapSync } from 'tripswitch'
+import { Breaker, Decision, Event, Listener, type Scheduler, withBreaker, wrap, wrapSync } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import * as ListenerModule from '../src/Listener'
 
@@ -163,6 +163,93 @@ describe('Listener', () => {
       await pending
       expect(events.map((e) => e._tag)).toEqual(['Timeout', 'Failure'])
       expect(events[0]).toEqual({ _tag: 'Timeout', breaker: 'svc', at: 1_500, timeout: 500, duration: 500 })
+    })
+  })
+
+  describe('WouldTrip', () => {
+    const wouldTrips = (events: ReadonlyArray<Listener.BreakerEvent>) =>
+      events.filter((e): e is Listener.WouldTrip => e._tag === 'WouldTrip')
+
+    it('reports once, without a transition, when a metrics-only breaker would have tripped on the 3rd consecutive failure', () => {
+      const { clock, breaker, events } = setup({ failureThreshold: 3 })
+      breaker.control(Event.metricsOnly)()
+      events.length = 0
+      for (let i = 0; i < 5; i++) {
+        clock.advance(10)
+        call(breaker, clock, 'failure')
+        expect(wouldTrips(events)).toHaveLength(i < 2 ? 0 : 1)
+      }
+      expect(transitions(events)).toEqual([])
+      expect(breaker.state()._tag).toBe('MetricsOnly')
+      const [e] = wouldTrips(events)
+      expect(e).toMatchObject({
+        _tag: 'WouldTrip',
+        breaker: 'svc',
+        at: 1_030,
+        failureRate: 1,
+        slowCallRate: null
+      })
+      expect(e?.state).toMatchObject({
+        _tag: 'MetricsOnly',
+        tally: { _tag: 'ConsecutiveFailures', failures: 3 }
+      })
+      // right after the outcome that crossed
+      expect(events.map((x) => x._tag).slice(2, 4)).toEqual(['Failure', 'WouldTrip'])
+    })
+
+    it('reports again only after a success resets the tally and 3 more failures', () => {
+      const { clock, breaker, events } = setup({ failureThreshold: 3 })
+      breaker.control(Event.metricsOnly)()
+      for (let i = 0; i < 4; i++) call(breaker, clock, 'failure')
+      call(breaker, clock, 'success')
+      for (let i = 0; i < 2; i++) call(breaker, clock, 'failure')
+      expect(wouldTrips(events)).toHaveLength(1)
+      call(breaker, clock, 'failure')
+      expect(wouldTrips(events)).toHaveLength(2)
+      expect(transitions(events)).toEqual([{ from: 'Closed', to: 'MetricsOnly', why: 'manual', at: 1_000 }])
+    })
+
+    it('is not reported by a closed breaker, which trips instead', () => {
+      const { clock, breaker, events } = setup({ failureThreshold: 3 })
+      for (let i = 0; i < 3; i++) call(breaker, clock, 'failure')
+      expect(wouldTrips(events)).toEqual([])
+      expect(transitions(events)).toMatchObject([{ to: 'Open', why: 'tripped' }])
+    })
+
+    it('asks the core nothing when no one listens', () => {
+      const { clock, breaker, unsubscribe } = setup({ failureThreshold: 3 })
+      unsubscribe()
+      breaker.control(Event.metricsOnly)()
+      const spy = jest.spyOn(breaker.circuit, 'wouldTrip')
+      try {
+        for (let i = 0; i < 4; i++) call(breaker, clock, 'failure')
+        expect(spy).not.toHaveBeenCalled()
+      } finally {
+        spy.mockRestore()
+      }
+    })
+  })
+
+  describe('halfOpenExpiry', () => {
+    it('names a close at the half-open deadline half-open-expired-closed', () => {
+      const { clock, breaker, events } = setup({
+        failureThreshold: 1,
+        openFor: 1_000,
+        halfOpenMaxDuration: 500,
+        halfOpenExpiry: 'close'
+      })
+      call(breaker, clock, 'failure')
+      clock.advance(1_000)
+      breaker.admit(clock.now()) // the probe, never answered
+      clock.advance(500)
+      expect(breaker.retryAfter()).toBe(0)
+      call(breaker, clock, 'success')
+      expect(transitions(events)).toEqual([
+        { from: 'Closed', to: 'Open', why: 'tripped', at: 1_000 },
+        { from: 'Open', to: 'HalfOpen', why: 'half-open', at: 2_000 },
+        { from: 'HalfOpen', to: 'Closed', why: 'half-open-expired-closed', at: 2_500 }
+      ])
+      expect(breaker.state()).toMatchObject({ _tag: 'Closed', since: 2_500 })
     })
   })
 

@@ -423,8 +423,21 @@ export class Breaker {
     M.recordOutcome(this.counters(), event._tag, duration)
     const transition = this.updated(prev, next, event._tag, now)
     if (this.listening()) {
+      // a metrics-only trial: the moment the strategy would have tripped, with what the metrics say
+      const snapshot = circuit.wouldTrip(prev, next, now)
+        ? M.snapshot(this.name, this.counters(), next, 0, now, circuit.strategy)
+        : undefined
+      const wouldTrip =
+        snapshot === undefined
+          ? undefined
+          : L.wouldTrip(this.name, now, next, snapshot.failureRate, snapshot.slowCallRate)
       // the events of one update are queued together, so none that a listener causes comes between them
-      this.emitter!.emit(timedOut, L.outcome(event._tag, this.name, now, duration, permit.probe), transition)
+      this.emitter!.emit(
+        timedOut,
+        L.outcome(event._tag, this.name, now, duration, permit.probe),
+        transition,
+        wouldTrip
+      )
     }
   }
 

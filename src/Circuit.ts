@@ -23,10 +23,11 @@
  *   the rate and closes as soon as it no longer can. A re-open uses the next backoff level. Closing
  *   resets the level, or with `healthyPeriod` keeps the next level, to decay while closed.
  * - Half-open deadline: with `halfOpenMaxDuration`, a HalfOpen state at `now >= since +
- *   halfOpenMaxDuration` is open: opened at that deadline (not at `now`, so every observer computes
- *   the same state) with the next backoff level, under a new generation. The next call or event makes
- *   it so (`admit` returns the re-opened state even when it rejects); until then `retryAfter` already
- *   answers for it.
+ *   halfOpenMaxDuration` has expired: dated at that deadline (not at `now`, so every observer computes
+ *   the same state), under a new generation, it is open with the next backoff level (`halfOpenExpiry:
+ *   'open'`, the default) or closed with a fresh tally and the level a probe success would leave
+ *   (`halfOpenExpiry: 'close'`). The next call or event makes it so (`admit` returns the re-opened state
+ *   even when it rejects); until then `retryAfter` already answers for it (`0` once it closes).
  * - Late outcomes: an outcome whose permit is from another generation leaves the state unchanged.
  * - Manual events (`ForceOpen`, `Disable`, `MetricsOnly`, `Reset`) always move to their state and
  *   start a new generation, so permits issued before them become late.
@@ -118,6 +119,14 @@ export interface Circuit {
    * the result is the larger of the two.
    */
   readonly adopt: (local: S.State, remote: S.State, shift: number) => S.State
+  /**
+   * Whether the update from `prev` to `next` (one recorded outcome) is the moment a `MetricsOnly`
+   * circuit would have tripped: the same generation, the new tally trips the strategy as recorded
+   * (`Strategy.isTrippedAsRecorded`), and the tally before it did not trip at `now`. True once per
+   * crossing, not on every call while the tally stays tripped; false in any other state. What lets a
+   * config be trialled in production (the runtime reports it as a `TripSuppressed` event).
+   */
+  readonly wouldTrip: (prev: S.State, next: S.State, now: number) => boolean
 }
 
 // -------------------------------------------------------------------------------------
@@ -156,6 +165,7 @@ export const fromConfig = (config: Config.Config): Circuit => {
     config.backoff === undefined ? Backoff.constant(config.openFor) : Backoff.fromPolicy(config.backoff)
   const jitter = config.jitter ?? 0
   const { halfOpenProbes, successThreshold, healthyPeriod, halfOpenFailureRate, halfOpenMaxDuration } = config
+  const expiryCloses = halfOpenMaxDuration !== undefined && config.halfOpenExpiry === 'close'
 
   const initial = (now: number): S.State => S.closed(0, now, 0, freshTally)
 
@@ -186,10 +196,16 @@ export const fromConfig = (config: Config.Config): Circuit => {
 
   // -- half-open ---------------------------------------------------------------------------
 
-  /** A half-open state past its deadline is open since the deadline; anything else is as it is. */
+  /** What a half-open state becomes at its deadline: open at the next level, or closed. */
+  const expired = (s: S.HalfOpen, deadline: number): S.Open | S.Closed =>
+    expiryCloses
+      ? S.closed(s.generation + 1, deadline, closingLevel(s.attempt), freshTally)
+      : opened(s.generation + 1, deadline, s.attempt + 1)
+
+  /** A half-open state past its deadline is what it expired into, since the deadline; anything else is as it is. */
   const normalize = (s: S.State, now: number): S.State =>
     halfOpenMaxDuration !== undefined && s._tag === 'HalfOpen' && now >= s.since + halfOpenMaxDuration
-      ? opened(s.generation + 1, s.since + halfOpenMaxDuration, s.attempt + 1)
+      ? expired(s, s.since + halfOpenMaxDuration)
       : s
 
   const verdict = (successes: number, failures: number): 'open' | 'close' | 'pending' =>
@@ -215,14 +231,14 @@ export const fromConfig = (config: Config.Config): Circuit => {
         if (live.length + s.successes + s.failures < halfOpenProbes) {
           return D.probe(s.generation, s.nextTicket)
         }
-        // A slot frees when a lease expires, unless the deadline comes first: then the circuit re-opens,
-        // and the next call may pass when that re-open runs out.
+        // A slot frees when a lease expires, unless the deadline comes first: then the circuit closes,
+        // and admits at once, or re-opens, and the next call may pass when that re-open runs out.
         const deadline = halfOpenMaxDuration === undefined ? Infinity : s.since + halfOpenMaxDuration
         let soonest = Infinity
         for (const l of live) if (l.expiresAt < deadline) soonest = Math.min(soonest, l.expiresAt)
         if (deadline !== Infinity) {
-          const reopened = opened(s.generation + 1, deadline, s.attempt + 1)
-          soonest = Math.min(soonest, reopened.openedAt + reopened.openFor)
+          const after = expired(s, deadline)
+          soonest = Math.min(soonest, after._tag === 'Open' ? after.openedAt + after.openFor : deadline)
         }
         return D.rejection(soonest === Infinity ? 0 : soonest - now)
       }
@@ -383,6 +399,16 @@ export const fromConfig = (config: Config.Config): Circuit => {
       ? p.generation !== s.generation || (!tallyReadsClock && Strategy.isUnmovedBySuccess(strategy, s.tally))
       : s._tag !== 'HalfOpen'
 
+  // -- trial runs ------------------------------------------------------------------------
+
+  const wouldTrip = (prev: S.State, next: S.State, now: number): boolean =>
+    prev._tag === 'MetricsOnly' &&
+    next._tag === 'MetricsOnly' &&
+    prev.generation === next.generation &&
+    prev.tally !== next.tally &&
+    Strategy.isTrippedAsRecorded(strategy, next.tally) &&
+    !Strategy.isTripped(strategy, prev.tally, now)
+
   // -- shared state ----------------------------------------------------------------------
 
   const adopt = (local: S.State, remote: S.State, shift: number): S.State => {
@@ -423,7 +449,8 @@ export const fromConfig = (config: Config.Config): Circuit => {
     admitUntimed,
     stepUntimed,
     isUnmovedBySuccess,
-    adopt
+    adopt,
+    wouldTrip
   }
 }
 

@@ -13,6 +13,7 @@
  * | `successThreshold`    | `1`              | probe successes that close the circuit (at most the probes)       |
  * | `halfOpenFailureRate` | (none)           | decide by the failure rate over the probes instead; not with `successThreshold` |
  * | `halfOpenMaxDuration` | (none)           | the longest a circuit stays half-open before it re-opens          |
+ * | `halfOpenExpiry`      | `'open'`         | what the circuit becomes at that deadline: `'open'` or `'close'`; only with `halfOpenMaxDuration` |
  * | `probeLease`          | `openFor`        | how long a probe holds its slot before another may take it        |
  *
  * Everything is data except `backoff`, a function (retry-ts policies are functions). Options left out
@@ -23,7 +24,7 @@
  *   document form in `ConfigCodec.ts` shares) and the cross-field rules below, as refinements. `resolve`
  *   decodes with it, so construction and decoding cannot disagree.
  * - Cross-field rules: `successThreshold <= halfOpenProbes` (with their defaults); not both `strategy`
- *   and `failureThreshold`, `backoff` and `openFor`, `halfOpenFailureRate` and `successThreshold`. Each
+ *   and `failureThreshold`, `backoff` and `openFor`, `halfOpenFailureRate` and `successThreshold`; `halfOpenExpiry` only with `halfOpenMaxDuration`. Each
  *   runs when the fields it reads are valid or absent, so every problem is reported at once.
  * - Untyped callers get the same checks: `null` is a wrong value for any field, never the default.
  *
@@ -79,8 +80,22 @@ export interface Config {
   readonly halfOpenFailureRate?: number
   /** The longest a circuit stays half-open: at `since + halfOpenMaxDuration` it is open again. */
   readonly halfOpenMaxDuration?: number
+  /**
+   * What a half-open circuit becomes at `since + halfOpenMaxDuration` without a verdict: `'open'`
+   * (the default: re-open at the next backoff level) or `'close'` (close, as a probe success would:
+   * Resilience4j's choice for a half-open state that waited too long). Only with `halfOpenMaxDuration`.
+   */
+  readonly halfOpenExpiry?: HalfOpenExpiry
   readonly probeLease: number
 }
+
+/**
+ * What a half-open circuit past its `halfOpenMaxDuration` becomes (see `Config.halfOpenExpiry`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type HalfOpenExpiry = 'open' | 'close'
 
 /**
  * What a user writes: every field optional, defaults filled in by `resolve`.
@@ -177,6 +192,11 @@ export const fields = {
   successThreshold: positiveInteger,
   halfOpenFailureRate: rate,
   halfOpenMaxDuration: positiveMs,
+  halfOpenExpiry: t.keyof({ open: null, close: null }, '"open" or "close"') as t.Type<
+    HalfOpenExpiry,
+    HalfOpenExpiry,
+    unknown
+  >,
   probeLease: positiveMs
 }
 
@@ -215,7 +235,14 @@ const rules: ReadonlyArray<Rule<Input>> = [
     'halfOpenFailureRate',
     'successThreshold',
     'the half-open verdict is by probe successes or by the failure rate over the probes'
-  )
+  ),
+  {
+    reads: ['halfOpenExpiry', 'halfOpenMaxDuration'],
+    check: (c) =>
+      c.halfOpenExpiry !== undefined && c.halfOpenMaxDuration === undefined
+        ? [problem(['halfOpenExpiry'], 'only with halfOpenMaxDuration (the deadline it applies at)')]
+        : []
+  }
 ]
 
 /**
@@ -275,6 +302,7 @@ export const resolve = (input: ConfigInput = {}, allowed: ReadonlyArray<string> 
     successThreshold: c.successThreshold ?? defaults.successThreshold,
     ...(c.halfOpenFailureRate === undefined ? {} : { halfOpenFailureRate: c.halfOpenFailureRate }),
     ...(c.halfOpenMaxDuration === undefined ? {} : { halfOpenMaxDuration: c.halfOpenMaxDuration }),
+    ...(c.halfOpenExpiry === undefined ? {} : { halfOpenExpiry: c.halfOpenExpiry }),
     probeLease: c.probeLease ?? (openFor > 0 ? openFor : defaults.probeLease)
   }
 }

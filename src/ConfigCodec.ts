@@ -134,6 +134,7 @@ export const ConfigDocument = struct(
     successThreshold: fields.successThreshold,
     halfOpenFailureRate: fields.halfOpenFailureRate,
     halfOpenMaxDuration: durationOf(fields.halfOpenMaxDuration),
+    halfOpenExpiry: fields.halfOpenExpiry,
     probeLease: durationOf(fields.probeLease)
   }
 )

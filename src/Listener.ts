@@ -2,7 +2,8 @@
  * Listeners: what a breaker tells the outside world, as plain data, after the fact.
  *
  * A breaker emits a `BreakerEvent` for every state transition, every call outcome, every rejection,
- * every fallback and every timeout. A `Listener` is a plain function of such an event; listeners compose
+ * every fallback and every timeout, and, in metrics-only mode, the moment its strategy would have
+ * tripped (`WouldTrip`). A `Listener` is a plain function of such an event; listeners compose
  * (see `Monoid`), and `on` narrows one to a single kind of event.
  *
  * Invariants:
@@ -168,13 +169,44 @@ export interface StoreFailed {
 }
 
 /**
+ * A metrics-only circuit's trip strategy would have opened it now: the outcome just recorded made its
+ * tally trip (`Circuit.wouldTrip`), but in metrics-only mode nothing opens. Emitted once per crossing,
+ * after that outcome's event, so a config can be trialled in production before it is enforced; it
+ * comes again only after the tally has stopped tripping (a success, for consecutive failures) and
+ * trips anew. Resilience4j's "failure rate exceeded" event.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface WouldTrip {
+  readonly _tag: 'WouldTrip'
+  readonly breaker: string
+  readonly at: number
+  /** The failure rate the metrics show at `at` (see `Metrics.Snapshot.failureRate`). */
+  readonly failureRate: number | null
+  /** The slow-call rate the metrics show at `at`, `null` without a slow-call strategy. */
+  readonly slowCallRate: number | null
+  /** The metrics-only state, with the tally that tripped. */
+  readonly state: State
+}
+
+/**
  * Everything a breaker reports to its listeners.
  *
  * @category model
  * @since 0.1.0
  */
 export type BreakerEvent =
-  Transition | Success | Failure | Ignored | Rejection | Timeout | FallbackUsed | FallbackFailed | StoreFailed
+  | Transition
+  | Success
+  | Failure
+  | Ignored
+  | Rejection
+  | Timeout
+  | FallbackUsed
+  | FallbackFailed
+  | StoreFailed
+  | WouldTrip
 
 /**
  * The tag of a `BreakerEvent`.
@@ -230,7 +262,7 @@ export const transition = (
   at,
   from: prev._tag,
   to: next._tag,
-  why: T.reason(prev, next, cause),
+  why: T.reason(prev, next, cause, at),
   state: next
 })
 
@@ -251,6 +283,27 @@ export const outcome = (
   duration: number,
   probe: boolean
 ): Success | Failure | Ignored => ({ _tag: tag, breaker, at, duration, probe }) as Success | Failure | Ignored
+
+/**
+ * The event for a metrics-only circuit whose strategy would have tripped at `at` (check
+ * `Circuit.wouldTrip` first).
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Circuit, Listener } from 'tripswitch'
+ * const s = Circuit.step(Circuit.initial(0), { _tag: 'MetricsOnly' }, 0)
+ * assert.strictEqual(Listener.wouldTrip('payments', 5, s, 1, null).failureRate, 1)
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const wouldTrip = (
+  breaker: string,
+  at: number,
+  state: State,
+  failureRate: number | null,
+  slowCallRate: number | null
+): WouldTrip => ({ _tag: 'WouldTrip', breaker, at, failureRate, slowCallRate, state })
 
 // -------------------------------------------------------------------------------------
 // guards

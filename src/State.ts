@@ -14,8 +14,11 @@
  *   `expiresAt`; an expired lease frees its slot for another probe. No verdict has been reached yet:
  *   with the default verdict `failures = 0` and `successes < successThreshold`; with
  *   `halfOpenFailureRate` neither `failures / probes >= rate` nor `(probes - successes) / probes < rate`.
- *   With `halfOpenMaxDuration`, a `HalfOpen` state at `now >= since + halfOpenMaxDuration` stands for an
- *   `Open` state opened at that deadline: the reducer treats it so and replaces it at the next event.
+ *   With `halfOpenMaxDuration`, a `HalfOpen` state at `now >= since + halfOpenMaxDuration` stands for the
+ *   state it expired into at that deadline, under the next generation: an `Open` state opened then at
+ *   `attempt + 1` (`halfOpenExpiry: 'open'`, the default) or a `Closed` state entered then with a fresh
+ *   tally and the `attempt` a probe success leaves (`halfOpenExpiry: 'close'`). The reducer treats it
+ *   so and replaces it at the next event.
  * - `attempt` is the backoff level (see `Backoff.ts`). `Open.attempt` chose `openFor`; `HalfOpen.attempt`
  *   is that of the open it came from; a re-open uses `attempt + 1` (or the policy's last level).
  *   `Closed.attempt` is the level the next trip starts from, before decay: 0 unless `healthyPeriod` is

@@ -26,6 +26,8 @@ import type { State } from './State'
  * - `probe-succeeded`: enough probes succeeded, the circuit closed;
  * - `probe-failed`: a probe failed, the circuit re-opened;
  * - `half-open-expired`: the circuit re-opened from half-open without a probe failure (a time limit);
+ * - `half-open-expired-closed`: the circuit closed from half-open at its time limit, without enough
+ *   probe successes (`halfOpenExpiry: 'close'`);
  * - `manual`: `forceOpen`, `disable`, `metricsOnly` or `reset`;
  * - `adopted`: the state was adopted from a store shared with other processes.
  *
@@ -33,7 +35,14 @@ import type { State } from './State'
  * @since 0.1.0
  */
 export type Reason =
-  'tripped' | 'half-open' | 'probe-succeeded' | 'probe-failed' | 'half-open-expired' | 'manual' | 'adopted'
+  | 'tripped'
+  | 'half-open'
+  | 'probe-succeeded'
+  | 'probe-failed'
+  | 'half-open-expired'
+  | 'half-open-expired-closed'
+  | 'manual'
+  | 'adopted'
 
 /**
  * What caused an update: the tag of a circuit event, or `'Adopted'` for a state taken from a store.
@@ -68,7 +77,10 @@ export const isTransition = (prev: State, next: State): boolean =>
 // -------------------------------------------------------------------------------------
 
 /**
- * Why the circuit moved from `prev` to `next` (check `isTransition` first).
+ * Why the circuit moved from `prev` to `next` (check `isTransition` first), at `at` when it is known.
+ * A half-open circuit that closes without a `Success` closed at its time limit; one that closes on a
+ * `Success` did so by that probe, unless the close is dated before `at` (the time limit had passed,
+ * so the circuit had closed at its deadline and the success came late).
  *
  * @example
  * import * as assert from 'node:assert'
@@ -80,7 +92,7 @@ export const isTransition = (prev: State, next: State): boolean =>
  * @category destructors
  * @since 0.1.0
  */
-export const reason = (prev: State, next: State, cause: Cause): Reason => {
+export const reason = (prev: State, next: State, cause: Cause, at?: number): Reason => {
   switch (cause) {
     case 'ForceOpen':
     case 'Disable':
@@ -91,7 +103,10 @@ export const reason = (prev: State, next: State, cause: Cause): Reason => {
       return 'adopted'
     default:
       if (next._tag === 'HalfOpen') return 'half-open'
-      if (next._tag === 'Closed') return 'probe-succeeded'
+      if (next._tag === 'Closed')
+        return prev._tag === 'HalfOpen' && (cause !== 'Success' || (at !== undefined && next.since < at))
+          ? 'half-open-expired-closed'
+          : 'probe-succeeded'
       if (prev._tag === 'HalfOpen') return cause === 'Failure' ? 'probe-failed' : 'half-open-expired'
       return 'tripped'
   }
