@@ -1,6 +1,18 @@
 import * as fc from 'fast-check'
 import { capDelay, exponentialBackoff, limitRetries, Monoid } from 'retry-ts'
-import { Circuit, Config, ConfigError, Decision, Event, State, Strategy, Window } from 'tripswitch'
+import * as E from 'fp-ts/Either'
+import {
+  Circuit,
+  Config,
+  ConfigError,
+  Decision,
+  decodeStateFor,
+  encodeState,
+  Event,
+  State,
+  Strategy,
+  Window
+} from 'tripswitch'
 
 // -------------------------------------------------------------------------------------
 // a driver with explicit timestamps
@@ -624,5 +636,14 @@ describe('Circuit with strategies', () => {
         { numRuns: 300 }
       )
     })
+  })
+
+  it('opens for at most Event.maxRetryAfter on a Retry-After, so no reply wedges the circuit open, and the state decodes', () => {
+    const circuit = Circuit.make()
+    const s0 = circuit.initial(0)
+    const [d] = circuit.admit(s0, 0)
+    const opened = circuit.step(s0, Event.failureOpenFor(d as Decision.Permit, 1e15), 10)
+    expect(opened).toMatchObject({ _tag: 'Open', openedAt: 10, openFor: Event.maxRetryAfter })
+    expect(E.isRight(decodeStateFor(circuit)(encodeState(opened)))).toBe(true)
   })
 })

@@ -55,7 +55,7 @@ import * as Backoff from './Backoff'
 import * as Config from './Config'
 import * as D from './Decision'
 import * as HalfOpen from './HalfOpen'
-import type * as Ev from './Event'
+import * as Ev from './Event'
 import * as O from 'fp-ts/Option'
 import * as S from './State'
 import * as Strategy from './Strategy'
@@ -189,9 +189,10 @@ export const fromConfig = (config: Config.Config): Circuit => {
   /** The `attempt` of a circuit closing after a half-open at `level`: reset, or kept to decay. */
   const closingLevel = (level: number): number => (healthyPeriod === undefined ? 0 : level + 1)
 
+  // a Retry-After's open time, at most `Event.maxRetryAfter` so that no reply wedges the circuit open
   const requestedOpenFor = (e: Ev.Outcome): number | undefined =>
     e._tag === 'Failure' && e.openFor !== undefined && Number.isFinite(e.openFor) && e.openFor >= 0
-      ? e.openFor
+      ? Math.min(e.openFor, Ev.maxRetryAfter)
       : undefined
 
   // -- half-open ---------------------------------------------------------------------------

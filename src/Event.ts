@@ -88,6 +88,20 @@ export type Event = Admitted | Outcome | Control
  */
 export type Verdict = 'success' | 'failure' | 'ignore'
 
+/**
+ * The longest a `Retry-After` opens the circuit for: 24 hours. A longer `openFor` (a dependency asking
+ * for days, or a bug) opens it for this long, so no reply can wedge a breaker open.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Event } from 'tripswitch'
+ * assert.strictEqual(Event.maxRetryAfter, 86_400_000)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const maxRetryAfter = 24 * 60 * 60 * 1_000
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
@@ -113,6 +127,7 @@ export const failure = (permit: Permit, duration = NaN): Failure => ({ _tag: 'Fa
  * - HalfOpen (a probe's outcome): the circuit re-opens for exactly `openFor` ms at the next level.
  * - MetricsOnly: counted, never opens. Disabled, ForcedOpen, Open: nothing changes.
  *
+ * An `openFor` longer than `maxRetryAfter` (24 h) opens the circuit for `maxRetryAfter`.
  * `openFor` must be a finite number `>= 0`; any other value (`NaN`, negative, `Infinity`) is ignored and
  * the event is an ordinary failure. `0` opens and admits a probe at once.
  *

@@ -41,6 +41,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either'
+import * as Ev from './Event'
 import { pipe } from 'fp-ts/function'
 import * as t from 'io-ts'
 import type { Circuit } from './Circuit'
@@ -96,7 +97,7 @@ export const maxTime = 1e15
 
 /**
  * The longest `openFor` `decodeStateFor` accepts from a `Retry-After` open (one the backoff did not
- * choose): 24 hours.
+ * choose): 24 hours, the longest the reducer opens for on a `Retry-After` (`Event.maxRetryAfter`).
  *
  * @example
  * import * as assert from 'node:assert'
@@ -106,7 +107,7 @@ export const maxTime = 1e15
  * @category model
  * @since 0.1.0
  */
-export const maxRetryAfter = 24 * 60 * 60 * 1_000
+export const maxRetryAfter: number = Ev.maxRetryAfter
 
 // -------------------------------------------------------------------------------------
 // guards
