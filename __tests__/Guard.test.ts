@@ -177,6 +177,36 @@ describe('Guard', () => {
       expect(decodable(b)).toBe(true)
     })
 
+    it('reports a failing clock once, after the call, to a listener or else to onListenerError', async () => {
+      let t: number = 5
+      const seen: Array<Listener.BreakerEvent> = []
+      const b = Breaker.make(
+        { failureThreshold: 1 },
+        { clock: () => t, onListenerError: (_, e) => seen.push(e) }
+      )()
+      t = NaN
+      b.control(Event.forceOpen)()
+      b.control(Event.reset)()
+      expect(seen).toEqual([]) // never inside the update
+      await flush()
+      expect(seen).toMatchObject([{ _tag: 'ClockFailed', breaker: 'breaker', at: 5 }])
+      expect(String((seen[0] as Listener.ClockFailed).error)).toMatch(/read NaN, not a finite number/)
+      const heard: Array<string> = []
+      const c = Breaker.make(
+        {},
+        {
+          clock: () => {
+            throw new Error('no clock')
+          }
+        }
+      )()
+      c.subscribe((e) => heard.push(e._tag))
+      c.control(Event.forceOpen)()
+      c.control(Event.reset)()
+      await flush()
+      expect(heard.filter((tag) => tag === 'ClockFailed')).toEqual(['ClockFailed'])
+    })
+
     it('never lets a non-finite clock reading reach the state', () => {
       let t: number = 5
       const b = Breaker.make({ failureThreshold: 1 }, { clock: () => t })()

@@ -363,16 +363,34 @@ export class Breaker {
     return (this.recorder ??= M.recorder(Strategy.slowCallDuration(this.circuit.strategy) ?? Infinity))
   }
 
-  /** The clock's reading; the latest good one when it throws or reads a non-finite number. */
+  /**
+   * The clock's reading; the latest good one when it throws or reads something that is not a finite
+   * number, which is reported once per breaker (`ClockFailed`).
+   */
   private now(): number {
-    let t: number
+    let t: unknown
     try {
       t = this.clock()
-    } catch {
+    } catch (error) {
+      this.clockFailed(error)
       return this.last
     }
-    if (typeof t !== 'number' || !Number.isFinite(t)) return this.last
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      this.clockFailed(new Error(`the clock read ${String(t)}, not a finite number of milliseconds`))
+      return this.last
+    }
     return (this.last = t)
+  }
+
+  // reported after the current call's update, never inside it, and once per breaker
+  private clockFailed(error: unknown): void {
+    if (clockReported.has(this)) return
+    clockReported.add(this)
+    queueMicrotask(() => {
+      const event: L.ClockFailed = { _tag: 'ClockFailed', breaker: this.name, at: this.last, error }
+      if (this.listening()) this.emitter!.emit(event)
+      else this.listenerFailed(error, event)
+    })
   }
 
   private recordAt(
@@ -535,6 +553,9 @@ export class Breaker {
 }
 
 type StoreOperation = L.StoreFailed['operation']
+
+// the breakers whose clock failure has been reported (once each)
+const clockReported = new WeakSet<Breaker>()
 
 Object.defineProperty(Breaker.prototype, '_tag', { value: 'Breaker', enumerable: true })
 

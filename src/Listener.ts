@@ -191,6 +191,21 @@ export interface WouldTrip {
 }
 
 /**
+ * The breaker's clock threw, or read something that is not a finite number. The breaker went on with
+ * the latest good reading (no state ever holds a bad time); reported once per breaker.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface ClockFailed {
+  readonly _tag: 'ClockFailed'
+  readonly breaker: string
+  /** The latest good reading, which stood in for the bad one. */
+  readonly at: number
+  readonly error: unknown
+}
+
+/**
  * Everything a breaker reports to its listeners.
  *
  * @category model
@@ -206,6 +221,7 @@ export type BreakerEvent =
   | FallbackUsed
   | FallbackFailed
   | StoreFailed
+  | ClockFailed
   | WouldTrip
 
 /**
