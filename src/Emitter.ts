@@ -93,7 +93,7 @@ export const reportListenerError = (
   event: BreakerEvent
 ): void => {
   if (onListenerError === undefined) {
-    if (!warned.has(key)) warnListenerError(name, error)
+    if (!warned.has(key)) warnListenerError(name, error, event)
     warned.add(key)
     return
   }
@@ -120,9 +120,16 @@ const ignore = (): void => undefined
 // the breakers whose listener errors the default `onListenerError` has reported (once each)
 const warned = new WeakSet<object>()
 
-// The default `onListenerError`, once per breaker.
-const warnListenerError = (name: string, error: unknown): void =>
+// The default `onListenerError`, once per breaker: what failed, and that later failures stay silent.
+const warnListenerError = (name: string, error: unknown, event: BreakerEvent): void => {
+  const what =
+    event._tag === 'StoreFailed'
+      ? `the store of breaker "${name}" failed (${event.operation}); calls went on with the local state`
+      : event._tag === 'ClockFailed'
+        ? `the clock of breaker "${name}" failed; the latest good reading stood in`
+        : `a listener of breaker "${name}" threw or rejected; the call went on`
   console.warn(
-    `tripswitch: a listener of breaker "${name}" threw or rejected; the call went on, and later listener errors of this breaker are not reported (set onListenerError to see them).`,
+    `tripswitch: ${what}, and later errors of this breaker are not reported (set onListenerError to see them).`,
     error
   )
+}
