@@ -93,14 +93,51 @@ describe('Circuit', () => {
     expect(c.admit(freed, 30_002)[0]).toEqual(Decision.probe(2, 1))
   })
 
-  it('lets another probe in once a hung probe lease has expired, and ignores the hung outcome', () => {
-    const [hung, half] = c.admit(State.open(1, 0, 30_000, 0), 30_000)
+  it('lets another probe in once a hung probe lease has expired', () => {
+    const [, half] = c.admit(State.open(1, 0, 30_000, 0), 30_000)
     expect(c.admit(half, 59_999)[0]._tag).toBe('Rejection')
-    const [next, half2] = c.admit(half, 60_000)
+    const [next] = c.admit(half, 60_000)
     expect(next).toEqual(Decision.probe(2, 1))
-    // the hung probe finally answers: its lease is gone, so it decides nothing
-    expect(c.step(half2, Event.success(hung as Decision.Permit), 60_001)).toBe(half2)
-    expect(c.step(half2, Event.failure(hung as Decision.Permit), 60_001)).toBe(half2)
+  })
+
+  describe('slow probes', () => {
+    // the default circuit: 1 probe, its lease 30 s; the dependency answers in 45 s
+    const [slow, half] = c.admit(State.open(1, 0, 30_000, 0), 30_000)
+    const [second, half2] = c.admit(half, 60_000)
+
+    it.each([
+      ['a success of the first, expired, probe closes the circuit', slow, 'success', 'Closed'],
+      ['a failure of the first, expired, probe re-opens it', slow, 'failure', 'Open'],
+      ['a success of the second probe closes it', second, 'success', 'Closed'],
+      ['a failure of the second probe re-opens it', second, 'failure', 'Open']
+    ] as const)('%s', (_, permit, verdict, to) => {
+      const next = c.step(half2, Event.outcome(verdict, permit as Decision.Permit, 45_000), 75_000)
+      expect(next._tag).toBe(to)
+      expect(next.generation).toBe(3)
+    })
+
+    it('counts a slow probe once: its second answer, or one after the verdict, decides nothing', () => {
+      const c3 = Circuit.make({ halfOpenProbes: 3, successThreshold: 3, probeLease: 100 })
+      const [p0, h0] = c3.admit(State.open(1, 0, 1_000, 0), 1_000)
+      const [, h1] = c3.admit(h0, 1_200) // p0's lease expired at 1_100: p1 takes a slot
+      const once = c3.step(h1, Event.success(p0 as Decision.Permit), 1_250)
+      expect(once).toMatchObject({ _tag: 'HalfOpen', successes: 1 })
+      expect(c3.step(once, Event.success(p0 as Decision.Permit), 1_260)).toBe(once)
+    })
+
+    it('keeps the halfOpenProbes most recent expired leases and forgets older ones, so the state stays bounded', () => {
+      let s: State.State = c.admit(State.open(1, 0, 30_000, 0), 30_000)[1]
+      const permits: Array<Decision.Permit> = []
+      for (let t = 30_000; t <= 30_000 + 30_000 * 5; t += 30_000) {
+        const [d, next] = c.admit(s, t)
+        if (Decision.isPermit(d)) permits.push(d)
+        s = next
+      }
+      expect((s as State.HalfOpen).leases.length).toBeLessThanOrEqual(2)
+      // the oldest probe is forgotten: its answer decides nothing; the most recent expired one still decides
+      expect(c.step(s, Event.success(permits[0]!), 200_000)).toBe(s)
+      expect(c.step(s, Event.success(permits[permits.length - 2]!), 200_000)._tag).toBe('Closed')
+    })
   })
 
   it('does not let a late success from before a trip close the open circuit', () => {

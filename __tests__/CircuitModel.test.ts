@@ -33,8 +33,16 @@ class Model {
 
   constructor(readonly s: Settings) {}
 
+  /** Forgets expired leases but the `halfOpenProbes` most recent: their slow probes may still decide. */
   private expire(now: number): void {
-    for (const [ticket, expiresAt] of [...this.leases]) if (now >= expiresAt) this.leases.delete(ticket)
+    const expired = [...this.leases].filter(([, expiresAt]) => now >= expiresAt).map(([ticket]) => ticket)
+    for (const ticket of expired.slice(0, Math.max(0, expired.length - this.s.halfOpenProbes))) {
+      this.leases.delete(ticket)
+    }
+  }
+
+  private live(now: number): number {
+    return [...this.leases.values()].filter((expiresAt) => now < expiresAt).length
   }
 
   private open(now: number): void {
@@ -54,13 +62,13 @@ class Model {
       this.nextTicket = 1
       return { generation: this.generation, probe: true, ticket: 0 }
     }
-    this.expire(now)
-    if (this.leases.size + this.successes < this.s.halfOpenProbes) {
+    if (this.live(now) + this.successes < this.s.halfOpenProbes) {
+      this.expire(now)
       const ticket = this.nextTicket++
       this.leases.set(ticket, now + this.s.probeLease)
       return { generation: this.generation, probe: true, ticket }
     }
-    const soonest = Math.min(...this.leases.values())
+    const soonest = Math.min(...[...this.leases.values()].filter((expiresAt) => now < expiresAt))
     return { retryAfter: Number.isFinite(soonest) ? soonest - now : 0 }
   }
 

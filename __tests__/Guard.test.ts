@@ -283,6 +283,46 @@ describe('Guard', () => {
     })
   })
 
+  describe('slow probes', () => {
+    /** A task that settles when told to, as a dependency slower than the probe lease. */
+    const deferred = () => {
+      let settle: (result: E.Either<string, number>) => void = () => undefined
+      const task: TE.TaskEither<string, number> = () =>
+        new Promise((resolve) => {
+          settle = resolve
+        })
+      return { task, settle: (result: E.Either<string, number>) => settle(result) }
+    }
+
+    it.each([
+      ['recovered: its slow success closes the circuit', E.right(1), 'Closed'],
+      ['still failing: its slow failure re-opens it', E.left('down'), 'Open']
+    ] as const)(
+      'decides with a probe slower than its lease when the dependency is %s',
+      async (_, answer, to) => {
+        const clock = testClock(0)
+        const b = Breaker.make({ failureThreshold: 1, openFor: 1_000 }, { clock: clock.now })() // lease 1 s
+        const guard = withBreaker(b)
+        await guard(TE.left('down'))()
+        clock.advance(1_000)
+        const first = deferred()
+        const pending = guard(first.task)() // the probe; it answers after 1.5 s
+        expect(b.state()._tag).toBe('HalfOpen')
+        clock.advance(1_000) // its lease has expired: another probe may pass
+        const second = deferred()
+        const other = guard(second.task)()
+        clock.advance(500)
+        first.settle(answer)
+        expect(await pending).toEqual(answer)
+        expect(b.state()._tag).toBe(to)
+        second.settle(E.right(2)) // the second probe's answer comes after the verdict: late, decides nothing
+        await other
+        expect(b.state()._tag).toBe(to)
+        expect(b.counts().inFlight).toBe(0)
+      }
+    )
+  })
+
   describe('rejections', () => {
     it('never runs the guarded code while open, and answers with CircuitOpenError', async () => {
       const b = Breaker.make()()

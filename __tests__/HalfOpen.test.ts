@@ -45,10 +45,10 @@ describe('HalfOpen', () => {
     expect(HalfOpen.verdict(r, successes, failures)).toBe(verdict)
   })
 
-  it('finds nothing wrong exactly when the counts fit the probes and no verdict is reached', () => {
+  it('finds nothing wrong exactly when the counts fit (at most 2 × probes leases, live and recently expired) and no verdict is reached', () => {
     fc.assert(
       fc.property(rule, fc.nat(6), fc.nat(6), fc.nat(6), (r, leases, successes, failures) => {
-        const fits = leases + successes + failures <= r.halfOpenProbes
+        const fits = leases <= 2 * r.halfOpenProbes && successes + failures <= r.halfOpenProbes
         const pending = HalfOpen.verdict(r, successes, failures) === 'pending'
         expect(HalfOpen.problems(r, { leases, successes, failures }).length === 0).toBe(fits && pending)
       }),
@@ -67,7 +67,8 @@ describe('HalfOpen', () => {
         )
         const decoded = StateCodec.decodeStateFor(circuit)(halfOpenDoc(leases, successes, failures))
         const keeps =
-          leases + successes + failures <= r.halfOpenProbes &&
+          leases <= 2 * r.halfOpenProbes &&
+          successes + failures <= r.halfOpenProbes &&
           HalfOpen.verdict(r, successes, failures) === 'pending'
         expect(E.isRight(decoded)).toBe(keeps)
       }),

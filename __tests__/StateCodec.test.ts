@@ -322,10 +322,11 @@ describe('StateCodec', () => {
       expect(decodeStateFor(circuit)(doc)).toStrictEqual(E.right(doc))
     })
 
-    it('rejects a half-open state holding more probes than the config admits', () => {
-      const doc = { ...halfOpenDoc, nextTicket: 3, successes: 1, leases: [...halfOpenDoc.leases] }
+    it('rejects a half-open state holding more leases than the live and recently expired ones of the config', () => {
+      const leases = [0, 1, 2, 3, 4].map((ticket) => ({ ticket, expiresAt: 2_500 + ticket }))
+      const doc = { ...halfOpenDoc, nextTicket: 5, leases }
       expect(problemsOf(decodeStateFor(circuit)(doc))).toStrictEqual([
-        'leases: expected leases + successes + failures at most halfOpenProbes (2), got 3'
+        'leases: expected at most 2 × halfOpenProbes (4) leases (the live ones and the most recent expired ones), got 5'
       ])
     })
 

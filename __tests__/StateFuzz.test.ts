@@ -53,7 +53,10 @@ const expectEveryNextDecodes = (circuit: Circuit.Circuit, s: State.State, now: n
       Event.failureOpenFor(p, maxRetryAfter, 1),
       Event.failureOpenFor(p, 0, 1)
     ]) {
-      expectDecodes(circuit, circuit.step(admitted, e, now))
+      // the admitted state is a step already: it steps on only if the circuit would accept it too
+      if (E.isRight(decodeStateFor(circuit)(viaJson(admitted)))) {
+        expectDecodes(circuit, circuit.step(admitted, e, now))
+      }
       expectDecodes(circuit, circuit.step(s, e, now))
     }
   }

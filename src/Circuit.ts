@@ -16,8 +16,11 @@
  *   (inclusive) the next call is admitted as the first probe and the circuit becomes HalfOpen. No timer
  *   is involved: the transition is decided lazily by that call.
  * - HalfOpen: at most `halfOpenProbes` probes hold a slot (a live lease, or an answered outcome). Each
- *   probe's lease expires `probeLease` ms after its admission; an expired lease frees its slot and its
- *   outcome, should it still arrive, no longer counts. Ignored outcomes free their slot. The verdict:
+ *   probe's lease expires `probeLease` ms after its admission; an expired lease frees its slot for
+ *   another probe, but a slow probe still decides: its outcome counts if it arrives while the circuit is
+ *   in its generation (the state keeps the `halfOpenProbes` most recent expired leases for that). So a
+ *   recovered dependency slower than the lease closes the circuit with its first answer, a failing one
+ *   re-opens it, and a probe that never answers wedges nothing. Ignored outcomes free their slot. The verdict:
  *   by default `successThreshold` probe successes close the circuit and any recorded probe failure
  *   re-opens it; with `halfOpenFailureRate`, it re-opens as soon as `failures / halfOpenProbes` reaches
  *   the rate and closes as soon as it no longer can. A re-open uses the next backoff level. Closing
@@ -217,6 +220,19 @@ export const fromConfig = (config: Config.Config): Circuit => {
   const liveLeases = (s: S.HalfOpen, now: number): ReadonlyArray<S.Lease> =>
     s.leases.every((l) => l.expiresAt > now) ? s.leases : s.leases.filter((l) => l.expiresAt > now)
 
+  /**
+   * The leases a half-open state keeps at `now`: every live one, and the `halfOpenProbes` most recent
+   * expired ones, whose probes may still answer (a slow probe still decides). Older expired ones are
+   * forgotten, so the state stays bounded: at most `2 * halfOpenProbes` leases.
+   */
+  const keptLeases = (s: S.HalfOpen, now: number): ReadonlyArray<S.Lease> => {
+    let expired = 0
+    for (const l of s.leases) if (l.expiresAt <= now) expired++
+    if (expired <= halfOpenProbes) return s.leases
+    let forget = expired - halfOpenProbes // the oldest come first: tickets grow with admission time
+    return s.leases.filter((l) => l.expiresAt > now || forget-- <= 0)
+  }
+
   /** The decision for a call at `now` in `s`, which must be normalized. */
   const decide = (s: S.State, now: number): D.Decision => {
     if (S.admitsEveryCall(s)) return D.permit(s.generation)
@@ -276,14 +292,13 @@ export const fromConfig = (config: Config.Config): Circuit => {
           : s
       case 'HalfOpen': {
         if (p.generation !== s.generation || p.ticket !== s.nextTicket) return s
-        const live = liveLeases(s, now)
-        if (live.length + s.successes + s.failures >= halfOpenProbes) return s
+        if (liveLeases(s, now).length + s.successes + s.failures >= halfOpenProbes) return s
         return S.halfOpen(
           s.generation,
           s.since,
           s.attempt,
           s.nextTicket + 1,
-          [...live, { ticket: p.ticket, expiresAt: now + config.probeLease }],
+          [...keptLeases(s, now), { ticket: p.ticket, expiresAt: now + config.probeLease }],
           s.successes,
           s.failures
         )
@@ -313,9 +328,11 @@ export const fromConfig = (config: Config.Config): Circuit => {
       }
       case 'HalfOpen': {
         if (!p.probe) return s
-        const live = liveLeases(s, now)
-        const rest = live.filter((l) => l.ticket !== p.ticket)
-        if (rest.length === live.length) return s // the lease expired or was never taken
+        // a probe decides while the circuit is in its generation, even after its lease expired (its
+        // slot went to another probe); one never taken, already answered or forgotten decides nothing
+        const kept = keptLeases(s, now)
+        const rest = kept.filter((l) => l.ticket !== p.ticket)
+        if (rest.length === kept.length) return s
         if (e._tag === 'Ignored') {
           return S.halfOpen(s.generation, s.since, s.attempt, s.nextTicket, rest, s.successes, s.failures)
         }

@@ -15,7 +15,10 @@
  * - Re-opening depends on the failures alone and closing on the successes alone; re-opening wins when
  *   both hold. So `verdict(c, s, f)` is `'pending'` exactly when `problems` finds nothing to say about
  *   `s` successes and `f` failures.
- * - A half-open state holds at most `halfOpenProbes` slots: `leases + successes + failures`.
+ * - A half-open state holds at most `halfOpenProbes` slots: its live leases, `successes` and `failures`.
+ *   It keeps at most `2 * halfOpenProbes` leases in all: the live ones and the most recent expired ones,
+ *   whose slow probes may still decide (which are live depends on the time, so the decoder checks the
+ *   total).
  *
  * Pure: nothing here reads a clock or touches a `Task`.
  *
@@ -117,7 +120,8 @@ export const verdict = (rule: Rule, successes: number, failures: number): Verdic
 
 /**
  * Every reason why a half-open state with these counts cannot be one the reducer keeps, one line each
- * naming its field: more slots taken than `halfOpenProbes`, or a verdict already reached. Empty exactly
+ * naming its field: more leases than `2 * halfOpenProbes`, more answers than `halfOpenProbes`, or a
+ * verdict already reached. Empty exactly
  * when the counts fit and `verdict` is `'pending'`.
  *
  * @example
@@ -134,10 +138,16 @@ export const problems = (rule: Rule, { leases, successes, failures }: Counts): R
   const probes = rule.halfOpenProbes
   const rate = rule.halfOpenFailureRate
   const out: Array<string> = []
-  const taken = leases + successes + failures
-  if (taken > probes) {
+  // live leases hold at most `probes` slots; the state also keeps the `probes` most recent expired
+  // leases, whose slow probes may still decide (see `Circuit`)
+  if (leases > 2 * probes) {
     out.push(
-      `leases: expected leases + successes + failures at most halfOpenProbes (${probes}), got ${taken}`
+      `leases: expected at most 2 × halfOpenProbes (${2 * probes}) leases (the live ones and the most recent expired ones), got ${leases}`
+    )
+  }
+  if (successes + failures > probes) {
+    out.push(
+      `successes: expected successes + failures at most halfOpenProbes (${probes}), got ${successes + failures}`
     )
   }
   if (reopens(rule, failures)) {

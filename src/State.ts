@@ -9,9 +9,12 @@
  * - `generation` is a non-negative integer that grows by one on every transition. A permit carries the
  *   generation it was admitted in; an outcome from an older generation never drives a transition.
  * - `Open`: `openFor >= 0` (finite); the circuit admits a probe at `now >= openedAt + openFor` (inclusive).
- * - `HalfOpen`: `leases.length + successes + failures <= probes of the config`, lease tickets are
- *   distinct and below `nextTicket`. A probe holds its lease until its outcome arrives or until
- *   `expiresAt`; an expired lease frees its slot for another probe. No verdict has been reached yet:
+ * - `HalfOpen`: live leases (`expiresAt > now`) + `successes + failures <= probes` of the config, and
+ *   at most `2 * probes` leases in all (the live ones and the `probes` most recent expired ones); lease
+ *   tickets are distinct and below `nextTicket`. A probe holds its slot until its outcome arrives or
+ *   until `expiresAt`; an expired lease frees its slot for another probe, but the probe still decides
+ *   if it answers while the circuit is in its generation (and its lease is among those kept). No
+ *   verdict has been reached yet:
  *   with the default verdict `failures = 0` and `successes < successThreshold`; with
  *   `halfOpenFailureRate` neither `failures / probes >= rate` nor `(probes - successes) / probes < rate`.
  *   With `halfOpenMaxDuration`, a `HalfOpen` state at `now >= since + halfOpenMaxDuration` stands for the
