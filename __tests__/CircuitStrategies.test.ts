@@ -625,7 +625,9 @@ describe('Circuit with strategies', () => {
             }
             if (state._tag === 'HalfOpen') {
               const probes = circuit.config.halfOpenProbes
-              expect(state.leases.length + state.successes + state.failures).toBeLessThanOrEqual(probes)
+              const live = state.leases.filter((l) => l.expiresAt > t).length
+              expect(live + state.successes + state.failures).toBeLessThanOrEqual(probes)
+              expect(state.leases.length).toBeLessThanOrEqual(2 * probes)
             }
             if (state._tag === 'Closed') {
               expect(Strategy.tallyProblems(circuit.strategy, state.tally)).toEqual([])
