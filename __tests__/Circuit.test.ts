@@ -100,6 +100,36 @@ describe('Circuit', () => {
     expect(next).toEqual(Decision.probe(2, 1))
   })
 
+  describe('slow calls while half-open', () => {
+    const strategy = Strategy.slowCallRate({
+      window: Window.count(10),
+      threshold: 0.5,
+      slowCallDuration: 100
+    })
+    const sc = Circuit.make({ strategy, openFor: 1_000, halfOpenProbes: 2, successThreshold: 2 })
+    const [p0, h0] = sc.admit(State.open(1, 0, 1_000, 0), 1_000)
+    const [p1, h1] = sc.admit(h0, 1_001)
+
+    it.each([
+      ['two quick successes close the circuit', 50, 50, 'Closed'],
+      ['a slow success re-opens it, though the dependency answered', 50, 150, 'Open'],
+      ['a success exactly at slowCallDuration is slow', 100, 50, 'Open'],
+      ['a success of unknown duration is not slow', NaN, 50, 'Closed']
+    ] as const)('%s', (_, first, second, to) => {
+      const after = sc.step(h1, Event.success(p0 as Decision.Permit, first), 1_100)
+      const next =
+        after._tag === 'HalfOpen'
+          ? sc.step(after, Event.success(p1 as Decision.Permit, second), 1_150)
+          : after
+      expect(next._tag).toBe(to)
+    })
+
+    it('judges no probe by its duration without a slow-call strategy', () => {
+      const [p, h] = c.admit(State.open(1, 0, 30_000, 0), 30_000)
+      expect(c.step(h, Event.success(p as Decision.Permit, 1e9), 30_001)._tag).toBe('Closed')
+    })
+  })
+
   describe('slow probes', () => {
     // the default circuit: 1 probe, its lease 30 s; the dependency answers in 45 s
     const [slow, half] = c.admit(State.open(1, 0, 30_000, 0), 30_000)

@@ -16,6 +16,8 @@ import {
   Event,
   isCircuitOpenError,
   type Listener,
+  Strategy,
+  Window,
   withBreaker,
   wrap,
   wrapSync
@@ -321,6 +323,28 @@ describe('Guard', () => {
         expect(b.counts().inFlight).toBe(0)
       }
     )
+  })
+
+  describe('slow calls while half-open', () => {
+    it('re-opens when the probe succeeds but slower than the slow-call duration', async () => {
+      const clock = testClock(0)
+      const strategy = Strategy.slowCallRate({ window: Window.count(2), threshold: 1, slowCallDuration: 100 })
+      const b = Breaker.make({ strategy, openFor: 1_000 }, { clock: clock.now })()
+      const slow: TE.TaskEither<never, number> = () =>
+        Promise.resolve().then(() => {
+          clock.advance(150)
+          return E.right(1)
+        })
+      await withBreaker(b)(slow)()
+      await withBreaker(b)(slow)() // two slow calls of two: the rate trips the circuit
+      expect(b.state()._tag).toBe('Open')
+      clock.advance(1_000)
+      expect(await withBreaker(b)(slow)()).toEqual(E.right(1)) // the probe succeeds, slowly
+      expect(b.state()._tag).toBe('Open')
+      clock.advance(1_000)
+      expect(await withBreaker(b)(TE.right(2))()).toEqual(E.right(2)) // a quick probe closes it
+      expect(b.state()._tag).toBe('Closed')
+    })
   })
 
   describe('rejections', () => {

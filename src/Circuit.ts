@@ -20,7 +20,9 @@
  *   another probe, but a slow probe still decides: its outcome counts if it arrives while the circuit is
  *   in its generation (the state keeps the `halfOpenProbes` most recent expired leases for that). So a
  *   recovered dependency slower than the lease closes the circuit with its first answer, a failing one
- *   re-opens it, and a probe that never answers wedges nothing. Ignored outcomes free their slot. The verdict:
+ *   re-opens it, and a probe that never answers wedges nothing. Ignored outcomes free their slot. With
+ *   a slow-call strategy, a probe that succeeds but takes at least its `slowCallDuration` counts as a
+ *   failure of the verdict (as in Resilience4j, slow probes re-open the circuit). The verdict:
  *   by default `successThreshold` probe successes close the circuit and any recorded probe failure
  *   re-opens it; with `halfOpenFailureRate`, it re-opens as soon as `failures / halfOpenProbes` reaches
  *   the rate and closes as soon as it no longer can. A re-open uses the next backoff level. Closing
@@ -164,6 +166,8 @@ export const make = (input: Config.ConfigInput = {}): Circuit => fromConfig(Conf
 export const fromConfig = (config: Config.Config): Circuit => {
   const strategy = config.strategy ?? Strategy.consecutiveFailures(config.failureThreshold)
   const freshTally = Strategy.initial(strategy)
+  // a half-open probe at least this slow fails the verdict (the strategy's shortest slow-call duration)
+  const probeSlowCallDuration = Strategy.slowCallDuration(strategy) ?? Infinity
   const backoff =
     config.backoff === undefined ? Backoff.constant(config.openFor) : Backoff.fromPolicy(config.backoff)
   const jitter = config.jitter ?? 0
@@ -338,8 +342,11 @@ export const fromConfig = (config: Config.Config): Circuit => {
         }
         const openFor = requestedOpenFor(e)
         if (openFor !== undefined) return opened(s.generation + 1, now, s.attempt + 1, openFor)
-        const successes = e._tag === 'Success' ? s.successes + 1 : s.successes
-        const failures = e._tag === 'Failure' ? s.failures + 1 : s.failures
+        // with a slow-call strategy, a probe that succeeds slowly fails the half-open verdict: the
+        // dependency answers, but too slowly to close on
+        const failed = e._tag === 'Failure' || e.duration >= probeSlowCallDuration
+        const successes = failed ? s.successes : s.successes + 1
+        const failures = failed ? s.failures + 1 : s.failures
         switch (verdict(successes, failures)) {
           case 'open':
             return opened(s.generation + 1, now, s.attempt + 1)
