@@ -123,4 +123,60 @@ describe('Runtime', () => {
       { numRuns: 200 }
     )
   })
+
+  it('recovers within one open period of a sane clock, whatever the clock read before', () => {
+    // a bad reading: not a number, beyond any sane time, a throw; or any time at all (jumps either way)
+    const reading = fc.oneof(
+      fc.constantFrom<number | 'throw'>(NaN, Infinity, -Infinity, 'throw', 1e300, -2e15),
+      fc.integer({ min: -1e13, max: 1e13 })
+    )
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(reading, fc.boolean()), { maxLength: 40 }),
+        fc.integer({ min: -1e6, max: 1e6 }),
+        (chaos, base) => {
+          let now: number | 'throw' = 0
+          const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined)
+          const b = Breaker.make(
+            { failureThreshold: 2, openFor: 1_000 },
+            {
+              clock: () => {
+                if (now === 'throw') throw new Error('no clock')
+                return now
+              },
+              onListenerError: () => undefined
+            }
+          )()
+          const call = (fails: boolean): boolean => {
+            let ran = false
+            try {
+              wrapSync(b)(() => {
+                ran = true
+                if (fails) throw new Error('down')
+              })()
+            } catch {
+              // failures and rejections are what the chaos is made of
+            }
+            return ran
+          }
+          for (const [r, fails] of chaos) {
+            now = r
+            call(fails)
+          }
+          // a sane clock from here on, from any base: within one open period a call passes and closes it
+          let ran = false
+          for (let i = 0; i <= 11 && !ran; i++) {
+            now = base + i * 100
+            ran = call(false)
+          }
+          warn.mockRestore()
+          expect(ran).toBe(true)
+          expect(b.state()._tag).toBe('Closed')
+          const s = b.ref.get()
+          expect(Number.isFinite(s.generation)).toBe(true)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
 })

@@ -54,7 +54,7 @@ import * as L from './Listener'
 import * as M from './Metrics'
 import type * as Ref from './Ref'
 import type { State } from './State'
-import { decodeStateFor, encodeState } from './StateCodec'
+import { decodeStateFor, encodeState, maxTime } from './StateCodec'
 import { attempt, type Shared, type Store } from './Store'
 import * as Strategy from './Strategy'
 import { isTransition, type Cause } from './Transition'
@@ -140,8 +140,9 @@ export class Breaker {
   private recorder: M.Recorder | undefined = undefined
   // made by the first `subscribe` (see `Emitter`)
   private emitter: Emitter | undefined = undefined
-  // the latest good clock reading (see `now`)
+  // the latest time (see `now`), and what steps back of the clock have added to its readings
   private last: number
+  private offset = 0
   // the latency sample: calls left until the next timed one, calls in the current span, and when the
   // last timed call started
   private sampleLeft: number
@@ -161,8 +162,9 @@ export class Breaker {
     latencySamplesPerSecond: number,
     storeTimeout: number
   ) {
-    this.last = 0
-    this.last = this.now()
+    // the first reading sets the time; a clock that fails from the start begins at 0
+    this.last = -Infinity
+    if (this.now() === -Infinity) this.last = 0
     this.ref = new Cell(circuit.initial(this.last), this)
     this.setup = setupFor(
       onListenerError,
@@ -364,8 +366,14 @@ export class Breaker {
   }
 
   /**
-   * The clock's reading; the latest good one when it throws or reads something that is not a finite
-   * number, which is reported once per breaker (`ClockFailed`).
+   * The breaker's time: the clock's reading, kept monotonic and sane. A reading that throws, is not a
+   * finite number, or lies beyond `StateCodec.maxTime` (about 31,000 years) is replaced by the latest
+   * good one and reported once per breaker (`ClockFailed`). A clock that steps back is not followed
+   * back: time stands at the latest reading and goes on from there at the clock's pace (the step is
+   * added to an offset), so no step back keeps a circuit open or a lease held longer than it was
+   * granted. A jump ahead cannot be told from an idle period and is taken as it reads; should the clock
+   * come back from it, time goes on from the jump (so a glitch delays a probe by at most one open
+   * period).
    */
   private now(): number {
     let t: unknown
@@ -375,11 +383,18 @@ export class Breaker {
       this.clockFailed(error)
       return this.last
     }
-    if (typeof t !== 'number' || !Number.isFinite(t)) {
-      this.clockFailed(new Error(`the clock read ${String(t)}, not a finite number of milliseconds`))
+    if (typeof t !== 'number' || !Number.isFinite(t) || Math.abs(t) > maxTime) {
+      this.clockFailed(
+        new Error(`the clock read ${String(t)}, not a finite number of milliseconds within ±${maxTime}`)
+      )
       return this.last
     }
-    return (this.last = t)
+    const time = t + this.offset
+    if (time < this.last) {
+      this.offset += this.last - time
+      return this.last
+    }
+    return (this.last = time)
   }
 
   // reported after the current call's update, never inside it, and once per breaker
