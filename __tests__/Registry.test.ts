@@ -306,4 +306,22 @@ describe('Registry', () => {
       expect(registry.health().status).toBe('ok')
     })
   })
+
+  it('shows in health() the state as of now: a half-open breaker past its deadline counts as open', () => {
+    const clock = testClock(0)
+    const registry = Registry.make({
+      config: { defaults: { failureThreshold: 1, openFor: 100, halfOpenMaxDuration: 50 } },
+      breakerOptions: { clock: clock.now }
+    })()
+    const b = registry.get('payments')
+    const d = b.admit()
+    if (Decision.isPermit(d)) b.record(d, 'failure')
+    clock.advance(100)
+    b.admit() // a probe that never answers
+    expect(registry.health().states).toMatchObject({ HalfOpen: 1, Open: 0 })
+    clock.advance(50)
+    expect(registry.health().states).toMatchObject({ HalfOpen: 0, Open: 1 })
+    expect(registry.health().breakers[0]).toMatchObject({ name: 'payments', state: 'Open' })
+    expect(b.ref.get()._tag).toBe('HalfOpen') // the view changed nothing
+  })
 })
