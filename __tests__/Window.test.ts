@@ -287,6 +287,24 @@ describe('Window', () => {
       )
     })
 
+    it('reports a mark stored at or above the cursor, also at the start of a word', () => {
+      const w = Window.count(10)
+      const empty = Window.empty(w) as Window.CountWindowState
+      expect(Window.stateProblems(w, { ...empty, word: 1 })).toEqual([
+        "tally.word: expected no bits at or above the cursor's position (0)"
+      ])
+      const s = run(w, calls('FS')) as Window.CountWindowState
+      expect(Window.stateProblems(w, s)).toEqual([])
+      expect(Window.stateProblems(w, { ...s, word: s.word | 4 })).toEqual([
+        "tally.word: expected no bits at or above the cursor's position (2)"
+      ])
+      // what the decoder accepts, the window records on from: a full word, then the next call
+      const full = run(Window.count(40), calls('F'.repeat(32))) as Window.CountWindowState
+      expect(Window.stateProblems(Window.count(40), full)).toEqual([])
+      const next = Window.record(Window.count(40), full, true, 0)
+      expect(Window.stateProblems(Window.count(40), next)).toEqual([])
+    })
+
     it('reports a tampered state, naming the field', () => {
       const w = Window.count(100)
       const s = run(w, calls('FFSFSSF')) as Window.CountWindowState

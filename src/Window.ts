@@ -636,7 +636,9 @@ const countProblems = (size: number, s: CountWindowState): ReadonlyArray<Problem
   }
   if (page.length !== words)
     return [problem(['page'], `expected ${words} words at cursor ${cursor}, got ${page.length}`)]
-  if ((cursor & 31) !== 0 && s.word >>> (cursor & 31) !== 0) {
+  // the word being filled holds the bits below the cursor's position, none at or above it (at a word's
+  // start, none at all: a recorded word moves to the page)
+  if (s.word >>> (cursor & 31) !== 0) {
     return [problem(['word'], `expected no bits at or above the cursor's position (${cursor & 31})`)]
   }
   if (pages.length < filling) {
