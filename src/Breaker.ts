@@ -46,6 +46,7 @@ import {
   verdictOf
 } from './Classifier'
 import { type Clock, monotonic } from './Clock'
+import { show } from './codec'
 import * as Config from './Config'
 import type { Decision, Permit } from './Decision'
 import { Emitter, reportListenerError } from './Emitter'
@@ -221,7 +222,7 @@ export class Breaker {
       const tag = typeof event === 'object' && event !== null ? (event as { _tag?: unknown })._tag : event
       if (!controlTags.includes(tag as Ev.Control['_tag'])) {
         throw new Config.ConfigError([
-          `control: expected one of ${controlTags.map((t) => `{ _tag: '${t}' }`).join(', ')}, got ${describe(tag)}`
+          `control: expected one of ${controlTags.map((t) => `{ _tag: '${t}' }`).join(', ')}, got ${show(tag)}`
         ])
       }
       const now = this.now()
@@ -237,7 +238,7 @@ export class Breaker {
   /** Adds a listener; returns the effect that removes it (running it twice removes it once). */
   subscribe(listener: L.Listener): IO<void> {
     if (typeof listener !== 'function') {
-      throw new Config.ConfigError([`listener: expected a function, got ${describe(listener)}`])
+      throw new Config.ConfigError([`listener: expected a function, got ${show(listener)}`])
     }
     this.emitter ??= new Emitter((error, event) => this.listenerFailed(error, event))
     return this.emitter.subscribe(listener)
@@ -605,17 +606,6 @@ const unused: M.Recorder = M.recorder()
 const isSome = <A>(u: unknown): u is O.Some<A> =>
   typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Some'
 
-const describe = (u: unknown): string =>
-  typeof u === 'string'
-    ? JSON.stringify(u)
-    : typeof u === 'function'
-      ? 'a function'
-      : typeof u === 'object' && u !== null
-        ? Array.isArray(u)
-          ? 'an array'
-          : `an object${'_tag' in u ? ` with _tag ${describe((u as { _tag: unknown })._tag)}` : ''}`
-        : String(u)
-
 // How many calls to let pass until the next timed one, after `span` calls took `elapsed` ms: about as
 // many as arrive in `every` ms at that rate, but at most twice `span` (one burst does not silence a
 // quiet breaker), jittered at random within half of that either way so that no periodic pattern of
@@ -650,7 +640,7 @@ export const defaultStoreTimeout = 1_000
 
 const checkFunction = (problems: Array<string>, field: string, u: unknown): void => {
   if (u !== undefined && typeof u !== 'function') {
-    problems.push(`${field}: expected a function, got ${describe(u)}`)
+    problems.push(`${field}: expected a function, got ${show(u)}`)
   }
 }
 
@@ -665,7 +655,7 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
   const circuit = circuitFor(config)
   const problems: Array<string> = []
   if (typeof options !== 'object' || options === null) {
-    throw new Config.ConfigError([`options: expected an object, got ${describe(options)}`])
+    throw new Config.ConfigError([`options: expected an object, got ${show(options)}`])
   }
   for (const key of Object.keys(options)) {
     if (!(optionKeys as ReadonlyArray<string>).includes(key)) {
@@ -675,7 +665,7 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
   const name = options.name ?? 'breaker'
   const max = Config.maxNameLength
   if (typeof name !== 'string' || name.length === 0 || name.length > max) {
-    const got = typeof name === 'string' && name.length > 0 ? `${name.length} characters` : describe(name)
+    const got = typeof name === 'string' && name.length > 0 ? `${name.length} characters` : show(name)
     problems.push(`name: expected a non-empty string of at most ${max} characters, got ${got}`)
   }
   for (const field of [
@@ -694,18 +684,18 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
   const perSecond = options.latencySamplesPerSecond ?? defaultLatencySamplesPerSecond
   if (typeof perSecond !== 'number' || !(perSecond >= 0)) {
     problems.push(
-      `latencySamplesPerSecond: expected a number >= 0 (Infinity to time every call), got ${describe(perSecond)}`
+      `latencySamplesPerSecond: expected a number >= 0 (Infinity to time every call), got ${show(perSecond)}`
     )
   }
   const storeTimeout = options.storeTimeout ?? defaultStoreTimeout
   if (typeof storeTimeout !== 'number' || !Number.isFinite(storeTimeout) || storeTimeout <= 0) {
-    problems.push(`storeTimeout: expected a finite number of milliseconds > 0, got ${describe(storeTimeout)}`)
+    problems.push(`storeTimeout: expected a finite number of milliseconds > 0, got ${show(storeTimeout)}`)
   }
   const { store } = options
   if (store !== undefined) {
     for (const f of ['load', 'publish', 'watch'] as const) {
       if (typeof store !== 'object' || store === null || typeof store[f] !== 'function') {
-        problems.push(`store.${f}: expected a function (see Store), got ${describe(store?.[f])}`)
+        problems.push(`store.${f}: expected a function (see Store), got ${show(store?.[f])}`)
       }
     }
   }
@@ -762,9 +752,7 @@ export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker
 export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
   if (isBreaker(breakerOrSettings)) return breakerOrSettings
   if (typeof breakerOrSettings !== 'object' || breakerOrSettings === null) {
-    throw new Config.ConfigError([
-      `breaker: expected a Breaker or settings, got ${describe(breakerOrSettings)}`
-    ])
+    throw new Config.ConfigError([`breaker: expected a Breaker or settings, got ${show(breakerOrSettings)}`])
   }
   const config: Record<string, unknown> = {}
   const options: Record<string, unknown> = {}

@@ -17,6 +17,7 @@
  * @internal
  */
 import type { IO } from 'fp-ts/IO'
+import { isThenable } from './internal'
 import type { BreakerEvent, Listener, OnListenerError } from './Listener'
 
 /**
@@ -104,16 +105,6 @@ export const reportListenerError = (
     // a throwing error hook must not reach the caller either
   }
 }
-
-/**
- * Whether `u` has a `then` method: a promise, or any thenable.
- *
- * @internal
- */
-export const isThenable = (u: unknown): u is PromiseLike<unknown> =>
-  (typeof u === 'object' || typeof u === 'function') &&
-  u !== null &&
-  typeof (u as { readonly then?: unknown }).then === 'function'
 
 const ignore = (): void => undefined
 

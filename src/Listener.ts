@@ -22,6 +22,7 @@
  * @since 0.1.0
  */
 import type * as Mo from 'fp-ts/Monoid'
+import { isThenable } from './internal'
 import type { State, StateTag } from './State'
 import * as T from './Transition'
 
@@ -406,11 +407,6 @@ export const concat =
       for (const r of results) if (r.status === 'rejected') throw r.reason
     })
   }
-
-const isThenable = (u: unknown): u is PromiseLike<unknown> =>
-  (typeof u === 'object' || typeof u === 'function') &&
-  u !== null &&
-  typeof (u as { readonly then?: unknown }).then === 'function'
 
 // -------------------------------------------------------------------------------------
 // instances

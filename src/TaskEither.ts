@@ -20,6 +20,7 @@ import { type CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
 import type { Classifier } from './Classifier'
 import { ConfigError } from './Config'
 import * as G from './Guard'
+import { isThenable } from './internal'
 import type { Abortable, CallTimeoutError, Scheduler } from './Timeout'
 
 // -------------------------------------------------------------------------------------
@@ -191,9 +192,6 @@ const runTask = (task: unknown, name: string): Promise<unknown> => {
   }
   return (task as () => Promise<unknown>)()
 }
-
-const isThenable = (u: unknown): boolean =>
-  typeof u === 'object' && u !== null && typeof (u as { readonly then?: unknown }).then === 'function'
 
 /**
  * Runs `onOpen` instead of returning a `Left(CircuitOpenError)`. Other `Left`s pass through: for a

@@ -18,3 +18,13 @@ export const preserveIdentity = <F extends (...args: never) => unknown>(
   Object.defineProperty(wrapped, 'length', { value: original.length, configurable: true })
   return wrapped
 }
+
+/**
+ * Whether `u` has a `then` method: a promise, or any thenable.
+ *
+ * @internal
+ */
+export const isThenable = (u: unknown): u is PromiseLike<unknown> =>
+  (typeof u === 'object' || typeof u === 'function') &&
+  u !== null &&
+  typeof (u as { readonly then?: unknown }).then === 'function'
