@@ -25,14 +25,7 @@ import { CircuitOpenError } from './CircuitOpenError'
 import { type Classifier, readsDuration } from './Classifier'
 import { ConfigError } from './Config'
 import type { Permit } from './Decision'
-import {
-  CallTimeoutError,
-  cancelTimer,
-  checkScheduler,
-  checkTimeout,
-  type Scheduler,
-  schedulerFailed
-} from './Timeout'
+import { checkScheduler, checkTimeout, race, type Scheduler } from './Timeout'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -322,13 +315,10 @@ const settleAsync = (
   return pending.then(h.onValue, h.onError)
 }
 
-// `settleAsync` raced against one timer of `ms`: first settlement wins. On expiry the permit is
-// answered as a timeout, the caller gets `CallTimeoutError` (a `Left` in `'either'` mode, a rejection
-// in `'value'` mode), the signal aborts, and the late outcome is dropped. What the scheduler returns
-// is cancelled by `cancelTimer` (a cancel function, or a handle for `clearTimeout`). A scheduler that
-// throws answers the permit as ignored (the dependency did nothing wrong), aborts the signal and
-// rejects with `schedulerFailed`; a cancel that throws rejects with it once the outcome is recorded.
-// The work's outcome is subscribed to before scheduling, so no rejection is left unhandled.
+// `settleAsync` raced against one timer of `ms` (`Timeout.race`). On expiry the permit is answered as
+// a timeout and the caller gets `CallTimeoutError` (a `Left` in `'either'` mode, a rejection in
+// `'value'` mode). A scheduler that throws answers the permit as ignored (the dependency did nothing
+// wrong); a cancel that throws rejects once the outcome is recorded.
 const within = (
   g: Spec,
   permit: Permit,
@@ -338,49 +328,13 @@ const within = (
   ms: number
 ): Promise<unknown> => {
   const b = g.breaker
-  return new Promise((resolve, reject) => {
-    let settled = false
-    let timer: unknown
-    const first = (outcome: () => Promise<unknown>): void => {
-      if (settled) return
-      settled = true
-      const failed = cancelTimer(timer)
-      if (failed === undefined) {
-        resolve(outcome())
-        return
-      }
-      const error = schedulerFailed('cancel', ms, b.name, failed.thrown)
-      const fail = (): void => reject(error)
-      outcome().then(fail, fail)
-    }
-    pending.then(
-      (value) => first(() => settleAsync(g, permit, start, Promise.resolve(value))),
-      (error: unknown) => first(() => settleAsync(g, permit, start, Promise.reject(error)))
-    )
-    try {
-      timer = g.scheduler(() => {
-        if (settled) return
-        settled = true
-        const error = new CallTimeoutError(ms, b.name)
-        try {
-          b.settleTimeout(permit, start, ms)
-        } finally {
-          if (g.mode === 'either') resolve(E.left(error))
-          else reject(error)
-          controller.abort(error)
-        }
-      }, ms)
-    } catch (thrown) {
-      if (settled) return
-      settled = true
-      const error = schedulerFailed('schedule', ms, b.name, thrown)
-      try {
-        b.settle(permit, start, alwaysIgnore, E.left(error))
-      } finally {
-        reject(error)
-        controller.abort(error)
-      }
-    }
+  return race(pending, ms, g.scheduler, b.name, controller, {
+    settled: (outcome) => settleAsync(g, permit, start, outcome),
+    expired: (error) => {
+      b.settleTimeout(permit, start, ms)
+      return g.mode === 'either' ? Promise.resolve(E.left(error)) : Promise.reject(error)
+    },
+    unscheduled: (error) => b.settle(permit, start, alwaysIgnore, E.left(error))
   })
 }
 

@@ -205,7 +205,7 @@ export const timeoutTE = (ms: number, options: TimeoutOptions = {}) => {
   const scheduler = checkScheduler(options.scheduler)
   return <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | CallTimeoutError, A> =>
     () =>
-      runWithin(task, timeout, scheduler, undefined, noop)
+      runWithin(task, timeout, scheduler)
 }
 
 // -------------------------------------------------------------------------------------
@@ -307,21 +307,85 @@ export const schedulerFailed = (
 }
 
 /**
- * Runs `task` with one timer of `ms`. If the task settles first, the timer is cleared and its result
- * (or rejection) passes through. If the timer fires first, `onExpiry` runs (synchronously, once), the
- * promise resolves to `Left(CallTimeoutError)`, the signal aborts, and the task's eventual result or
- * rejection is dropped. A task that throws synchronously rejects, and no timer is made. A scheduler
- * that throws rejects the promise with `schedulerFailed` (and aborts the signal when it threw on
- * scheduling); either way the task's outcome is dropped and its rejection swallowed.
+ * Races `pending` against one timer of `ms`: the first to settle wins. If `pending` settles first, the
+ * timer is cancelled (`cancelTimer`) and the result is `settled(outcome)`'s; a cancel that throws
+ * rejects with `schedulerFailed` once that is done. If the timer fires first, the result is
+ * `expired(error)`'s, the signal aborts, and the late outcome is dropped. If the scheduler throws,
+ * `unscheduled(error)` runs, the signal aborts and the result rejects with that error. The outcome
+ * is subscribed to before scheduling, so no rejection is left unhandled. What `withBreaker`'s
+ * timeout and `timeoutTE` share.
+ *
+ * @internal
+ */
+export const race = <A, B>(
+  pending: Promise<A>,
+  ms: number,
+  scheduler: Scheduler,
+  breaker: string | undefined,
+  controller: AbortController,
+  handle: {
+    readonly settled: (outcome: Promise<A>) => Promise<B>
+    readonly expired: (error: CallTimeoutError) => Promise<B>
+    readonly unscheduled: (error: Error) => void
+  }
+): Promise<B> =>
+  new Promise((resolve, reject) => {
+    let done = false
+    let timer: unknown
+    // `outcome` is made only when it wins, so a late rejection is never left unhandled
+    const first = (outcome: () => Promise<A>): void => {
+      if (done) return
+      done = true
+      const failed = cancelTimer(timer)
+      if (failed === undefined) {
+        resolve(handle.settled(outcome()))
+        return
+      }
+      const error = schedulerFailed('cancel', ms, breaker, failed.thrown)
+      const fail = (): void => reject(error)
+      handle.settled(outcome()).then(fail, fail)
+    }
+    pending.then(
+      (a) => first(() => Promise.resolve(a)),
+      (defect: unknown) => first(() => Promise.reject(defect))
+    )
+    try {
+      timer = scheduler(() => {
+        if (done) return
+        done = true
+        const error = new CallTimeoutError(ms, breaker)
+        try {
+          resolve(handle.expired(error))
+        } catch (thrown) {
+          reject(thrown)
+        } finally {
+          controller.abort(error)
+        }
+      }, ms)
+    } catch (thrown) {
+      if (done) return
+      done = true
+      const error = schedulerFailed('schedule', ms, breaker, thrown)
+      try {
+        handle.unscheduled(error)
+      } finally {
+        reject(error)
+        controller.abort(error)
+      }
+    }
+  })
+
+/**
+ * Runs `task` with one timer of `ms` (see `race`): its result or rejection if it settles first,
+ * `Left(CallTimeoutError)` if the timer fires first. A task that throws synchronously rejects, and no
+ * timer is made.
  *
  * @internal
  */
 export const runWithin = <E, A>(
   task: TaskEither<E, A> | Abortable<E, A>,
   ms: number,
-  scheduler: Scheduler,
-  breaker: string | undefined,
-  onExpiry: (error: CallTimeoutError) => void
+  scheduler: Scheduler
 ): Promise<E.Either<E | CallTimeoutError, A>> => {
   const controller = new AbortController()
   let pending: Promise<E.Either<E, A>>
@@ -330,45 +394,16 @@ export const runWithin = <E, A>(
   } catch (defect) {
     return Promise.reject(defect)
   }
-  return new Promise((resolve, reject) => {
-    let settled = false
-    let timer: unknown
-    // whether the work settled first and its timer was cancelled (a throwing cancel rejects instead)
-    const first = (): boolean => {
-      if (settled) return false
-      settled = true
-      const failed = cancelTimer(timer)
-      if (failed === undefined) return true
-      reject(schedulerFailed('cancel', ms, breaker, failed.thrown))
-      return false
+  return race<E.Either<E, A>, E.Either<E | CallTimeoutError, A>>(
+    pending,
+    ms,
+    scheduler,
+    undefined,
+    controller,
+    {
+      settled: (outcome) => outcome,
+      expired: (error) => Promise.resolve(E.left(error)),
+      unscheduled: noop
     }
-    // attached before scheduling, so the work's outcome is handled whatever the scheduler does
-    pending.then(
-      (result) => {
-        if (first()) resolve(result)
-      },
-      (defect: unknown) => {
-        if (first()) reject(defect)
-      }
-    )
-    try {
-      timer = scheduler(() => {
-        if (settled) return
-        settled = true
-        const error = new CallTimeoutError(ms, breaker)
-        try {
-          onExpiry(error)
-        } finally {
-          resolve(E.left(error))
-          controller.abort(error)
-        }
-      }, ms)
-    } catch (thrown) {
-      if (settled) return
-      settled = true
-      const error = schedulerFailed('schedule', ms, breaker, thrown)
-      reject(error)
-      controller.abort(error)
-    }
-  })
+  )
 }
