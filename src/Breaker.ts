@@ -227,9 +227,10 @@ export class Breaker {
       }
       const now = this.now()
       const { circuit } = this
-      const [prev, next] = this.cell().update((s) => {
+      const prev = this.cell().get()
+      const next = this.cell().update((s) => {
         const n = circuit.step(s, event, now)
-        return [[s, n] as const, n]
+        return [n, n]
       })
       this.report(prev, next, event._tag, now)
     }
@@ -340,9 +341,10 @@ export class Breaker {
   // `admit` when the decision depends on the time: one update of the cell at `t`, then its events
   private admitAt(t: number): Decision {
     const { circuit } = this
-    const [prev, [decision, next]] = this.cell().update((s) => {
+    const prev = this.cell().get()
+    const [decision, next] = this.cell().update((s) => {
       const result = circuit.admit(s, t)
-      return [[s, result] as const, result[1]]
+      return [result, result[1]]
     })
     if (decision._tag === 'Rejection') this.counters().rejected++
     const transition = this.updated(prev, next, 'Admitted', t)
@@ -479,11 +481,12 @@ export class Breaker {
   put<B>(f: (s: State) => readonly [B, State]): B {
     const decode = decodeStateFor(this.circuit)
     const now = this.now()
-    const [prev, [b, next]] = this.cell().update((s) => {
+    const prev = this.cell().get()
+    const [b, next] = this.cell().update((s) => {
       const result = f(s)
       const checked = decode(encodeState(result[1]))
       if (E.isLeft(checked)) throw checked.left
-      return [[s, result] as const, result[1]]
+      return [result, result[1]]
     })
     this.report(prev, next, 'Reset', now)
     return b
@@ -549,9 +552,10 @@ export class Breaker {
     }
     const { circuit } = this
     const shift = now - record.at
-    const [prev, next] = this.cell().update((s) => {
+    const prev = this.cell().get()
+    const next = this.cell().update((s) => {
       const n = circuit.adopt(s, decoded.right, shift)
-      return [[s, n] as const, n]
+      return [n, n]
     })
     this.report(prev, next, 'Adopted', now)
   }
