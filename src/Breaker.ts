@@ -767,7 +767,23 @@ export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
   return unsafeMake(config as Config.ConfigInput, options as Options)
 }
 
-/** The state as of now, as an `IO`. @category combinators @since 0.1.0 */
+/**
+ * The state as of now, as an `IO`: `b.state()` for a `pipe`. `retryAfter`, `metrics` and `counts`
+ * below are the same for their methods.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { pipe } from 'fp-ts/function'
+ * import * as IO from 'fp-ts/IO'
+ * import { Breaker } from 'tripswitch'
+ * const b = Breaker.make()()
+ * const tag = pipe(Breaker.state(b), IO.map((s) => s._tag))
+ * assert.strictEqual(tag(), 'Closed')
+ * assert.strictEqual(Breaker.retryAfter(b)(), 0)
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
 export const state =
   (b: Breaker): IO<State> =>
   () =>

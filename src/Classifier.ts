@@ -428,6 +428,12 @@ export const verdictOf = <E, A>(
 /**
  * Whether `u` is a `Classification`: `'success'`, `'failure'`, `'ignore'` or a `Trip`.
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Classifier } from 'tripswitch'
+ * assert.strictEqual(Classifier.isClassification(Classifier.trip(5_000)), true)
+ * assert.strictEqual(Classifier.isClassification(undefined), false)
+ *
  * @category guards
  * @since 0.1.0
  */
