@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import * as net from 'node:net'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import { findBinary, installHint, ping, startRedisServer, useRedisServer } from './_support/redisServer'
+import { findBinary, installHint, ping, startRedisServer } from './_support/redisServer'
 
 /** One command over a fresh connection; the raw first reply line, or the socket's error code. */
 const command = (port: number, line: string, ms = 1_000): Promise<string> =>
@@ -130,14 +130,5 @@ describe('RedisServer (test support)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  })
-})
-
-describe('useRedisServer (test support)', () => {
-  const redis = useRedisServer()
-
-  it('starts one server before the tests of the file, stopped after them', async () => {
-    expect(await ping(redis().port)).toBe(true)
-    expect(redis().pid()).toBeDefined()
   })
 })

@@ -2,10 +2,9 @@
  * A real `redis-server` for a test: started on a free port of 127.0.0.1 with no persistence
  * (`--save '' --appendonly no`), ready once it answers `PING`, and stopped afterwards.
  *
- * `useRedisServer()` registers the jest hooks (start in `beforeAll`, stop in `afterAll`, which jest
- * runs also when a test fails); `startRedisServer()` is the same without hooks, for programs (the
- * demo, the bench). Every started server is also killed when the process exits, so none outlives a
- * crashed test run.
+ * A test file starts one in `beforeAll` and stops it in `afterAll` (which jest runs also when a test
+ * fails); the demo and the bench use it the same way, which is why this module needs no jest globals.
+ * Every started server is also killed when the process exits, so none outlives a crashed run.
  *
  * Faults for fleet tests: `pause()` stops the server (SIGSTOP: connections stay open and hang),
  * `resume()` continues it, `kill()` ends it at once (SIGKILL: connections reset), `restart()` starts a
@@ -251,23 +250,5 @@ export const startRedisServer = async (options: Options = {}): Promise<RedisServ
       await stopChild()
       await launch()
     }
-  }
-}
-
-/**
- * Jest hooks for one server per test file: started in `beforeAll`, stopped in `afterAll`. Returns a
- * getter, valid inside tests and hooks that run after `beforeAll`.
- */
-export const useRedisServer = (options: Options = {}): (() => RedisServer) => {
-  let server: RedisServer | undefined
-  beforeAll(async () => {
-    server = await startRedisServer(options)
-  }, 20_000)
-  afterAll(async () => {
-    await server?.stop()
-  }, 20_000)
-  return () => {
-    if (server === undefined) throw new Error('redis-server: not started (use the getter inside tests)')
-    return server
   }
 }
