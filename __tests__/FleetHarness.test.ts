@@ -39,15 +39,23 @@ describe('Fleet harness: the dependency', () => {
     expect(dep.hitsSince(dep.hits()[1]?.at ?? 0).map((h) => h.from)).toEqual(['p2'])
   })
 
-  it('leaves requests hanging until the health changes', async () => {
+  it('leaves requests hanging until the health changes, then answers them as the new health says', async () => {
     dep.setHealth('hanging')
     expect(await get(dep.url, 'p1', 200)).toBe('timeout')
-    const later = get(dep.url, 'p2', 5_000)
+    const recovers = get(dep.url, 'p2', 5_000)
     await new Promise((resolve) => setTimeout(resolve, 50))
     dep.setHealth('healthy')
-    expect(await later).toBe(503)
-    expect(await get(dep.url, 'p3')).toBe(200)
-    expect(dep.hits().map((h) => h.from)).toEqual(['p1', 'p2', 'p3'])
+    expect(await recovers).toBe(200)
+    dep.setHealth('hanging')
+    const fails = get(dep.url, 'p3', 5_000)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    dep.setHealth('failing')
+    expect(await fails).toBe(503)
+    expect(dep.hits().map((h) => [h.from, h.health])).toEqual([
+      ['p1', 'hanging'],
+      ['p2', 'hanging'],
+      ['p3', 'hanging']
+    ])
   })
 })
 
@@ -135,6 +143,16 @@ describe('Fleet harness: processes with independent breakers', () => {
       expect(r.failures).toBe(r.calls)
       expect(r.thrown).toBe(0)
     }
+  })
+
+  it("applies a manual control to a process's breaker", async () => {
+    await fleet.setup(setup(3))
+    const m = fleet.members[0]!
+    await m.control('forceOpen')
+    expect(await m.call(1)).toEqual(['rejected'])
+    expect((await m.report()).state).toBe('ForcedOpen')
+    await m.control('reset')
+    expect(await m.call(1)).toEqual(['success'])
   })
 
   it('fails a request to a process with its id when the process is gone', async () => {

@@ -31,7 +31,10 @@ export interface Dependency {
   /** `http://127.0.0.1:<port>/` */
   readonly url: string
   readonly health: () => Health
-  /** Switches the health; requests left hanging are answered 503 when it stops being `hanging`. */
+  /**
+   * Switches the health. When it stops being `hanging`, the requests left hanging are answered as the
+   * new health says (200 or 503): a slow call that finally succeeds, or fails.
+   */
   readonly setHealth: (health: Health) => void
   /** Every request so far, in arrival order. */
   readonly hits: () => ReadonlyArray<Hit>
@@ -91,7 +94,7 @@ export const startDependency = async (health: Health = 'healthy'): Promise<Depen
     setHealth: (h) => {
       current = h
       if (h !== 'hanging') {
-        for (const res of hanging) answer(res, 503)
+        for (const res of hanging) answer(res, h === 'healthy' ? 200 : 503)
         hanging.clear()
       }
     },

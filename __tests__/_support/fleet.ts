@@ -24,6 +24,7 @@ export interface Member {
   readonly idle: () => Promise<Report>
   readonly report: () => Promise<Report>
   readonly call: (n: number) => Promise<ReadonlyArray<Outcome>>
+  readonly control: (control: Extract<Command, { _tag: 'Control' }>['control']) => Promise<void>
   readonly close: () => Promise<void>
 }
 
@@ -101,6 +102,7 @@ const member = (index: number, child: ChildProcess, replyWithin: number): Member
     idle: () => request<Report>({ _tag: 'Idle' }),
     report: () => request<Report>({ _tag: 'Report' }),
     call: (n) => request<ReadonlyArray<Outcome>>({ _tag: 'Call', n }),
+    control: (control) => request<null>({ _tag: 'Control', control }).then(() => undefined),
     close: async () => {
       if (child.connected) {
         await request<null>({ _tag: 'Close' }).catch(() => child.kill('SIGKILL'))

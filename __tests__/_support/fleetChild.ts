@@ -262,6 +262,11 @@ const handle = async (command: Command): Promise<unknown> => {
       return snapshot()
     case 'Call':
       return callNow(command.n)
+    case 'Control': {
+      if (current === undefined) throw new Error('fleet child: Control before Setup')
+      Breaker[command.control](current.breaker)()
+      return null
+    }
     case 'Close':
       await teardown()
       agent.destroy()

@@ -42,6 +42,8 @@ export type Command =
   | { readonly _tag: 'Report' }
   /** Makes `n` concurrent calls now; replies with their outcomes. */
   | { readonly _tag: 'Call'; readonly n: number }
+  /** A manual control of the breaker (`Breaker.forceOpen`, `reset`, ...). */
+  | { readonly _tag: 'Control'; readonly control: 'forceOpen' | 'reset' | 'disable' | 'metricsOnly' }
   /** Closes the store connection; the process exits. */
   | { readonly _tag: 'Close' }
 
