@@ -55,8 +55,9 @@ import * as L from './Listener'
 import * as M from './Metrics'
 import type * as Ref from './Ref'
 import type { State } from './State'
-import { decodeStateFor, encodeState, maxTime } from './StateCodec'
-import { attempt, type Shared, type Store } from './Store'
+import { decodeShared, decodeStateFor, encodeState, maxTime, ReplyCodec, SharedCodec } from './StateCodec'
+import { proposal as proposalOf } from './Store'
+import { attempt, type Proposal, type Shared, type Store } from './Store'
 import * as Strategy from './Strategy'
 import { isTransition, type Cause } from './Transition'
 
@@ -151,6 +152,12 @@ export class Breaker {
   private sampledAt: number | undefined = undefined
   // what breakers with equal options share
   private readonly setup: Setup
+  // the fleet (with a store): the latest epoch seen, whether the store is failing, whether a transition
+  // could not be shared, and the calls counted when the store last asked whether the breaker is active
+  private synced = 0
+  private degraded = false
+  private unshared = false
+  private polled = 0
 
   /** Use `make` (or `unsafeMake`), which check their arguments. */
   constructor(
@@ -497,11 +504,7 @@ export class Breaker {
   private updated(prev: State, next: State, cause: Cause, now: number): L.Transition | undefined {
     if (!isTransition(prev, next)) return undefined
     M.enter(this.counters(), next._tag)
-    if (this.store !== undefined && cause !== 'Adopted') {
-      const store = this.store
-      const record: Shared = { state: encodeState(next), at: now }
-      this.guarded('publish', () => store.publish(this.name, record))
-    }
+    if (this.store !== undefined) this.share(this.store, prev, next, cause)
     return !this.listening() ? undefined : L.transition(this.name, prev, next, cause, now)
   }
 
@@ -520,44 +523,147 @@ export class Breaker {
 
   // -- the store ---------------------------------------------------------------------------
 
+  /**
+   * Claims the fleet's probe lease for `probe` (a half-open permit) before it runs, when the breaker
+   * has a store: resolves to `probe` if this process may probe (the lease is its own, the fleet is not
+   * open, or the store failed or took longer than `storeTimeout`), otherwise to the decision on the
+   * fleet's record, adopted (a rejection while another process probes; a permit if the fleet has
+   * closed). Only asynchronous calls claim; a synchronous probe runs as a probe of this process.
+   */
+  claim(probe: Permit): Promise<Decision> {
+    const { store } = this
+    if (store === undefined || !probe.probe) return Promise.resolve(probe)
+    return new Promise((resolve) =>
+      attempt(
+        () => store.claim(this.name, this.synced, this.circuit.config.probeLease),
+        this.setup.storeTimeout,
+        (error) => {
+          this.storeFailed('claim', error)
+          resolve(probe)
+        },
+        (reply) => resolve(this.claimed(probe, reply))
+      )
+    )
+  }
+
+  private claimed(probe: Permit, answer: unknown): Decision {
+    const reply = decodeReply(answer)
+    if (E.isLeft(reply)) {
+      this.storeFailed('claim', reply.left)
+      return probe
+    }
+    const { outcome, record } = reply.right
+    this.answered()
+    if (outcome === 'granted' || outcome === 'local') {
+      this.synced = Math.max(this.synced, record.epoch)
+      return probe
+    }
+    if (!this.adopt(record)) return probe
+    // the probe lost: decide on the fleet's record (its permit, of an earlier generation, is late)
+    return this.admitAt(this.now())
+  }
+
   private connect(store: Store): void {
-    const onRecord = (record: Shared): void => this.adopt(record)
     try {
-      store.watch(this.name, onRecord)
+      store.watch(this.name, {
+        onRecord: (record) => this.received(record),
+        onFailure: (error) => this.storeFailed('poll', error),
+        active: () => {
+          const calls = this.recorder?.calls ?? 0
+          const active = calls !== this.polled
+          this.polled = calls
+          return active
+        }
+      })
     } catch (error) {
       this.storeFailed('watch', error)
     }
     this.guarded(
       'load',
       () => store.load(this.name),
-      (loaded) => {
-        if (isSome(loaded)) this.adopt(loaded.value)
+      (record) => this.received(record)
+    )
+  }
+
+  // A transition of the local circuit, proposed to the fleet (see `Store.proposal`).
+  private share(store: Store, prev: State, next: State, cause: Cause): void {
+    const proposal = proposalOf(prev, next, cause, this.synced)
+    if (O.isSome(proposal)) this.propose(store, proposal.value)
+  }
+
+  private propose(store: Store, proposal: Proposal): void {
+    attempt(
+      () => store.propose(this.name, proposal),
+      this.setup.storeTimeout,
+      (error) => {
+        this.unshared = true
+        this.storeFailed('propose', error)
+      },
+      (answer) => {
+        const reply = decodeReply(answer)
+        if (E.isLeft(reply)) {
+          this.unshared = true
+          this.storeFailed('propose', reply.left)
+          return
+        }
+        this.answered()
+        const { outcome, record } = reply.right
+        if (outcome === 'refused') this.adopt(record)
+        else this.synced = Math.max(this.synced, record.epoch)
       }
     )
   }
 
-  // A record from the store: decoded against the circuit, rebased onto the local clock, merged.
-  private adopt(record: Shared): void {
-    const now = this.now()
-    const decoded =
-      typeof record === 'object' &&
-      record !== null &&
-      typeof record.at === 'number' &&
-      Number.isFinite(record.at)
-        ? decodeStateFor(this.circuit)(record.state)
-        : E.left(new Error('expected a record { state, at } with a finite `at`'))
-    if (E.isLeft(decoded)) {
-      this.storeFailed('adopt', decoded.left)
+  // A record pushed, polled or loaded: adopted if it is newer than what the breaker has seen.
+  private received(answer: unknown): void {
+    const record = decodeRecord(answer)
+    if (E.isLeft(record)) {
+      this.storeFailed('adopt', record.left)
       return
     }
+    if (this.answered(record.right)) return
+    if (record.right.epoch > this.synced) this.adopt(record.right)
+  }
+
+  /**
+   * The store answered. After an outage, reports `StoreRecovered` and re-synchronizes with `record`
+   * (the fleet's, when known): an Open entered meanwhile is pushed as a trip; otherwise the caller goes
+   * on adopting what is newer. Returns whether it pushed.
+   */
+  private answered(record?: Shared): boolean {
+    if (!this.degraded) return false
+    this.degraded = false
+    const now = this.now()
+    const event: L.StoreRecovered = { _tag: 'StoreRecovered', breaker: this.name, at: now }
+    if (this.listening()) this.emitter!.emit(event)
+    if (!this.unshared || record === undefined) return false
+    this.unshared = false
+    const s = this.circuit.asOf(this.cell().get(), now)
+    if (s._tag !== 'Open' || this.store === undefined) return false
+    this.synced = Math.max(this.synced, record.epoch)
+    this.propose(this.store, { _tag: 'Trip', expect: this.synced, openFor: s.openFor, attempt: s.attempt })
+    return true
+  }
+
+  // A record of the fleet, merged into the cell through the core and checked against the circuit;
+  // returns whether it was adopted.
+  private adopt(record: Shared): boolean {
+    const now = this.now()
     const { circuit } = this
-    const shift = now - record.at
     const prev = this.cell().get()
+    const merged = circuit.merge(prev, record, now, record.holder === this.store?.id)
+    const checked = decodeStateFor(circuit)(encodeState(merged))
+    if (E.isLeft(checked)) {
+      this.storeFailed('adopt', checked.left)
+      return false
+    }
+    this.synced = record.epoch
     const next = this.cell().update((s) => {
-      const n = circuit.adopt(s, decoded.right, shift)
+      const n = circuit.merge(s, record, now, record.holder === this.store?.id)
       return [n, n]
     })
     this.report(prev, next, 'Adopted', now)
+    return true
   }
 
   /** Runs a store operation with the store timeout; a failure is reported, never thrown. */
@@ -567,7 +673,12 @@ export class Breaker {
 
   private storeFailed(operation: StoreOperation, error: unknown): void {
     const event: L.StoreFailed = { _tag: 'StoreFailed', breaker: this.name, at: this.last, operation, error }
-    if (this.listening()) this.emitter!.emit(event)
+    const degraded: L.StoreDegraded | undefined =
+      this.degraded || operation === 'adopt'
+        ? undefined
+        : { _tag: 'StoreDegraded', breaker: this.name, at: this.last, error }
+    if (degraded !== undefined) this.degraded = true
+    if (this.listening()) this.emitter!.emit(event, degraded)
     else this.listenerFailed(error, event)
   }
 }
@@ -607,8 +718,8 @@ class Cell implements Ref.Ref<State> {
 // What a breaker that has not run a call yet reports: never written to.
 const unused: M.Recorder = M.recorder()
 
-const isSome = <A>(u: unknown): u is O.Some<A> =>
-  typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Some'
+const decodeReply = decodeShared(ReplyCodec, 'reply')
+const decodeRecord = decodeShared(SharedCodec, 'record')
 
 // How many calls to let pass until the next timed one, after `span` calls took `elapsed` ms: about as
 // many as arrive in `every` ms at that rate, but at most twice `span` (one burst does not silence a
@@ -697,10 +808,13 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
   }
   const { store } = options
   if (store !== undefined) {
-    for (const f of ['load', 'publish', 'watch'] as const) {
+    for (const f of ['load', 'propose', 'claim', 'watch'] as const) {
       if (typeof store !== 'object' || store === null || typeof store[f] !== 'function') {
         problems.push(`store.${f}: expected a function (see Store), got ${show(store?.[f])}`)
       }
+    }
+    if (typeof store === 'object' && store !== null && (typeof store.id !== 'string' || store.id === '')) {
+      problems.push(`store.id: expected a non-empty string naming this process, got ${show(store.id)}`)
     }
   }
   if (problems.length > 0) throw new Config.ConfigError(problems)

@@ -128,6 +128,28 @@ export const run = <T, X extends ReadonlyArray<unknown>>(
   if (decision._tag === 'Rejection') {
     return onOpen(new CircuitOpenError(b.name, decision.retryAfter), self, args)
   }
+  if (decision.probe && b.store !== undefined) {
+    // a fleet's probe first claims the lease (at most `storeTimeout`; see `Breaker.claim`)
+    return b
+      .claim(decision)
+      .then((claimed) =>
+        claimed._tag === 'Rejection'
+          ? onOpen(new CircuitOpenError(b.name, claimed.retryAfter), self, args)
+          : proceed(g, claimed, start, fn, self, args)
+      )
+  }
+  return proceed(g, decision, start, fn, self, args)
+}
+
+// `run` once admitted
+const proceed = <T, X extends ReadonlyArray<unknown>>(
+  g: Spec,
+  decision: Permit,
+  start: O.Option<number>,
+  fn: (this: T, ...args: X) => unknown,
+  self: T,
+  args: X
+): Promise<unknown> => {
   if (g.timeout !== undefined) return runWithin(g, decision, start, fn, self, args, g.timeout)
   const h = handlers(g, decision, start)
   return launch(g, fn, self, g.mode === 'either' ? (idle ??= [new AbortController().signal]) : args).then(

@@ -155,8 +155,8 @@ export interface FallbackFailed {
 }
 
 /**
- * An operation of the breaker's store failed: it threw, rejected, timed out, or gave a record that did
- * not decode. No call was affected; the breaker goes on with its local state.
+ * An operation of the breaker's store failed: it threw, rejected, timed out, or gave an answer that
+ * did not decode (`adopt`). No call was affected; the breaker goes on with its local state.
  *
  * @category model
  * @since 0.1.0
@@ -165,8 +165,36 @@ export interface StoreFailed {
   readonly _tag: 'StoreFailed'
   readonly breaker: string
   readonly at: number
-  readonly operation: 'load' | 'publish' | 'watch' | 'adopt'
+  readonly operation: 'load' | 'propose' | 'claim' | 'watch' | 'poll' | 'adopt'
   readonly error: unknown
+}
+
+/**
+ * The breaker's store stopped answering (its first `StoreFailed` since it last answered): the breaker
+ * works alone, with its own trips and at most one probe of its own at a time, until `StoreRecovered`.
+ * Emitted once per outage.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface StoreDegraded {
+  readonly _tag: 'StoreDegraded'
+  readonly breaker: string
+  readonly at: number
+  readonly error: unknown
+}
+
+/**
+ * The breaker's store answered again after `StoreDegraded`; the breaker re-synchronizes with the fleet
+ * (an Open it entered meanwhile is pushed, otherwise the fleet's record is adopted).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface StoreRecovered {
+  readonly _tag: 'StoreRecovered'
+  readonly breaker: string
+  readonly at: number
 }
 
 /**
@@ -222,6 +250,8 @@ export type BreakerEvent =
   | FallbackUsed
   | FallbackFailed
   | StoreFailed
+  | StoreDegraded
+  | StoreRecovered
   | ClockFailed
   | WouldTrip
 
