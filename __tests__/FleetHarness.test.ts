@@ -39,7 +39,7 @@ describe('Fleet harness: the dependency', () => {
     expect(dep.hitsSince(dep.hits()[1]?.at ?? 0).map((h) => h.from)).toEqual(['p2'])
   })
 
-  it('leaves requests hanging until the health changes, then answers them as the new health says', async () => {
+  it('leaves requests hanging until the health changes (or until released), then answers them', async () => {
     dep.setHealth('hanging')
     expect(await get(dep.url, 'p1', 200)).toBe('timeout')
     const recovers = get(dep.url, 'p2', 5_000)
@@ -51,10 +51,19 @@ describe('Fleet harness: the dependency', () => {
     await new Promise((resolve) => setTimeout(resolve, 50))
     dep.setHealth('failing')
     expect(await fails).toBe(503)
+    dep.setHealth('hanging')
+    const held = get(dep.url, 'p4', 5_000)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    dep.setHealth('failing', 'hold')
+    expect(await get(dep.url, 'p5')).toBe(503)
+    dep.release('healthy')
+    expect(await held).toBe(200)
     expect(dep.hits().map((h) => [h.from, h.health])).toEqual([
       ['p1', 'hanging'],
       ['p2', 'hanging'],
-      ['p3', 'hanging']
+      ['p3', 'hanging'],
+      ['p4', 'hanging'],
+      ['p5', 'failing']
     ])
   })
 })

@@ -4,34 +4,9 @@
  * own answers. Real processes and real time are the subject.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import * as net from 'node:net'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import { findBinary, installHint, ping, startRedisServer } from './_support/redisServer'
-
-/** One command over a fresh connection; the raw first reply line, or the socket's error code. */
-const command = (port: number, line: string, ms = 1_000): Promise<string> =>
-  new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port })
-    let answer = ''
-    let idle: NodeJS.Timeout | undefined
-    const done = (s: string): void => {
-      clearTimeout(timer)
-      clearTimeout(idle)
-      socket.destroy()
-      resolve(s)
-    }
-    const timer = setTimeout(() => done('timeout'), ms)
-    socket.setEncoding('utf8')
-    socket.on('connect', () => socket.write(`${line}\r\n`))
-    // a reply may come in several chunks: done when none follows for 50 ms
-    socket.on('data', (chunk: string) => {
-      answer += chunk
-      clearTimeout(idle)
-      idle = setTimeout(() => done(answer.trim()), 50)
-    })
-    socket.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message))
-  })
+import { findBinary, installHint, ping, send, startRedisServer } from './_support/redisServer'
 
 describe('RedisServer (test support)', () => {
   it('starts a server on 127.0.0.1 that answers PING, without persistence', async () => {
@@ -40,8 +15,8 @@ describe('RedisServer (test support)', () => {
       expect(server.url).toBe(`redis://127.0.0.1:${server.port}`)
       expect(await ping(server.port)).toBe(true)
       // RESP arrays: [name, value]; `save` is empty, `appendonly` is no
-      expect(await command(server.port, 'CONFIG GET save')).toBe('*2\r\n$4\r\nsave\r\n$0')
-      expect(await command(server.port, 'CONFIG GET appendonly')).toBe('*2\r\n$10\r\nappendonly\r\n$2\r\nno')
+      expect(await send(server.port, 'CONFIG GET save')).toBe('*2\r\n$4\r\nsave\r\n$0')
+      expect(await send(server.port, 'CONFIG GET appendonly')).toBe('*2\r\n$10\r\nappendonly\r\n$2\r\nno')
     } finally {
       await server.stop()
     }
@@ -51,8 +26,8 @@ describe('RedisServer (test support)', () => {
     const [a, b] = await Promise.all([startRedisServer(), startRedisServer()])
     try {
       expect(a.port).not.toBe(b.port)
-      expect(await command(a.port, 'SET k a')).toBe('+OK')
-      expect(await command(b.port, 'GET k')).toBe('$-1')
+      expect(await send(a.port, 'SET k a')).toBe('+OK')
+      expect(await send(b.port, 'GET k')).toBe('$-1')
     } finally {
       await Promise.all([a.stop(), b.stop()])
     }
@@ -62,9 +37,9 @@ describe('RedisServer (test support)', () => {
     const server = await startRedisServer()
     try {
       server.pause()
-      expect(await command(server.port, 'PING', 300)).toBe('timeout')
+      expect(await send(server.port, 'PING', 300)).toBe('timeout')
       server.resume()
-      expect(await command(server.port, 'PING')).toBe('+PONG')
+      expect(await send(server.port, 'PING')).toBe('+PONG')
     } finally {
       await server.stop()
     }
@@ -74,14 +49,14 @@ describe('RedisServer (test support)', () => {
     const server = await startRedisServer()
     try {
       const before = server.pid()
-      expect(await command(server.port, 'SET k v')).toBe('+OK')
+      expect(await send(server.port, 'SET k v')).toBe('+OK')
       await server.kill()
       expect(server.pid()).toBeUndefined()
-      expect(await command(server.port, 'PING')).toBe('ECONNREFUSED')
+      expect(await send(server.port, 'PING')).toBe('ECONNREFUSED')
       await server.restart()
       expect(server.pid()).toBeDefined()
       expect(server.pid()).not.toBe(before)
-      expect(await command(server.port, 'GET k')).toBe('$-1')
+      expect(await send(server.port, 'GET k')).toBe('$-1')
     } finally {
       await server.stop()
     }
@@ -92,7 +67,7 @@ describe('RedisServer (test support)', () => {
     try {
       server.pause()
       await server.restart()
-      expect(await command(server.port, 'PING')).toBe('+PONG')
+      expect(await send(server.port, 'PING')).toBe('+PONG')
     } finally {
       await server.stop()
     }
@@ -104,7 +79,7 @@ describe('RedisServer (test support)', () => {
     await server.stop()
     await server.stop()
     expect(server.pid()).toBeUndefined()
-    expect(await command(server.port, 'PING')).toBe('ECONNREFUSED')
+    expect(await send(server.port, 'PING')).toBe('ECONNREFUSED')
     await expect(server.restart()).rejects.toThrow('restart after stop')
   })
 

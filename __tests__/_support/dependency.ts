@@ -5,7 +5,8 @@
  * through rather than trusting what the breakers say about themselves.
  *
  * Health: `healthy` answers 200, `failing` answers 503 at once, `hanging` never answers (until the
- * health changes, or the client gives up). A request names its sender in the `x-fleet-process` header.
+ * health changes, or the client gives up). A request names its sender in the `x-fleet-process` header,
+ * and when it was sent in `x-fleet-sent`.
  */
 import * as http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -22,6 +23,11 @@ export interface Hit {
   readonly at: number
   /** The `x-fleet-process` header, or `'?'`. */
   readonly from: string
+  /**
+   * The `x-fleet-sent` header: `Date.now()` when the sender sent it, or `null`. Under load a request
+   * can arrive long after it was sent, even after its sender gave up on it.
+   */
+  readonly sent: number | null
   /** The health it met. */
   readonly health: Health
 }
@@ -33,18 +39,25 @@ export interface Dependency {
   readonly health: () => Health
   /**
    * Switches the health. When it stops being `hanging`, the requests left hanging are answered as the
-   * new health says (200 or 503): a slow call that finally succeeds, or fails.
+   * new health says (200 or 503): a slow call that finally succeeds, or fails; with `hold`, they stay
+   * hanging until `release`.
    */
-  readonly setHealth: (health: Health) => void
+  readonly setHealth: (health: Health, hold?: 'hold') => void
+  /** Answers the requests left hanging: 200 for `healthy`, else 503. */
+  readonly release: (as: Health) => void
   /** Every request so far, in arrival order. */
   readonly hits: () => ReadonlyArray<Hit>
-  /** The requests that arrived at or after `at` (a `Date.now()` reading). */
+  /**
+   * The requests sent at or after `at` (a `Date.now()` reading), by their `x-fleet-sent` header, or
+   * that arrived at or after it when they have none.
+   */
   readonly hitsSince: (at: number) => ReadonlyArray<Hit>
   /** Closes the server and every connection to it. */
   readonly stop: () => Promise<void>
 }
 
 export const processHeader = 'x-fleet-process'
+export const sentHeader = 'x-fleet-sent'
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -61,9 +74,20 @@ export const startDependency = async (health: Health = 'healthy'): Promise<Depen
     res.end(status === 200 ? 'ok' : 'down')
   }
 
+  const release = (as: Health): void => {
+    for (const res of hanging) answer(res, as === 'healthy' ? 200 : 503)
+    hanging.clear()
+  }
+
   const server = http.createServer((req, res) => {
     const from = req.headers[processHeader]
-    hits.push({ at: Date.now(), from: typeof from === 'string' ? from : '?', health: current })
+    const sent = Number(req.headers[sentHeader])
+    hits.push({
+      at: Date.now(),
+      from: typeof from === 'string' ? from : '?',
+      sent: Number.isFinite(sent) && sent > 0 ? sent : null,
+      health: current
+    })
     req.resume()
     switch (current) {
       case 'healthy':
@@ -91,15 +115,13 @@ export const startDependency = async (health: Health = 'healthy'): Promise<Depen
     port,
     url: `http://127.0.0.1:${port}/`,
     health: () => current,
-    setHealth: (h) => {
+    setHealth: (h, hold) => {
       current = h
-      if (h !== 'hanging') {
-        for (const res of hanging) answer(res, h === 'healthy' ? 200 : 503)
-        hanging.clear()
-      }
+      if (h !== 'hanging' && hold === undefined) release(h)
     },
+    release,
     hits: () => hits,
-    hitsSince: (at) => hits.filter((h) => h.at >= at),
+    hitsSince: (at) => hits.filter((h) => (h.sent ?? h.at) >= at),
     stop: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy()

@@ -10,7 +10,9 @@
  * are comparable. The breaker's own clock may be offset (`clockOffset`), to test clock skew.
  */
 import * as http from 'node:http'
+import Redis from 'ioredis'
 import { Breaker, Clock, isCircuitOpenError, wrap } from 'tripswitch'
+import { RedisStore } from 'tripswitch/redis'
 import type {
   Command,
   Load,
@@ -21,7 +23,7 @@ import type {
   StoreSetup,
   TransitionSeen
 } from './fleetProtocol'
-import { processHeader } from './dependency'
+import { processHeader, sentHeader } from './dependency'
 
 // -------------------------------------------------------------------------------------
 // the breaker and its store
@@ -36,6 +38,33 @@ const attach = async (setup: StoreSetup): Promise<Attached> => {
   switch (setup._tag) {
     case 'None':
       return { store: undefined, close: () => Promise.resolve() }
+    case 'Redis': {
+      // the client settings the store needs (docs/shared-state.md): fail fast, never queue offline
+      const client = new Redis(setup.url, {
+        enableOfflineQueue: false,
+        commandTimeout: setup.commandTimeout,
+        maxRetriesPerRequest: 1,
+        retryStrategy: () => 100
+      })
+      client.on('error', () => undefined)
+      await new Promise<void>((resolve, reject) => {
+        client.once('ready', resolve)
+        client.once('end', () => reject(new Error(`fleet child: no connection to ${setup.url}`)))
+      })
+      const store = RedisStore.make({
+        client,
+        prefix: setup.prefix,
+        ...(setup.quorum === undefined ? {} : { quorum: setup.quorum }),
+        ...(setup.quorumWindow === undefined ? {} : { quorumWindow: setup.quorumWindow })
+      })
+      return {
+        store,
+        close: async () => {
+          await store.close()
+          client.disconnect()
+        }
+      }
+    }
   }
 }
 
@@ -59,6 +88,7 @@ interface Tally {
   readonly id: string
   calls: number
   admitted: number
+  inFlight: number
   successes: number
   failures: number
   rejections: number
@@ -66,6 +96,7 @@ interface Tally {
   readonly thrownSample: Array<string>
   maxWait: number
   firstOpenAt: number | null
+  inFlightAtOpen: number
   readonly transitions: Array<TransitionSeen>
   readonly events: Record<string, number>
 }
@@ -77,6 +108,7 @@ const emptyReport = (id: string): Tally => ({
   id,
   calls: 0,
   admitted: 0,
+  inFlight: 0,
   successes: 0,
   failures: 0,
   rejections: 0,
@@ -84,6 +116,7 @@ const emptyReport = (id: string): Tally => ({
   thrownSample: [],
   maxWait: 0,
   firstOpenAt: null,
+  inFlightAtOpen: 0,
   transitions: [],
   events: {}
 })
@@ -93,14 +126,18 @@ class DependencyError extends Error {}
 
 const get = (url: string, id: string, timeout: number): Promise<void> =>
   new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers: { [processHeader]: id }, timeout }, (res) => {
-      res.resume()
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve()
-          : reject(new DependencyError(`dependency answered ${res.statusCode}`))
-      )
-    })
+    const req = http.get(
+      url,
+      { agent, headers: { [processHeader]: id, [sentHeader]: String(Date.now()) }, timeout },
+      (res) => {
+        res.resume()
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve()
+            : reject(new DependencyError(`dependency answered ${res.statusCode}`))
+        )
+      }
+    )
     req.on('timeout', () =>
       req.destroy(new DependencyError(`dependency did not answer within ${timeout} ms`))
     )
@@ -126,13 +163,21 @@ const configure = async (setup: Setup): Promise<void> => {
     if (e._tag === 'Transition') {
       const at = Date.now()
       report.transitions.push({ at, from: e.from, to: e.to, why: e.why })
-      if (e.to === 'Open' && report.firstOpenAt === null) report.firstOpenAt = at
+      if (e.to === 'Open' && report.firstOpenAt === null) {
+        report.firstOpenAt = at
+        report.inFlightAtOpen = report.inFlight
+      }
     }
   })
   const guarded = wrap(breaker)(async (started: number) => {
     report.admitted++
+    report.inFlight++
     report.maxWait = Math.max(report.maxWait, performance.now() - started)
-    await get(setup.dependency, setup.id, setup.requestTimeout)
+    try {
+      await get(setup.dependency, setup.id, setup.requestTimeout)
+    } finally {
+      report.inFlight--
+    }
   })
   const call = async (): Promise<Outcome> => {
     report.calls++

@@ -1,17 +1,29 @@
 /**
  * The messages between a test (`fleet.ts`) and the processes of its fleet (`fleetChild.ts`).
  */
-import type { Config } from 'tripswitch'
+import type { ConfigInput } from '../../src/Config'
 
 /** Where a process's breaker shares its state: nowhere (an independent breaker), or a Redis server. */
-export type StoreSetup = { readonly _tag: 'None' }
+export type StoreSetup =
+  | { readonly _tag: 'None' }
+  | {
+      readonly _tag: 'Redis'
+      /** `redis://127.0.0.1:<port>` */
+      readonly url: string
+      /** Key prefix: a fresh one per test keeps tests apart on one server. */
+      readonly prefix: string
+      /** ioredis `commandTimeout`, in ms. */
+      readonly commandTimeout: number
+      readonly quorum?: number
+      readonly quorumWindow?: number
+    }
 
 export interface Setup {
   /** Sent to the dependency in the `x-fleet-process` header, and the report's `id`. */
   readonly id: string
   /** The breaker's name: its key in the store. */
   readonly name: string
-  readonly config: Config.ConfigInput
+  readonly config: ConfigInput
   /** The dependency's URL. */
   readonly dependency: string
   /** Milliseconds a request may take before the process gives up on it. */
@@ -64,6 +76,8 @@ export interface Report {
   readonly calls: number
   /** Calls the breaker let through to the dependency. */
   readonly admitted: number
+  /** Of those, the ones not settled yet. */
+  readonly inFlight: number
   readonly successes: number
   /** Calls that reached the dependency and failed (an error status, a reset or a timeout). */
   readonly failures: number
@@ -76,6 +90,8 @@ export interface Report {
   readonly maxWait: number
   /** `Date.now()` when the breaker first entered Open, or `null`. */
   readonly firstOpenAt: number | null
+  /** Calls in flight (admitted, not settled) at that moment. */
+  readonly inFlightAtOpen: number
   readonly transitions: ReadonlyArray<TransitionSeen>
   /** How many events of each `_tag` the breaker emitted. */
   readonly events: Readonly<Record<string, number>>

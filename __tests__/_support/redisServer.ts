@@ -100,25 +100,36 @@ const freePort = (): Promise<number> =>
     })
   })
 
-/** Resolves `true` if a server on `port` answers `PING` with `+PONG` within `ms`. */
-export const ping = (port: number, ms = 500): Promise<boolean> =>
+/**
+ * Sends one inline command (`PING`, `GET k`) over a fresh connection to the server on `port` and
+ * resolves with its raw reply (RESP, trimmed; a reply in several chunks is complete once none follows
+ * for 50 ms), or the connection's error code (`ECONNREFUSED`), or `'timeout'` after `ms`. Never rejects.
+ */
+export const send = (port: number, line: string, ms = 1_000): Promise<string> =>
   new Promise((resolve) => {
     const socket = net.connect({ host, port })
     let answer = ''
-    const done = (ok: boolean): void => {
+    let idle: NodeJS.Timeout | undefined
+    const done = (s: string): void => {
       clearTimeout(timer)
+      clearTimeout(idle)
       socket.destroy()
-      resolve(ok)
+      resolve(s)
     }
-    const timer = setTimeout(() => done(false), ms)
+    const timer = setTimeout(() => done('timeout'), ms)
     socket.setEncoding('utf8')
-    socket.on('connect', () => socket.write('PING\r\n'))
+    socket.on('connect', () => socket.write(`${line}\r\n`))
     socket.on('data', (chunk: string) => {
       answer += chunk
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'))
+      clearTimeout(idle)
+      idle = setTimeout(() => done(answer.trim()), answer.endsWith('\r\n') ? 5 : 50)
     })
-    socket.on('error', () => done(false))
+    socket.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message))
   })
+
+/** Resolves `true` if a server on `port` answers `PING` with `+PONG` within `ms`. */
+export const ping = async (port: number, ms = 500): Promise<boolean> =>
+  (await send(port, 'PING', ms)).startsWith('+PONG')
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
