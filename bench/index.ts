@@ -4,7 +4,7 @@
  *
  * Flags: `--json`; `--quick` (shorter samples and fewer idle breakers, for a smoke run: its figures are
  * not the published ones); `--reps=N` (default 7, at least 5); `--seed=N` (the shuffle's seed);
- * `--only=timing,halfopen,idle,windows` (a subset).
+ * `--only=timing,halfopen,idle,windows,fleet` (a subset; `fleet` is bench/fleet.ts, on a redis-server it starts).
  *
  * Method (see docs/performance.md): one warm-up round over every contender, then `reps` repetitions;
  * in each, every (scenario, contender) pair runs once, in a freshly shuffled order, and each contender's
@@ -38,6 +38,7 @@ import {
   table,
   type Summary
 } from './harness'
+import { fleetTables, fleetTargets, runFleetBench } from './fleet'
 import { idleContenders, measureIdle, type Idle, type IdleContender } from './idle'
 
 // -------------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ interface Args {
   readonly only: ReadonlyArray<string>
 }
 
-const parts = ['timing', 'halfopen', 'idle', 'windows'] as const
+const parts = ['timing', 'halfopen', 'idle', 'windows', 'fleet'] as const
 
 const parse = (argv: ReadonlyArray<string>): Args => {
   const value = (flag: string): string | undefined =>
@@ -346,8 +347,12 @@ const main = async (): Promise<void> => {
   const half = has('halfopen') ? await halfOpenScenario(rand) : undefined
   const idleFigures = has('idle') ? await idle() : []
   const windowFigures = has('windows') ? await windows() : undefined
+  const fleet = has('fleet') ? await runFleetBench({ ...args, rand, progress }) : undefined
   const figures = timed?.figures ?? {}
-  const goals = targets(figures, idleFigures, windowFigures)
+  const goals = [
+    ...targets(figures, idleFigures, windowFigures),
+    ...(fleet === undefined ? [] : fleetTargets(fleet))
+  ]
 
   const range = (s: Summary, f: (n: number) => string): string =>
     `${f(s.median)}  [${f(s.min)} - ${f(s.max)}]`
@@ -406,6 +411,7 @@ const main = async (): Promise<void> => {
       )
     )
   }
+  if (fleet !== undefined) log(`\n${fleetTables(fleet)}`)
   if (goals.length > 0) {
     log('\ntargets (ratios paired within each repetition)')
     log(
@@ -446,6 +452,7 @@ const main = async (): Promise<void> => {
             ),
       idle: idleFigures,
       windows: windowFigures,
+      fleet,
       targets: goals,
       violations
     }
