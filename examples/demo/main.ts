@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { parse, help } from './cli'
+import { fleetHelp, fleetMain, isFleet } from './fleet'
 import { run } from './run'
 import type { Output } from './view'
 
@@ -36,7 +37,8 @@ const processIo: Io = {
 
 /**
  * Parses `argv` (the arguments after the program name), runs the demo and resolves to the exit code:
- * 0 when done or for `--help`, 2 for bad options.
+ * 0 when done or for `--help`, 2 for bad options. With `--fleet <n>`, runs the fleet mode instead
+ * (`fleet.ts`; 1 when no redis-server can be started).
  *
  * @example
  * const code = await main(['--speed', '6', '--out', 'tmp/demo'])
@@ -45,10 +47,11 @@ const processIo: Io = {
  * @since 0.1.0
  */
 export const main = async (argv: ReadonlyArray<string>, io: Io = processIo): Promise<number> => {
+  if (isFleet(argv)) return fleetMain(argv, io.stdout, io.stderr)
   const parsed = parse(argv)
   switch (parsed._tag) {
     case 'Help':
-      io.stdout.write(help)
+      io.stdout.write(help + fleetHelp)
       return 0
     case 'Invalid':
       io.stderr(
