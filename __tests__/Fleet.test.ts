@@ -109,13 +109,16 @@ describe('Fleet (8 processes, one redis-server)', () => {
     dep.setHealth('failing')
     await until('every process opens on its own while Redis is stopped', 5_000, allOpenNow)
     await sleep(700)
-    const whileStopped = dep.hitsSince(stoppedAt)
     // each process alone: its threshold, its calls in flight (10 callers), and a probe per open period
-    for (let i = 0; i < processes; i++) {
-      expect(whileStopped.filter((h) => h.from === `p${i}`).length).toBeLessThanOrEqual(
-        failureThreshold + 10 + 3
-      )
+    const protectsAlone = (since: number, until: number): void => {
+      const hits = dep.hitsSince(since).filter((h) => h.at <= until)
+      const periods = Math.ceil((until - since) / 500)
+      for (let i = 0; i < processes; i++) {
+        const mine = hits.filter((h) => h.from === `p${i}`).length
+        expect([`p${i}`, mine <= failureThreshold + 10 + periods]).toEqual([`p${i}`, true])
+      }
     }
+    protectsAlone(stoppedAt, Date.now())
     dep.setHealth('healthy')
     redis.resume()
     await until('every process closes again', 5_000, async () =>
@@ -124,8 +127,10 @@ describe('Fleet (8 processes, one redis-server)', () => {
 
     // SIGKILL: connections reset; the server comes back empty on the same port
     await redis.kill()
+    const killedAt = Date.now()
     dep.setHealth('failing')
     await sleep(1_000)
+    protectsAlone(killedAt, Date.now())
     await redis.restart()
     await sleep(300)
     const reports = await fleet.idle()
@@ -137,13 +142,14 @@ describe('Fleet (8 processes, one redis-server)', () => {
         true
       ])
     }
+    // no call waited on the store longer than storeTimeout (+ 100 ms for a busy event loop)
     expectProtectedCallers(reports, storeTimeout + 100)
 
     // the fleet shares again: one process's trip opens every other, which saw no failure
     dep.setHealth('healthy')
     await fleet.load({ _tag: 'Callers', callers: 2, pause: 20 })
     await until('every process recovers its store and closes', 10_000, async () =>
-      (await fleet.reports()).every((r) => r.state === 'Closed' && (r.events['StoreRecovered'] ?? 0) >= 1)
+      (await fleet.reports()).every((r) => r.state === 'Closed' && (r.events['StoreRecovered'] ?? 0) >= 2)
     )
     await fleet.idle()
     await fleet.members[0]!.load({ _tag: 'Rate', perSecond: 100 })
@@ -218,7 +224,12 @@ describe('Fleet (8 processes, one redis-server)', () => {
   it('agrees across processes whose clocks are minutes apart on when the fleet may probe', async () => {
     const openFor = 600
     const minutes = [-7, -3, -1, 0, 0, 1, 3, 7]
-    await configure(w, { shared: true, openFor, clockOffset: (i) => (minutes[i] ?? 0) * 60_000 })
+    await configure(w, {
+      shared: true,
+      openFor,
+      probeLease: openFor,
+      clockOffset: (i) => (minutes[i] ?? 0) * 60_000
+    })
     dep.setHealth('failing')
     await fleet.load({ _tag: 'Callers', callers: 10, pause: 10 })
     await until('every process rejects', 5_000, allOpenNow)
@@ -226,7 +237,7 @@ describe('Fleet (8 processes, one redis-server)', () => {
     const firstOpen = Math.min(...reports.map((r) => r.firstOpenAt as number))
     const settled = Math.max(...reports.map((r) => r.firstOpenAt as number)) + 50
     await sleep(3 * openFor)
-    await fleet.idle()
+    const after = await fleet.idle()
     const probes = dep.hitsSince(settled)
     // the first probe comes when the open period is over, by everyone's reckoning: not before (a
     // process minutes ahead would probe at once), not minutes late (one minutes behind would wait)
@@ -235,6 +246,11 @@ describe('Fleet (8 processes, one redis-server)', () => {
     expect(first.at - firstOpen).toBeGreaterThanOrEqual(openFor - 50)
     expect(first.at - firstOpen).toBeLessThanOrEqual(openFor + 1_000)
     for (const lease of bursts(probes, openFor / 2)) expect(lease).toHaveLength(1)
+    // and each process told its callers how long to wait on that reckoning (the open period or the
+    // probe lease, both 600 ms), not minutes
+    for (const r of after) {
+      expect([r.id, r.maxRetryAfter > 0, r.maxRetryAfter <= openFor]).toEqual([r.id, true, true])
+    }
   })
 
   it('with quorum 3, does not open the fleet for one process alone, and opens it for three', async () => {

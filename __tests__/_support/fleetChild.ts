@@ -48,8 +48,14 @@ const attach = async (setup: StoreSetup): Promise<Attached> => {
       })
       client.on('error', () => undefined)
       await new Promise<void>((resolve, reject) => {
-        client.once('ready', resolve)
-        client.once('end', () => reject(new Error(`fleet child: no connection to ${setup.url}`)))
+        const timer = setTimeout(() => {
+          client.disconnect()
+          reject(new Error(`fleet child: no connection to ${setup.url} within 5 s`))
+        }, 5_000)
+        client.once('ready', () => {
+          clearTimeout(timer)
+          resolve()
+        })
       })
       const store = RedisStore.make({
         client,
@@ -97,6 +103,7 @@ interface Tally {
   maxWait: number
   firstOpenAt: number | null
   inFlightAtOpen: number
+  maxRetryAfter: number
   readonly transitions: Array<TransitionSeen>
   readonly events: Record<string, number>
 }
@@ -117,6 +124,7 @@ const emptyReport = (id: string): Tally => ({
   maxWait: 0,
   firstOpenAt: null,
   inFlightAtOpen: 0,
+  maxRetryAfter: 0,
   transitions: [],
   events: {}
 })
@@ -160,6 +168,8 @@ const configure = async (setup: Setup): Promise<void> => {
   const report = emptyReport(setup.id)
   const unsubscribe = breaker.subscribe((e) => {
     report.events[e._tag] = (report.events[e._tag] ?? 0) + 1
+    if (e._tag === 'Rejection' && Number.isFinite(e.retryAfter))
+      report.maxRetryAfter = Math.max(report.maxRetryAfter, e.retryAfter)
     if (e._tag === 'Transition') {
       const at = Date.now()
       report.transitions.push({ at, from: e.from, to: e.to, why: e.why })

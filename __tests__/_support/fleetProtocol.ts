@@ -92,6 +92,8 @@ export interface Report {
   readonly firstOpenAt: number | null
   /** Calls in flight (admitted, not settled) at that moment. */
   readonly inFlightAtOpen: number
+  /** The longest finite `retryAfter` of the breaker's rejections, in ms. */
+  readonly maxRetryAfter: number
   readonly transitions: ReadonlyArray<TransitionSeen>
   /** How many events of each `_tag` the breaker emitted. */
   readonly events: Readonly<Record<string, number>>
