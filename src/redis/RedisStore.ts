@@ -101,11 +101,9 @@ export const make = (options: Options): RedisStore => {
   }
   const run = (name: string, args: ReadonlyArray<string | number>): Promise<unknown> => {
     const key = `${prefix}{${name}}`
-    return (client as unknown as Record<string, (...a: ReadonlyArray<unknown>) => Promise<unknown>>)[command]!(
-      key,
-      `${key}:votes`,
-      ...[args[0], channel, name, id, ttl, quorum, quorumWindow, ...args.slice(1)]
-    )
+    return (client as unknown as Record<string, (...a: ReadonlyArray<unknown>) => Promise<unknown>>)[
+      command
+    ]!(key, `${key}:votes`, ...[args[0], channel, name, id, ttl, quorum, quorumWindow, ...args.slice(1)])
   }
   const ask = (name: string, args: ReadonlyArray<string | number>): Promise<Reply> =>
     run(name, args).then(replyOf)
@@ -264,12 +262,16 @@ const check = (options: Options): Required<Options> => {
     }
     const retries = settings.maxRetriesPerRequest
     if (typeof retries !== 'number' || !Number.isFinite(retries) || retries < 0) {
-      problems.push(`client: set maxRetriesPerRequest to a small number (for example 1); got ${show(retries)}`)
+      problems.push(
+        `client: set maxRetriesPerRequest to a small number (for example 1); got ${show(retries)}`
+      )
     }
   }
   const prefix = options.prefix ?? defaults.prefix
   if (typeof prefix !== 'string' || prefix.includes('{') || prefix.includes('}')) {
-    problems.push(`prefix: expected a string without '{' or '}' (the hash tag is the name's), got ${show(prefix)}`)
+    problems.push(
+      `prefix: expected a string without '{' or '}' (the hash tag is the name's), got ${show(prefix)}`
+    )
   }
   const positive = (key: 'ttl' | 'quorumWindow' | 'pollInterval'): number => {
     const v = options[key] ?? defaults[key]
