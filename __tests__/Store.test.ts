@@ -69,6 +69,30 @@ describe('a fleet of breakers on one store', () => {
     })
   })
 
+  it('reports each change of the fleet once, in the process that made it (FleetChanged)', async () => {
+    const { clock, breakers } = fleetOf(5)
+    const changes: Array<[number, string, string]> = []
+    const adopted: Array<number> = []
+    breakers.forEach((b, i) =>
+      b.subscribe((e) => {
+        if (e._tag === 'FleetChanged') changes.push([i, e.change, e.to])
+        if (e._tag === 'Transition' && e.why === 'adopted') adopted.push(i)
+      })
+    )
+    fail(breakers[2]!)
+    await flush()
+    expect(changes).toEqual([[2, 'Trip', 'Open']])
+    expect(adopted.sort()).toEqual([0, 1, 3, 4])
+    clock.advance(1_000)
+    await Promise.all(breakers.map((b) => wrap(b)(async () => 'up')().catch(() => 'rejected')))
+    await flush()
+    expect(changes.slice(1).map(([, change, to]) => [change, to])).toEqual([
+      ['Claim', 'HalfOpen'],
+      ['Verdict', 'Closed']
+    ])
+    expect(new Set(changes.slice(1).map(([i]) => i)).size).toBe(1)
+  })
+
   it('lets exactly one probe through fleet-wide; the others reject for the lease', async () => {
     const { clock, breakers } = fleetOf(4, { probeLease: 5_000 })
     fail(breakers[0]!)
@@ -187,7 +211,9 @@ describe('a fleet of breakers on one store', () => {
     watcher!.onRecord({ phase: 'Open', epoch: 9, attempt: 0, openFor: 1e300, remaining: 0, holder: '' })
     expect(b.state()._tag).toBe('Closed')
     expect(failed).toHaveLength(2)
-    expect(String((failed[0] as Listener.StoreFailed).error)).toMatch(/openFor: expected a finite number >= 0, at most 1e15, got -5/)
+    expect(String((failed[0] as Listener.StoreFailed).error)).toMatch(
+      /openFor: expected a finite number >= 0, at most 1e15, got -5/
+    )
     expect(failed[0]).toMatchObject({ _tag: 'StoreFailed', operation: 'adopt' })
   })
 

@@ -4,7 +4,7 @@
  *
  * Invariants:
  * - The state lives in one `Ref` cell, and every change of it is one `modify` whose function is the
- *   pure core (`Circuit.admit`, `Circuit.step`, `Circuit.adopt`). There is no second copy of the state
+ *   pure core (`Circuit.admit`, `Circuit.step`, `Circuit.merge`). There is no second copy of the state
  *   and no decision cached outside the core. Changes made through `breaker.ref` go through the same
  *   path: checked against the circuit, counted, reported and published like any other.
  * - The clock is read only when the core says the result depends on it (`Circuit.admitUntimed` and
@@ -17,8 +17,12 @@
  *   back into the breaker: an event emitted while listeners run waits in a queue. A listener that
  *   throws, or returns a promise that rejects, is reported to `onListenerError`; nothing a listener
  *   does reaches a caller or crashes the process.
- * - No call waits on the store; a store that throws, rejects or hangs is reported as a `StoreFailed`
- *   event (see `Store.ts`).
+ * - With a store (see `Store.ts`), each transition is proposed to the fleet after the update, and a
+ *   record of the fleet enters the cell through `Circuit.merge` under a new generation. No call waits
+ *   on the store but a half-open probe of an asynchronous call, which claims the fleet's probe lease
+ *   first (`claim`, at most `storeTimeout`). A store that throws, rejects, hangs or answers garbage is
+ *   reported (`StoreFailed`, and `StoreDegraded` once per outage, `StoreRecovered` after it); the
+ *   breaker meanwhile protects alone.
  *
  * Timing: a call is timed (`start` reads the clock) when a listener is subscribed, when the strategy or
  * the classifier reads durations (a slow-call strategy; `Classifier.readsDuration`), or, for the
@@ -554,7 +558,10 @@ export class Breaker {
     }
     const { outcome, record } = reply.right
     this.answered()
+    // (no re-synchronization here: a probe runs only where the circuit is open, so there is no Open
+    // to push; the fleet's record is adopted below when the claim is refused)
     if (outcome === 'granted' || outcome === 'local') {
+      if (outcome === 'granted' && record.epoch > this.synced) this.changedFleet('Claim', record)
       this.synced = Math.max(this.synced, record.epoch)
       return probe
     }
@@ -606,10 +613,14 @@ export class Breaker {
           this.storeFailed('propose', reply.left)
           return
         }
-        this.answered()
         const { outcome, record } = reply.right
-        if (outcome === 'refused') this.adopt(record)
-        else this.synced = Math.max(this.synced, record.epoch)
+        if (this.answered(record)) return
+        if (outcome === 'refused') {
+          this.adopt(record)
+          return
+        }
+        if (outcome === 'accepted' && record.epoch > this.synced) this.changedFleet(proposal._tag, record)
+        this.synced = Math.max(this.synced, record.epoch)
       }
     )
   }
@@ -664,6 +675,19 @@ export class Breaker {
     })
     this.report(prev, next, 'Adopted', now)
     return true
+  }
+
+  private changedFleet(change: L.FleetChanged['change'], record: Shared): void {
+    if (!this.listening()) return
+    const at = this.now()
+    this.emitter!.emit({
+      _tag: 'FleetChanged',
+      breaker: this.name,
+      at,
+      change,
+      to: record.phase,
+      epoch: record.epoch
+    })
   }
 
   /** Runs a store operation with the store timeout; a failure is reported, never thrown. */

@@ -78,16 +78,24 @@ export interface RedisStore extends Store {
  * wrong, including client settings a breaker cannot work with.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import Redis from 'ioredis'
  * import { Breaker } from 'tripswitch'
  * import { RedisStore } from 'tripswitch/redis'
  *
- * export const start = (port: number) => {
- *   const client = new Redis({ port, enableOfflineQueue: false, commandTimeout: 250, maxRetriesPerRequest: 1 })
- *   const store = RedisStore.make({ client })
- *   const payments = Breaker.make({ failureThreshold: 5 }, { name: 'payments', store, storeTimeout: 250 })()
- *   return { payments, stop: () => store.close().then(() => client.quit()) }
- * }
+ * const client = new Redis({
+ *   lazyConnect: true, // only so that this example needs no server: leave it out in real code
+ *   enableOfflineQueue: false,
+ *   commandTimeout: 250,
+ *   maxRetriesPerRequest: 1
+ * })
+ * const store = RedisStore.make({ client })
+ * const payments = Breaker.make(
+ *   { failureThreshold: 5 },
+ *   { name: 'payments', store, storeTimeout: 250, onListenerError: () => undefined }
+ * )()
+ * assert.strictEqual(payments.state()._tag, 'Closed') // no call waits on Redis
+ * void store.close().then(() => client.disconnect())
  *
  * @category constructors
  * @since 0.1.0
@@ -182,7 +190,14 @@ export const make = (options: Options): RedisStore => {
     watchers.clear()
     const s = subscriber
     subscriber = undefined
-    if (s !== undefined) await s.quit().catch(() => s.disconnect())
+    if (s === undefined) return
+    // a connection that is not ready would queue QUIT until it is: end it at once instead
+    if (s.status === 'ready')
+      await s.quit().then(
+        () => undefined,
+        () => s.disconnect()
+      )
+    else s.disconnect()
   }
 
   return {
