@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
-import { Breaker, type Listener, Store, withBreaker, wrap } from 'tripswitch'
+import { Breaker, type Listener, Registry, Store, withBreaker, wrap } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import { storeContract } from './_support/storeContract'
 
@@ -215,6 +215,24 @@ describe('a fleet of breakers on one store', () => {
       /openFor: expected a finite number >= 0, at most 1e15, got -5/
     )
     expect(failed[0]).toMatchObject({ _tag: 'StoreFailed', operation: 'adopt' })
+  })
+
+  it('stops watching the fleet when a registry evicts a breaker, or when it is closed', async () => {
+    const fleet = Store.memory()
+    const registry = Registry.make({ maxSize: 1, breakerOptions: { store: fleet.connect() } })()
+    const evicted = registry.get('users')
+    registry.get('payments') // evicts users
+    const other = Breaker.make({ failureThreshold: 1 }, { name: 'users', store: fleet.connect() })()
+    const closed = Breaker.make({}, { name: 'users', store: fleet.connect() })()
+    closed.close()
+    closed.close()
+    await flush()
+    fail(other)
+    await flush()
+    expect(other.state()._tag).toBe('Open')
+    expect(evicted.state()._tag).toBe('Closed')
+    expect(closed.state()._tag).toBe('Closed')
+    expect(registry.get('users')).not.toBe(evicted)
   })
 
   it('rejects a store that is not one, naming what is missing', () => {

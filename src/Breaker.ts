@@ -162,6 +162,7 @@ export class Breaker {
   private degraded = false
   private unshared = false
   private polled = 0
+  private unwatch: IO<void> | undefined = undefined
 
   /** Use `make` (or `unsafeMake`), which check their arguments. */
   constructor(
@@ -570,9 +571,19 @@ export class Breaker {
     return this.admitAt(this.now())
   }
 
+  /**
+   * Stops sharing with the fleet: the breaker stops watching its store (a `Registry` does this when
+   * it evicts a breaker). The breaker keeps working on its own; running it twice stops once.
+   */
+  close(): void {
+    const unwatch = this.unwatch
+    this.unwatch = undefined
+    unwatch?.()
+  }
+
   private connect(store: Store): void {
     try {
-      store.watch(this.name, {
+      this.unwatch = store.watch(this.name, {
         onRecord: (record) => this.received(record),
         onFailure: (error) => this.storeFailed('poll', error),
         active: () => {
