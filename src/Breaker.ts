@@ -50,6 +50,7 @@ import { show } from './codec'
 import * as Config from './Config'
 import type { Decision, Permit } from './Decision'
 import { Emitter, reportListenerError } from './Emitter'
+import { brand, isBranded } from './internal'
 import * as Ev from './Event'
 import * as L from './Listener'
 import * as M from './Metrics'
@@ -577,7 +578,9 @@ type StoreOperation = L.StoreFailed['operation']
 // the breakers whose clock failure has been reported (once each)
 const clockReported = new WeakSet<Breaker>()
 
+const breakerMark = brand('Breaker')
 Object.defineProperty(Breaker.prototype, '_tag', { value: 'Breaker', enumerable: true })
+Object.defineProperty(Breaker.prototype, breakerMark, { value: true })
 
 // The cell, and `breaker.ref`: a `Ref` whose functions live on its prototype, so that each breaker's
 // costs one small object (call them as methods: `b.ref.get()`). `get` reads the state; `set` and
@@ -738,10 +741,13 @@ export const make =
 // -------------------------------------------------------------------------------------
 
 /**
+ * Whether `u` is a breaker, also one made by the other build of tripswitch in the same process (the
+ * CommonJS one, for the ES module build, and the other way round).
+ *
  * @category guards
  * @since 0.1.0
  */
-export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker
+export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker || isBranded(u, breakerMark)
 
 // -------------------------------------------------------------------------------------
 // utils
