@@ -908,6 +908,35 @@ describe('Breaker', () => {
     }
   })
 
+  describe('names', () => {
+    it('makes an independent breaker from each settings, whatever its name', async () => {
+      const settings = { name: 'users', failureThreshold: 1 }
+      const guard = withBreaker(settings)
+      const fetchUser = wrap(settings)(async (id: string) => id)
+      class Users {
+        @guarded(settings)
+        async get(id: string): Promise<string> {
+          return id
+        }
+      }
+      await guard(TE.left('down'))()
+      expect(guard.breaker.state()._tag).toBe('Open')
+      expect(fetchUser.breaker).not.toBe(guard.breaker)
+      expect(fetchUser.breaker.name).toBe('users')
+      expect(await fetchUser('42')).toBe('42')
+      expect(await new Users().get('7')).toBe('7')
+    })
+
+    it('shares one breaker by passing it, or by its name in a registry', async () => {
+      const registry = Registry.make({ config: { defaults: { failureThreshold: 1 } } })()
+      const guard = withBreaker(registry.get('users'))
+      const fetchUser = wrap(registry.get('users'))(async (id: string) => id)
+      expect(fetchUser.breaker).toBe(guard.breaker)
+      await guard(TE.left('down'))()
+      await expect(fetchUser('42')).rejects.toThrow(/Circuit "users" is open/)
+    })
+  })
+
   // -------------------------------------------------------------------------------------
   // callsOf
   // -------------------------------------------------------------------------------------

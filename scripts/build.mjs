@@ -31,9 +31,18 @@ for (const [project, dir] of [
     stdio: 'inherit'
   })
 }
-writeFileSync(join(out, 'cjs', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`)
-// The ES build's own package scope: its modules are ES modules, and `#fp-ts/*` is fp-ts (see below).
-const esm = { type: 'module', imports: { '#fp-ts/*': { module: 'fp-ts/*', default: 'fp-ts/lib/*.js' } } }
+// Each build's own package scope, which tools read instead of the root package.json: its module
+// format, `"sideEffects": false` (so that a bundler drops the modules an import does not use), and for
+// the ES build `#fp-ts/*` (see below).
+writeFileSync(
+  join(out, 'cjs', 'package.json'),
+  `${JSON.stringify({ type: 'commonjs', sideEffects: false }, null, 2)}\n`
+)
+const esm = {
+  type: 'module',
+  sideEffects: false,
+  imports: { '#fp-ts/*': { module: 'fp-ts/*', default: 'fp-ts/lib/*.js' } }
+}
 writeFileSync(join(out, 'esm', 'package.json'), `${JSON.stringify(esm, null, 2)}\n`)
 
 const files = (dir) =>
