@@ -826,6 +826,15 @@ const notSettings = (u: unknown): string | undefined => {
   return undefined
 }
 
+// The `IO` of a breaker's method of no arguments: what the module functions below are.
+type Nullary =
+  'state' | 'retryAfter' | 'metrics' | 'counts' | 'forceOpen' | 'disable' | 'metricsOnly' | 'reset'
+const io =
+  <K extends Nullary>(method: K) =>
+  (b: Breaker): IO<ReturnType<Breaker[K]>> =>
+  () =>
+    b[method]() as ReturnType<Breaker[K]>
+
 /**
  * The state as of now, as an `IO`: `b.state()` for a `pipe`. `retryAfter`, `metrics` and `counts`
  * below are the same for their methods.
@@ -843,28 +852,16 @@ const notSettings = (u: unknown): string | undefined => {
  * @category combinators
  * @since 0.1.0
  */
-export const state =
-  (b: Breaker): IO<State> =>
-  () =>
-    b.state()
+export const state: (b: Breaker) => IO<State> = io('state')
 
 /** Milliseconds until a call may pass, as an `IO`. @category combinators @since 0.1.0 */
-export const retryAfter =
-  (b: Breaker): IO<number> =>
-  () =>
-    b.retryAfter()
+export const retryAfter: (b: Breaker) => IO<number> = io('retryAfter')
 
 /** The metrics snapshot, as an `IO`. @category combinators @since 0.1.0 */
-export const metrics =
-  (b: Breaker): IO<M.Snapshot> =>
-  () =>
-    b.metrics()
+export const metrics: (b: Breaker) => IO<M.Snapshot> = io('metrics')
 
 /** The counts, as an `IO`. @category combinators @since 0.1.0 */
-export const counts =
-  (b: Breaker): IO<M.Counts> =>
-  () =>
-    b.counts()
+export const counts: (b: Breaker) => IO<M.Counts> = io('counts')
 
 /**
  * Manual control as an fp-ts `IO`: isolate the circuit (reject every call) until `reset`. Nothing
@@ -886,22 +883,30 @@ export const counts =
  * @category combinators
  * @since 0.1.0
  */
-export const forceOpen =
-  (b: Breaker): IO<void> =>
-  () =>
-    b.forceOpen()
-/** Manual control as an `IO`: let every call pass and record nothing until `reset` (`b.disable()` acts at once). @category combinators @since 0.1.0 */
-export const disable =
-  (b: Breaker): IO<void> =>
-  () =>
-    b.disable()
-/** Manual control as an `IO`: record outcomes but never open, until `reset` (`b.metricsOnly()` acts at once). @category combinators @since 0.1.0 */
-export const metricsOnly =
-  (b: Breaker): IO<void> =>
-  () =>
-    b.metricsOnly()
-/** Manual control as an `IO`: back to a fresh closed state (`b.reset()` acts at once). @category combinators @since 0.1.0 */
-export const reset =
-  (b: Breaker): IO<void> =>
-  () =>
-    b.reset()
+export const forceOpen: (b: Breaker) => IO<void> = io('forceOpen')
+
+/**
+ * Manual control as an `IO`: let every call pass and record nothing until `reset` (`b.disable()`
+ * acts at once).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const disable: (b: Breaker) => IO<void> = io('disable')
+
+/**
+ * Manual control as an `IO`: record outcomes but never open, until `reset` (`b.metricsOnly()` acts at
+ * once).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const metricsOnly: (b: Breaker) => IO<void> = io('metricsOnly')
+
+/**
+ * Manual control as an `IO`: back to a fresh closed state (`b.reset()` acts at once).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const reset: (b: Breaker) => IO<void> = io('reset')
