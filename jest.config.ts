@@ -12,6 +12,8 @@ const config: Config = {
     '^tripswitch$': '<rootDir>/src/index.ts',
     '^tripswitch/(.*)$': '<rootDir>/src/$1/index.ts'
   },
+  // every fast-check property runs from a fixed seed; FC_SEED=<seed> or FC_SEED=random to vary it
+  setupFiles: ['<rootDir>/__tests__/_support/seed.ts'],
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'lcov'],
   testTimeout: 30000

@@ -12,6 +12,8 @@ import {
   type Config,
   Decision,
   Event,
+  guarded,
+  guardedSync,
   type Listener,
   Registry,
   type Scheduler,
@@ -852,6 +854,86 @@ describe('Breaker', () => {
     it('rejects a bad latencySamplesPerSecond in settings with a ConfigError naming it', () => {
       expect(() => withBreaker({ latencySamplesPerSecond: -1 })).toThrow(/latencySamplesPerSecond/)
       expect(() => wrap({ latencySamplesPerSecond: NaN })).toThrow(ConfigError)
+    })
+  })
+
+  describe('a breaker or settings', () => {
+    // every combinator that takes "a breaker or settings", named as its errors name it
+    const takers: ReadonlyArray<readonly [string, (u: never) => unknown]> = [
+      ['withBreaker', (u) => withBreaker(u)],
+      ['wrap', (u) => wrap(u)(async () => 1)],
+      ['wrapSync', (u) => wrapSync(u)(() => 1)],
+      ['@guarded', (u) => guarded(u)(async () => 1, { kind: 'method', name: 'm' } as never)],
+      ['@guardedSync', (u) => guardedSync(u)(() => 1, { kind: 'method', name: 'm' } as never)]
+    ]
+    const wrong: ReadonlyArray<readonly [string, unknown, RegExp]> = [
+      [
+        'an IO not run (Breaker.make(...))',
+        Breaker.make({ failureThreshold: 2 }),
+        /got an IO .*run it, Breaker\.make\(\.\.\.\)\(\)/
+      ],
+      ['a function', (a: number) => a, /got a function$/],
+      ['a registry', Registry.make()(), /got a Registry \(pass one of its breakers: registry\.get\(name\)\)/],
+      ['a promise', Promise.resolve(Breaker.unsafeMake()), /got a promise \(await it first\)/],
+      ['a spread copy of a breaker', { ...Breaker.unsafeMake() }, /got a copy of a breaker/],
+      ['an array', [Breaker.unsafeMake()], /got an array/],
+      ['another tagged value', { _tag: 'Closed' }, /got a value tagged "Closed"/],
+      ['a number', 3, /got 3$/],
+      ['null', null, /got null$/]
+    ]
+    for (const [where, take] of takers) {
+      it.each(wrong)(`${where} rejects %s, naming it, before any call`, (_, value, message) => {
+        let error: unknown
+        try {
+          take(value as never)
+        } catch (e) {
+          error = e
+        }
+        expect(error).toBeInstanceOf(ConfigError)
+        const [problem] = (error as ConfigError).problems
+        expect(problem).toMatch(
+          new RegExp(`^${where.replace('@', '@?')}: expected a Breaker or settings, got `)
+        )
+        expect(problem).toMatch(message)
+      })
+
+      it(`${where} rejects settings with an unknown key, naming the key`, () => {
+        expect(() => take({ name: 'x', failureTreshold: 3 } as never)).toThrow(/failureTreshold/)
+      })
+
+      it(`${where} takes a breaker and settings`, () => {
+        expect(() => take(Breaker.unsafeMake() as never)).not.toThrow()
+        expect(() => take({ name: 'x', failureThreshold: 3 } as never)).not.toThrow()
+      })
+    }
+  })
+
+  describe('names', () => {
+    it('makes an independent breaker from each settings, whatever its name', async () => {
+      const settings = { name: 'users', failureThreshold: 1 }
+      const guard = withBreaker(settings)
+      const fetchUser = wrap(settings)(async (id: string) => id)
+      class Users {
+        @guarded(settings)
+        async get(id: string): Promise<string> {
+          return id
+        }
+      }
+      await guard(TE.left('down'))()
+      expect(guard.breaker.state()._tag).toBe('Open')
+      expect(fetchUser.breaker).not.toBe(guard.breaker)
+      expect(fetchUser.breaker.name).toBe('users')
+      expect(await fetchUser('42')).toBe('42')
+      expect(await new Users().get('7')).toBe('7')
+    })
+
+    it('shares one breaker by passing it, or by its name in a registry', async () => {
+      const registry = Registry.make({ config: { defaults: { failureThreshold: 1 } } })()
+      const guard = withBreaker(registry.get('users'))
+      const fetchUser = wrap(registry.get('users'))(async (id: string) => id)
+      expect(fetchUser.breaker).toBe(guard.breaker)
+      await guard(TE.left('down'))()
+      await expect(fetchUser('42')).rejects.toThrow(/Circuit "users" is open/)
     })
   })
 

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
-import { Breaker, type Listener, Store, withBreaker, wrap } from 'tripswitch'
+import { Breaker, type Listener, Registry, Store, withBreaker, wrap } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import { storeContract } from './_support/storeContract'
 
@@ -67,6 +67,30 @@ describe('a fleet of breakers on one store', () => {
       expect(b.retryAfter()).toBe(1_000)
       expect(events).toMatchObject([{ _tag: 'Transition', from: 'Closed', to: 'Open', why: 'adopted' }])
     })
+  })
+
+  it('reports each change of the fleet once, in the process that made it (FleetChanged)', async () => {
+    const { clock, breakers } = fleetOf(5)
+    const changes: Array<[number, string, string]> = []
+    const adopted: Array<number> = []
+    breakers.forEach((b, i) =>
+      b.subscribe((e) => {
+        if (e._tag === 'FleetChanged') changes.push([i, e.change, e.to])
+        if (e._tag === 'Transition' && e.why === 'adopted') adopted.push(i)
+      })
+    )
+    fail(breakers[2]!)
+    await flush()
+    expect(changes).toEqual([[2, 'Trip', 'Open']])
+    expect(adopted.sort()).toEqual([0, 1, 3, 4])
+    clock.advance(1_000)
+    await Promise.all(breakers.map((b) => wrap(b)(async () => 'up')().catch(() => 'rejected')))
+    await flush()
+    expect(changes.slice(1).map(([, change, to]) => [change, to])).toEqual([
+      ['Claim', 'HalfOpen'],
+      ['Verdict', 'Closed']
+    ])
+    expect(new Set(changes.slice(1).map(([i]) => i)).size).toBe(1)
   })
 
   it('lets exactly one probe through fleet-wide; the others reject for the lease', async () => {
@@ -187,8 +211,28 @@ describe('a fleet of breakers on one store', () => {
     watcher!.onRecord({ phase: 'Open', epoch: 9, attempt: 0, openFor: 1e300, remaining: 0, holder: '' })
     expect(b.state()._tag).toBe('Closed')
     expect(failed).toHaveLength(2)
-    expect(String((failed[0] as Listener.StoreFailed).error)).toMatch(/openFor: expected a finite number >= 0, at most 1e15, got -5/)
+    expect(String((failed[0] as Listener.StoreFailed).error)).toMatch(
+      /openFor: expected a finite number >= 0, at most 1e15, got -5/
+    )
     expect(failed[0]).toMatchObject({ _tag: 'StoreFailed', operation: 'adopt' })
+  })
+
+  it('stops watching the fleet when a registry evicts a breaker, or when it is closed', async () => {
+    const fleet = Store.memory()
+    const registry = Registry.make({ maxSize: 1, breakerOptions: { store: fleet.connect() } })()
+    const evicted = registry.get('users')
+    registry.get('payments') // evicts users
+    const other = Breaker.make({ failureThreshold: 1 }, { name: 'users', store: fleet.connect() })()
+    const closed = Breaker.make({}, { name: 'users', store: fleet.connect() })()
+    closed.close()
+    closed.close()
+    await flush()
+    fail(other)
+    await flush()
+    expect(other.state()._tag).toBe('Open')
+    expect(evicted.state()._tag).toBe('Closed')
+    expect(closed.state()._tag).toBe('Closed')
+    expect(registry.get('users')).not.toBe(evicted)
   })
 
   it('rejects a store that is not one, naming what is missing', () => {

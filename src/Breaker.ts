@@ -4,7 +4,7 @@
  *
  * Invariants:
  * - The state lives in one `Ref` cell, and every change of it is one `modify` whose function is the
- *   pure core (`Circuit.admit`, `Circuit.step`, `Circuit.adopt`). There is no second copy of the state
+ *   pure core (`Circuit.admit`, `Circuit.step`, `Circuit.merge`). There is no second copy of the state
  *   and no decision cached outside the core. Changes made through `breaker.ref` go through the same
  *   path: checked against the circuit, counted, reported and published like any other.
  * - The clock is read only when the core says the result depends on it (`Circuit.admitUntimed` and
@@ -17,8 +17,12 @@
  *   back into the breaker: an event emitted while listeners run waits in a queue. A listener that
  *   throws, or returns a promise that rejects, is reported to `onListenerError`; nothing a listener
  *   does reaches a caller or crashes the process.
- * - No call waits on the store; a store that throws, rejects or hangs is reported as a `StoreFailed`
- *   event (see `Store.ts`).
+ * - With a store (see `Store.ts`), each transition is proposed to the fleet after the update, and a
+ *   record of the fleet enters the cell through `Circuit.merge` under a new generation. No call waits
+ *   on the store but a half-open probe of an asynchronous call, which claims the fleet's probe lease
+ *   first (`claim`, at most `storeTimeout`). A store that throws, rejects, hangs or answers garbage is
+ *   reported (`StoreFailed`, and `StoreDegraded` once per outage, `StoreRecovered` after it); the
+ *   breaker meanwhile protects alone.
  *
  * Timing: a call is timed (`start` reads the clock) when a listener is subscribed, when the strategy or
  * the classifier reads durations (a slow-call strategy; `Classifier.readsDuration`), or, for the
@@ -50,6 +54,7 @@ import { show } from './codec'
 import * as Config from './Config'
 import type { Decision, Permit } from './Decision'
 import { Emitter, reportListenerError } from './Emitter'
+import { brand, isBranded, isThenable } from './internal'
 import * as Ev from './Event'
 import * as L from './Listener'
 import * as M from './Metrics'
@@ -158,6 +163,7 @@ export class Breaker {
   private degraded = false
   private unshared = false
   private polled = 0
+  private unwatch: IO<void> | undefined = undefined
 
   /** Use `make` (or `unsafeMake`), which check their arguments. */
   constructor(
@@ -220,9 +226,34 @@ export class Breaker {
   // -- control and listeners -------------------------------------------------------------
 
   /**
-   * Applies a manual control event (`Event.forceOpen`, `disable`, `metricsOnly`, `reset`). An event
-   * that is not one of these throws a `ConfigError` naming it, when the effect runs, and changes
-   * nothing.
+   * Isolates the circuit, now: every call is rejected (`retryAfter` is `Infinity`) until `reset`. An
+   * admin kill switch calls this; `Breaker.forceOpen(b)` is the same as an fp-ts `IO`, which acts only
+   * when run.
+   */
+  forceOpen(): void {
+    this.control(Ev.forceOpen)()
+  }
+
+  /** Lets every call pass and records nothing in the circuit, now, until `reset`. */
+  disable(): void {
+    this.control(Ev.disable)()
+  }
+
+  /** Records outcomes but never opens (a trial of a config), now, until `reset`. */
+  metricsOnly(): void {
+    this.control(Ev.metricsOnly)()
+  }
+
+  /** Back to a fresh closed circuit (backoff forgotten), now. */
+  reset(): void {
+    this.control(Ev.reset)()
+  }
+
+  /**
+   * The effect of a manual control event (`Event.forceOpen`, `disable`, `metricsOnly`, `reset`), as an
+   * fp-ts `IO`: nothing happens until it is run (`b.control(Event.reset)()`). The methods above act
+   * when called. An event that is not one of these throws a `ConfigError` naming it, when the effect
+   * runs, and changes nothing.
    */
   control(event: Ev.Control): IO<void> {
     return () => {
@@ -554,7 +585,10 @@ export class Breaker {
     }
     const { outcome, record } = reply.right
     this.answered()
+    // (no re-synchronization here: a probe runs only where the circuit is open, so there is no Open
+    // to push; the fleet's record is adopted below when the claim is refused)
     if (outcome === 'granted' || outcome === 'local') {
+      if (outcome === 'granted' && record.epoch > this.synced) this.changedFleet('Claim', record)
       this.synced = Math.max(this.synced, record.epoch)
       return probe
     }
@@ -563,9 +597,19 @@ export class Breaker {
     return this.admitAt(this.now())
   }
 
+  /**
+   * Stops sharing with the fleet: the breaker stops watching its store (a `Registry` does this when
+   * it evicts a breaker). The breaker keeps working on its own; running it twice stops once.
+   */
+  close(): void {
+    const unwatch = this.unwatch
+    this.unwatch = undefined
+    unwatch?.()
+  }
+
   private connect(store: Store): void {
     try {
-      store.watch(this.name, {
+      this.unwatch = store.watch(this.name, {
         onRecord: (record) => this.received(record),
         onFailure: (error) => this.storeFailed('poll', error),
         active: () => {
@@ -606,10 +650,14 @@ export class Breaker {
           this.storeFailed('propose', reply.left)
           return
         }
-        this.answered()
         const { outcome, record } = reply.right
-        if (outcome === 'refused') this.adopt(record)
-        else this.synced = Math.max(this.synced, record.epoch)
+        if (this.answered(record)) return
+        if (outcome === 'refused') {
+          this.adopt(record)
+          return
+        }
+        if (outcome === 'accepted' && record.epoch > this.synced) this.changedFleet(proposal._tag, record)
+        this.synced = Math.max(this.synced, record.epoch)
       }
     )
   }
@@ -666,6 +714,19 @@ export class Breaker {
     return true
   }
 
+  private changedFleet(change: L.FleetChanged['change'], record: Shared): void {
+    if (!this.listening()) return
+    const at = this.now()
+    this.emitter!.emit({
+      _tag: 'FleetChanged',
+      breaker: this.name,
+      at,
+      change,
+      to: record.phase,
+      epoch: record.epoch
+    })
+  }
+
   /** Runs a store operation with the store timeout; a failure is reported, never thrown. */
   private guarded<A>(operation: StoreOperation, run: () => Promise<A>, then?: (a: A) => void): void {
     attempt(run, this.setup.storeTimeout, (error) => this.storeFailed(operation, error), then)
@@ -688,7 +749,9 @@ type StoreOperation = L.StoreFailed['operation']
 // the breakers whose clock failure has been reported (once each)
 const clockReported = new WeakSet<Breaker>()
 
+const breakerMark = brand('Breaker')
 Object.defineProperty(Breaker.prototype, '_tag', { value: 'Breaker', enumerable: true })
+Object.defineProperty(Breaker.prototype, breakerMark, { value: true })
 
 // The cell, and `breaker.ref`: a `Ref` whose functions live on its prototype, so that each breaker's
 // costs one small object (call them as methods: `b.ref.get()`). `get` reads the state; `set` and
@@ -852,25 +915,37 @@ export const make =
 // -------------------------------------------------------------------------------------
 
 /**
+ * Whether `u` is a breaker, also one made by the other build of tripswitch in the same process (the
+ * CommonJS one, for the ES module build, and the other way round).
+ *
  * @category guards
  * @since 0.1.0
  */
-export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker
+export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker || isBranded(u, breakerMark)
 
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
 
 /**
- * A breaker given as such, or made from settings.
+ * A breaker given as such, or made from settings. Anything else throws a `ConfigError` that says what
+ * was given, prefixed by `where` (the combinator's name): an `IO` such as `Breaker.make(...)` not run
+ * yet, a registry, a promise, a spread copy of a breaker, or a value that is no object. Settings are
+ * then checked like `unsafeMake`'s config and options.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Breaker } from 'tripswitch'
+ * assert.throws(() => Breaker.from(Breaker.make() as never, 'wrap'), /wrap: expected a Breaker or settings, got an IO/)
  *
  * @category utils
  * @since 0.1.0
  */
-export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
+export const from = (breakerOrSettings: Breaker | Settings, where = 'breaker'): Breaker => {
   if (isBreaker(breakerOrSettings)) return breakerOrSettings
-  if (typeof breakerOrSettings !== 'object' || breakerOrSettings === null) {
-    throw new Config.ConfigError([`breaker: expected a Breaker or settings, got ${show(breakerOrSettings)}`])
+  const wrong = notSettings(breakerOrSettings)
+  if (wrong !== undefined) {
+    throw new Config.ConfigError([`${where}: expected a Breaker or settings, got ${wrong}`])
   }
   const config: Record<string, unknown> = {}
   const options: Record<string, unknown> = {}
@@ -880,6 +955,34 @@ export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
   }
   return unsafeMake(config as Config.ConfigInput, options as Options)
 }
+
+// What a value given for "a breaker or settings" is, when it is neither: `undefined` for an object
+// that may be settings (whose fields `unsafeMake` checks).
+const notSettings = (u: unknown): string | undefined => {
+  if (typeof u === 'function') {
+    return u.length === 0
+      ? 'an IO or another function of no arguments (Breaker.make(...) returns an IO: run it, Breaker.make(...)(), or use Breaker.unsafeMake)'
+      : 'a function'
+  }
+  if (typeof u !== 'object' || u === null) return show(u)
+  if (Array.isArray(u)) return 'an array'
+  if (isThenable(u)) return 'a promise (await it first)'
+  const tag = (u as { readonly _tag?: unknown })._tag
+  if (tag === 'Registry') return 'a Registry (pass one of its breakers: registry.get(name))'
+  if (tag !== undefined) return `a value tagged ${show(tag)}`
+  if ('ref' in u && 'circuit' in u)
+    return 'a copy of a breaker (a spread { ...breaker } is no breaker: pass the breaker)'
+  return undefined
+}
+
+// The `IO` of a breaker's method of no arguments: what the module functions below are.
+type Nullary =
+  'state' | 'retryAfter' | 'metrics' | 'counts' | 'forceOpen' | 'disable' | 'metricsOnly' | 'reset'
+const io =
+  <K extends Nullary>(method: K) =>
+  (b: Breaker): IO<ReturnType<Breaker[K]>> =>
+  () =>
+    b[method]() as ReturnType<Breaker[K]>
 
 /**
  * The state as of now, as an `IO`: `b.state()` for a `pipe`. `retryAfter`, `metrics` and `counts`
@@ -898,39 +1001,61 @@ export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
  * @category combinators
  * @since 0.1.0
  */
-export const state =
-  (b: Breaker): IO<State> =>
-  () =>
-    b.state()
+export const state: (b: Breaker) => IO<State> = io('state')
 
 /** Milliseconds until a call may pass, as an `IO`. @category combinators @since 0.1.0 */
-export const retryAfter =
-  (b: Breaker): IO<number> =>
-  () =>
-    b.retryAfter()
+export const retryAfter: (b: Breaker) => IO<number> = io('retryAfter')
 
 /** The metrics snapshot, as an `IO`. @category combinators @since 0.1.0 */
-export const metrics =
-  (b: Breaker): IO<M.Snapshot> =>
-  () =>
-    b.metrics()
+export const metrics: (b: Breaker) => IO<M.Snapshot> = io('metrics')
 
 /** The counts, as an `IO`. @category combinators @since 0.1.0 */
-export const counts =
-  (b: Breaker): IO<M.Counts> =>
-  () =>
-    b.counts()
+export const counts: (b: Breaker) => IO<M.Counts> = io('counts')
 
 /**
- * Manual control: isolate the circuit (reject every call) until `reset`.
+ * Manual control as an fp-ts `IO`: isolate the circuit (reject every call) until `reset`. Nothing
+ * happens until the `IO` runs: `Breaker.forceOpen(b)()`, or in a `pipe`. Outside fp-ts, call the
+ * method, which acts at once: `b.forceOpen()`.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { pipe } from 'fp-ts/function'
+ * import * as IO from 'fp-ts/IO'
+ * import { Breaker } from 'tripswitch'
+ * const b = Breaker.make()()
+ * const isolate = pipe(Breaker.forceOpen(b), IO.map(() => b.state()._tag))
+ * assert.strictEqual(b.state()._tag, 'Closed') // not run yet
+ * assert.strictEqual(isolate(), 'ForcedOpen')
+ * b.reset() // the method form acts when called
+ * assert.strictEqual(b.state()._tag, 'Closed')
  *
  * @category combinators
  * @since 0.1.0
  */
-export const forceOpen = (b: Breaker): IO<void> => b.control(Ev.forceOpen)
-/** Manual control: let every call pass and record nothing until `reset`. @category combinators @since 0.1.0 */
-export const disable = (b: Breaker): IO<void> => b.control(Ev.disable)
-/** Manual control: record outcomes but never open, until `reset`. @category combinators @since 0.1.0 */
-export const metricsOnly = (b: Breaker): IO<void> => b.control(Ev.metricsOnly)
-/** Manual control: back to a fresh closed state. @category combinators @since 0.1.0 */
-export const reset = (b: Breaker): IO<void> => b.control(Ev.reset)
+export const forceOpen: (b: Breaker) => IO<void> = io('forceOpen')
+
+/**
+ * Manual control as an `IO`: let every call pass and record nothing until `reset` (`b.disable()`
+ * acts at once).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const disable: (b: Breaker) => IO<void> = io('disable')
+
+/**
+ * Manual control as an `IO`: record outcomes but never open, until `reset` (`b.metricsOnly()` acts at
+ * once).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const metricsOnly: (b: Breaker) => IO<void> = io('metricsOnly')
+
+/**
+ * Manual control as an `IO`: back to a fresh closed state (`b.reset()` acts at once).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const reset: (b: Breaker) => IO<void> = io('reset')

@@ -443,7 +443,8 @@ export const fromConfig = (config: Config.Config): Circuit => {
   // -- shared state ----------------------------------------------------------------------
 
   const merge = (local: S.State, record: Shared, now: number, held: boolean): S.State => {
-    const generation = local.generation + 1
+    // a new generation, and never one below the record's backoff level (`attempt <= generation`)
+    const generation = Math.max(local.generation + 1, record.attempt)
     switch (record.phase) {
       case 'Closed':
         return S.closed(generation, now, record.attempt, freshTally)

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import { brand, isBranded } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -67,9 +68,11 @@ export class CircuitOpenError {
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
 Object.setPrototypeOf(CircuitOpenError.prototype, Error.prototype)
+const mark = brand('CircuitOpenError')
 Object.defineProperties(CircuitOpenError.prototype, {
   _tag: { value: 'CircuitOpenError', enumerable: true },
-  name: { value: 'CircuitOpenError' }
+  name: { value: 'CircuitOpenError' },
+  [mark]: { value: true }
 })
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
@@ -80,10 +83,12 @@ export interface CircuitOpenError extends Error {}
 // -------------------------------------------------------------------------------------
 
 /**
- * Whether `u` is a `CircuitOpenError`. Usable as a retry-ts `check` to stop retrying an open circuit:
+ * Whether `u` is a `CircuitOpenError`, also one of the other build of tripswitch in the process
+ * (CommonJS or ES module). Usable as a retry-ts `check` to stop retrying an open circuit:
  * `retrying(policy, action, (e) => E.isLeft(e) && !isCircuitOpenError(e.left))`.
  *
  * @category guards
  * @since 0.1.0
  */
-export const isCircuitOpenError = (u: unknown): u is CircuitOpenError => u instanceof CircuitOpenError
+export const isCircuitOpenError = (u: unknown): u is CircuitOpenError =>
+  u instanceof CircuitOpenError || isBranded(u, mark)

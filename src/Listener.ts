@@ -170,6 +170,25 @@ export interface StoreFailed {
 }
 
 /**
+ * This process changed the fleet's record (see `Store`): its proposal (a trip, a verdict, a manual
+ * control) or its claim of the probe lease won the compare-and-set, and the fleet is now in `to` at
+ * `epoch`. Emitted by exactly one process per change of the fleet, so an alert on it fires once per
+ * outage, however many processes there are; the others see the change as a `Transition` with
+ * `why: 'adopted'`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface FleetChanged {
+  readonly _tag: 'FleetChanged'
+  readonly breaker: string
+  readonly at: number
+  readonly change: 'Trip' | 'Verdict' | 'Control' | 'Claim'
+  readonly to: StateTag
+  readonly epoch: number
+}
+
+/**
  * The breaker's store stopped answering (its first `StoreFailed` since it last answered): the breaker
  * works alone, with its own trips and at most one probe of its own at a time, until `StoreRecovered`.
  * Emitted once per outage.
@@ -250,6 +269,7 @@ export type BreakerEvent =
   | FallbackUsed
   | FallbackFailed
   | StoreFailed
+  | FleetChanged
   | StoreDegraded
   | StoreRecovered
   | ClockFailed

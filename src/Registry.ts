@@ -135,9 +135,14 @@ export const unsafeMake = (options: Options = {}): Registry => {
   let forward: L.Listener = L.empty
   const forwarder: L.Listener = (event) => forward(event)
 
-  const create = (name: string, overrides: Overrides): B.Breaker => {
+  // a transient breaker (made when the registry is full of busy ones) is never shared with a store:
+  // it serves one call and is not kept, so it must not watch the fleet
+  const create = (name: string, overrides: Overrides, transient: boolean): B.Breaker => {
     const perName = Object.hasOwn(named, name) ? named[name] : undefined
-    return B.from({ ...defaults, ...perName, ...breakerOptions, ...overrides, name })
+    const settings = { ...defaults, ...perName, ...breakerOptions, ...overrides, name }
+    if (!transient || settings.store === undefined) return B.from(settings)
+    const { store: _unshared, ...local } = settings
+    return B.from(local)
   }
 
   const isIdle = (b: B.Breaker): boolean => b.state()._tag === 'Closed' && b.counts().inFlight === 0
@@ -145,6 +150,7 @@ export const unsafeMake = (options: Options = {}): Registry => {
   const remove = (name: string, entry: Entry): void => {
     entries.delete(name)
     entry.detach?.()
+    entry.breaker.close()
   }
 
   // Frees one slot if an idle breaker is found among the `scan` least recently used. The busy ones
@@ -176,9 +182,10 @@ export const unsafeMake = (options: Options = {}): Registry => {
       entries.set(name, found)
       return found.breaker
     }
-    const breaker = create(name, overrides)
+    const full = entries.size >= maxSize && !evictOne()
+    const breaker = create(name, overrides, full)
     const detach = listeners.length === 0 ? undefined : breaker.subscribe(forwarder)
-    if (entries.size >= maxSize && !evictOne()) {
+    if (full) {
       overflows++
       return breaker
     }

@@ -250,7 +250,9 @@ export const propose = (
     if (r.phase === 'HalfOpen' && r.holder !== id && r.until > now) return ['refused', r]
     return [
       'accepted',
-      p.phase === 'Closed' ? { ...missing, epoch } : opened(epoch, p.openFor, p.attempt, now)
+      p.phase === 'Closed'
+        ? { ...missing, epoch, attempt: p.attempt }
+        : opened(epoch, p.openFor, p.attempt, now)
     ]
   }
   return ['refused', r]

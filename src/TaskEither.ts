@@ -142,7 +142,7 @@ export function withBreaker<F>(
   breakerOrSettings: B.Breaker | B.Settings,
   options: GuardOptions<F> = {}
 ): Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError> {
-  const breaker = B.from(breakerOrSettings)
+  const breaker = B.from(breakerOrSettings, 'withBreaker')
   const g = G.spec(breaker, 'either', options, 'withBreaker')
   const { fallback } = options
   if (fallback !== undefined && typeof fallback !== 'function') {

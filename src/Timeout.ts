@@ -25,6 +25,7 @@
 import * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { ConfigError } from './Config'
+import { brand, isBranded } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -130,9 +131,11 @@ export class CallTimeoutError {
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
 Object.setPrototypeOf(CallTimeoutError.prototype, Error.prototype)
+const mark = brand('CallTimeoutError')
 Object.defineProperties(CallTimeoutError.prototype, {
   _tag: { value: 'CallTimeoutError', enumerable: true },
-  name: { value: 'CallTimeoutError' }
+  name: { value: 'CallTimeoutError' },
+  [mark]: { value: true }
 })
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
@@ -165,7 +168,7 @@ export const realTimers: Scheduler = (callback, ms) => setTimeout(callback, ms)
 // -------------------------------------------------------------------------------------
 
 /**
- * Whether `u` is a `CallTimeoutError`.
+ * Whether `u` is a `CallTimeoutError`, also one of the other build of tripswitch in the process.
  *
  * @example
  * import { isCallTimeoutError } from 'tripswitch'
@@ -175,7 +178,8 @@ export const realTimers: Scheduler = (callback, ms) => setTimeout(callback, ms)
  * @category guards
  * @since 0.1.0
  */
-export const isCallTimeoutError = (u: unknown): u is CallTimeoutError => u instanceof CallTimeoutError
+export const isCallTimeoutError = (u: unknown): u is CallTimeoutError =>
+  u instanceof CallTimeoutError || isBranded(u, mark)
 
 // -------------------------------------------------------------------------------------
 // combinators

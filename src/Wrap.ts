@@ -57,7 +57,7 @@ const rejectSoon = (error: unknown): Promise<never> =>
  * @since 0.1.0
  */
 export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
-  const breaker = B.from(breakerOrSettings)
+  const breaker = B.from(breakerOrSettings, 'wrap')
   const g = G.spec(breaker, 'value', {}, 'wrap')
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => PromiseLike<R>,
@@ -103,7 +103,7 @@ const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: stri
  * @since 0.1.0
  */
 export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
-  const breaker = B.from(breakerOrSettings)
+  const breaker = B.from(breakerOrSettings, 'wrapSync')
   const g = G.spec(breaker, 'value', {}, 'wrapSync')
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => R,

@@ -70,4 +70,4 @@ export {
   type Scheduler,
   type TimeoutOptions
 } from './Timeout'
-export { guarded, guardedSync } from './Decorator'
+export { guarded, guardedSync, type MethodDecorator } from './Decorator'

@@ -78,16 +78,24 @@ export interface RedisStore extends Store {
  * wrong, including client settings a breaker cannot work with.
  *
  * @example
+ * import * as assert from 'node:assert'
  * import Redis from 'ioredis'
  * import { Breaker } from 'tripswitch'
  * import { RedisStore } from 'tripswitch/redis'
  *
- * export const start = (port: number) => {
- *   const client = new Redis({ port, enableOfflineQueue: false, commandTimeout: 250, maxRetriesPerRequest: 1 })
- *   const store = RedisStore.make({ client })
- *   const payments = Breaker.make({ failureThreshold: 5 }, { name: 'payments', store, storeTimeout: 250 })()
- *   return { payments, stop: () => store.close().then(() => client.quit()) }
- * }
+ * const client = new Redis({
+ *   lazyConnect: true, // only so that this example needs no server: leave it out in real code
+ *   enableOfflineQueue: false,
+ *   commandTimeout: 250,
+ *   maxRetriesPerRequest: 1
+ * })
+ * const store = RedisStore.make({ client })
+ * const payments = Breaker.make(
+ *   { failureThreshold: 5 },
+ *   { name: 'payments', store, storeTimeout: 250, onListenerError: () => undefined }
+ * )()
+ * assert.strictEqual(payments.state()._tag, 'Closed') // no call waits on Redis
+ * void store.close().then(() => client.disconnect())
  *
  * @category constructors
  * @since 0.1.0
@@ -101,11 +109,9 @@ export const make = (options: Options): RedisStore => {
   }
   const run = (name: string, args: ReadonlyArray<string | number>): Promise<unknown> => {
     const key = `${prefix}{${name}}`
-    return (client as unknown as Record<string, (...a: ReadonlyArray<unknown>) => Promise<unknown>>)[command]!(
-      key,
-      `${key}:votes`,
-      ...[args[0], channel, name, id, ttl, quorum, quorumWindow, ...args.slice(1)]
-    )
+    return (client as unknown as Record<string, (...a: ReadonlyArray<unknown>) => Promise<unknown>>)[
+      command
+    ]!(key, `${key}:votes`, ...[args[0], channel, name, id, ttl, quorum, quorumWindow, ...args.slice(1)])
   }
   const ask = (name: string, args: ReadonlyArray<string | number>): Promise<Reply> =>
     run(name, args).then(replyOf)
@@ -184,7 +190,14 @@ export const make = (options: Options): RedisStore => {
     watchers.clear()
     const s = subscriber
     subscriber = undefined
-    if (s !== undefined) await s.quit().catch(() => s.disconnect())
+    if (s === undefined) return
+    // a connection that is not ready would queue QUIT until it is: end it at once instead
+    if (s.status === 'ready')
+      await s.quit().then(
+        () => undefined,
+        () => s.disconnect()
+      )
+    else s.disconnect()
   }
 
   return {
@@ -264,12 +277,16 @@ const check = (options: Options): Required<Options> => {
     }
     const retries = settings.maxRetriesPerRequest
     if (typeof retries !== 'number' || !Number.isFinite(retries) || retries < 0) {
-      problems.push(`client: set maxRetriesPerRequest to a small number (for example 1); got ${show(retries)}`)
+      problems.push(
+        `client: set maxRetriesPerRequest to a small number (for example 1); got ${show(retries)}`
+      )
     }
   }
   const prefix = options.prefix ?? defaults.prefix
   if (typeof prefix !== 'string' || prefix.includes('{') || prefix.includes('}')) {
-    problems.push(`prefix: expected a string without '{' or '}' (the hash tag is the name's), got ${show(prefix)}`)
+    problems.push(
+      `prefix: expected a string without '{' or '}' (the hash tag is the name's), got ${show(prefix)}`
+    )
   }
   const positive = (key: 'ttl' | 'quorumWindow' | 'pollInterval'): number => {
     const v = options[key] ?? defaults[key]
