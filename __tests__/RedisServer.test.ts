@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import * as path from 'node:path'
-import { findBinary, installHint, ping, send, startRedisServer } from './_support/redisServer'
+import { findBinary, installHint, ping, send, startRedisServer, useRedisServer } from './_support/redisServer'
 
 describe('RedisServer (test support)', () => {
   it('starts a server on 127.0.0.1 that answers PING, without persistence', async () => {
@@ -105,5 +105,14 @@ describe('RedisServer (test support)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('useRedisServer (test support)', () => {
+  const redis = useRedisServer()
+
+  it('starts one server before the tests of the file, stopped after them', async () => {
+    expect(await ping(redis().port)).toBe(true)
+    expect(redis().pid()).toBeDefined()
   })
 })

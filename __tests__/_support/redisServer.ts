@@ -2,9 +2,10 @@
  * A real `redis-server` for a test: started on a free port of 127.0.0.1 with no persistence
  * (`--save '' --appendonly no`), ready once it answers `PING`, and stopped afterwards.
  *
- * A test file starts one in `beforeAll` and stops it in `afterAll` (which jest runs also when a test
- * fails); the demo and the bench use it the same way, which is why this module needs no jest globals.
- * Every started server is also killed when the process exits, so none outlives a crashed run.
+ * `useRedisServer()` registers the jest hooks for a test file (start in `beforeAll`, stop in
+ * `afterAll`, which jest runs also when a test fails); `startRedisServer()` is the same without hooks,
+ * for tests that start their own and for programs (the demo, the bench). Every started server is also
+ * killed when the process exits, so none outlives a crashed run.
  *
  * Faults for fleet tests: `pause()` stops the server (SIGSTOP: connections stay open and hang),
  * `resume()` continues it, `kill()` ends it at once (SIGKILL: connections reset), `restart()` starts a
@@ -261,5 +262,31 @@ export const startRedisServer = async (options: Options = {}): Promise<RedisServ
       await stopChild()
       await launch()
     }
+  }
+}
+
+/** jest's hooks, read from the global scope: this module compiles without jest's types (the bench, the demo). */
+interface Hooks {
+  readonly beforeAll: (fn: () => Promise<void>, timeout?: number) => void
+  readonly afterAll: (fn: () => Promise<void>, timeout?: number) => void
+}
+
+/**
+ * Jest hooks for one server per test file: started in `beforeAll`, stopped in `afterAll` (which jest
+ * runs also when a test fails). Returns a getter, valid inside tests and in hooks that run after
+ * `beforeAll`.
+ */
+export const useRedisServer = (options: Options = {}): (() => RedisServer) => {
+  const { beforeAll, afterAll } = globalThis as unknown as Hooks
+  let server: RedisServer | undefined
+  beforeAll(async () => {
+    server = await startRedisServer(options)
+  }, 20_000)
+  afterAll(async () => {
+    await server?.stop()
+  }, 20_000)
+  return () => {
+    if (server === undefined) throw new Error('redis-server: not started (use the getter inside tests)')
+    return server
   }
 }
