@@ -222,6 +222,7 @@ const teardown = async (): Promise<void> => {
   const c = current
   current = undefined
   c.unsubscribe()
+  c.breaker.close()
   await c.attached.close()
 }
 
