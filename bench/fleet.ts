@@ -13,7 +13,6 @@
  * - probes per lease: 1,000 concurrent callers over the 8 processes against a failing dependency, for
  *   several open periods; calls reaching the dependency after the fleet opened, grouped by open period.
  */
-import Redis from 'ioredis'
 import { Breaker, wrap } from '../src/index'
 import { RedisStore } from '../src/redis/index'
 import { startDependency } from '../__tests__/_support/dependency'
@@ -26,6 +25,7 @@ import {
   propagation,
   type World
 } from '../__tests__/_support/fleetScenarios'
+import { connectClient } from '../__tests__/_support/redisClient'
 import { startRedisServer, type RedisServer } from '../__tests__/_support/redisServer'
 import { formatNs, median, nsPerCall, paired, shuffle, summarize, table, type Summary } from './harness'
 
@@ -69,23 +69,11 @@ const storeTimeout = 300
 // closed path
 // -------------------------------------------------------------------------------------
 
-const client = (redis: RedisServer): Promise<Redis> => {
-  const c = new Redis(redis.url, {
-    enableOfflineQueue: false,
-    commandTimeout: storeTimeout,
-    maxRetriesPerRequest: 1
-  })
-  return new Promise((resolve, reject) => {
-    c.once('ready', () => resolve(c))
-    c.once('error', reject)
-  })
-}
-
 const closedPath = async (
   redis: RedisServer,
   o: FleetOptions
 ): Promise<{ withStore: Array<number>; without: Array<number> }> => {
-  const c = await client(redis)
+  const c = await connectClient(redis.url, storeTimeout)
   const store = RedisStore.make({ client: c, prefix: 'bench-closed:' })
   const work = async (): Promise<number> => 1
   const contenders = [

@@ -10,7 +10,6 @@
  * are comparable. The breaker's own clock may be offset (`clockOffset`), to test clock skew.
  */
 import * as http from 'node:http'
-import Redis from 'ioredis'
 import { Breaker, Clock, isCircuitOpenError, wrap } from 'tripswitch'
 import { RedisStore } from 'tripswitch/redis'
 import type {
@@ -24,6 +23,7 @@ import type {
   TransitionSeen
 } from './fleetProtocol'
 import { processHeader, sentHeader } from './dependency'
+import { connectClient } from './redisClient'
 
 // -------------------------------------------------------------------------------------
 // the breaker and its store
@@ -39,24 +39,7 @@ const attach = async (setup: StoreSetup): Promise<Attached> => {
     case 'None':
       return { store: undefined, close: () => Promise.resolve() }
     case 'Redis': {
-      // the client settings the store needs (docs/shared-state.md): fail fast, never queue offline
-      const client = new Redis(setup.url, {
-        enableOfflineQueue: false,
-        commandTimeout: setup.commandTimeout,
-        maxRetriesPerRequest: 1,
-        retryStrategy: () => 100
-      })
-      client.on('error', () => undefined)
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          client.disconnect()
-          reject(new Error(`fleet child: no connection to ${setup.url} within 5 s`))
-        }, 5_000)
-        client.once('ready', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
+      const client = await connectClient(setup.url, setup.commandTimeout)
       const store = RedisStore.make({
         client,
         prefix: setup.prefix,
