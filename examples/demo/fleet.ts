@@ -222,6 +222,7 @@ export const runFleet = async (
     await Promise.all([dep.stop(), redis.stop()])
     throw error
   })
+  let switches: ReadonlyArray<NodeJS.Timeout> = []
   try {
     const shared = (i: number): boolean => i < options.size
     const id = (i: number): string => (shared(i) ? `shared-${i}` : `alone-${i - options.size}`)
@@ -240,7 +241,7 @@ export const runFleet = async (
       `Two fleets of ${options.size} processes call one service (in each, one process at ${busyRate} calls/s, the others at ${quietRate}/s): one fleet shares a breaker through redis-server on port ${redis.port}, the other has a breaker per process (opens after ${failureThreshold} failures, for ${openFor} ms).\n\n`
     )
     const t0 = Date.now()
-    const switches = phases
+    switches = phases
       .slice(1)
       .map((p) => setTimeout(() => dep.setHealth(p.name === 'failing' ? 'failing' : 'healthy'), p.start))
     await Promise.all(
@@ -261,7 +262,6 @@ export const runFleet = async (
         `${String(second).padStart(4)}s  ${phase.padEnd(14)} calls into the service: shared ${count('shared-')}   independent ${count('alone-')}\n`
       )
     }
-    switches.forEach(clearTimeout)
     const reports = await fleet.idle()
     const hits = dep.hits()
     const report: FleetReport = {
@@ -301,6 +301,7 @@ export const runFleet = async (
     )
     return { report, svg }
   } finally {
+    switches.forEach(clearTimeout)
     await fleet.close()
     await Promise.all([dep.stop(), redis.stop()])
   }
