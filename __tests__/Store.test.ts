@@ -217,6 +217,25 @@ describe('a fleet of breakers on one store', () => {
     expect(failed[0]).toMatchObject({ _tag: 'StoreFailed', operation: 'adopt' })
   })
 
+  it('shares the breakers that withBreaker, wrap and a registry make from settings', async () => {
+    const fleet = Store.memory()
+    const settings = { name: 'users', failureThreshold: 1 }
+    const te = withBreaker({ ...settings, store: fleet.connect() })
+    const fn = wrap({ ...settings, store: fleet.connect() })(async () => 1)
+    const registry = Registry.make({ breakerOptions: { store: fleet.connect(), failureThreshold: 1 } })()
+    const kept = registry.get('users')
+    await flush()
+    expect(await te(TE.left('down'))()).toEqual(E.left('down'))
+    await flush()
+    expect(fn.breaker.state()._tag).toBe('Open')
+    expect(kept.state()._tag).toBe('Open')
+    // a breaker made later learns the fleet's state from its first load
+    const late = Registry.make({ breakerOptions: { store: fleet.connect() } })().get('users')
+    await flush()
+    expect(late.state()._tag).toBe('Open')
+    await expect(fn()).rejects.toMatchObject({ _tag: 'CircuitOpenError', breaker: 'users' })
+  })
+
   it('stops watching the fleet when a registry evicts a breaker, or when it is closed', async () => {
     const fleet = Store.memory()
     const registry = Registry.make({ maxSize: 1, breakerOptions: { store: fleet.connect() } })()

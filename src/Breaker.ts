@@ -706,11 +706,8 @@ export class Breaker {
       return false
     }
     this.synced = record.epoch
-    const next = this.cell().update((s) => {
-      const n = circuit.merge(s, record, now, record.holder === this.store?.id)
-      return [n, n]
-    })
-    this.report(prev, next, 'Adopted', now)
+    this.cell().update(() => [merged, merged])
+    this.report(prev, merged, 'Adopted', now)
     return true
   }
 
