@@ -44,8 +44,16 @@ import {
   struct,
   tagged
 } from './codec'
-import { ConfigError, fields, maxNameLength, resolve, type ConfigInput } from './Config'
-import { Duration, expected } from './Duration'
+import {
+  ConfigError,
+  crossFieldProblems,
+  fields,
+  maxNameLength,
+  merge,
+  resolve,
+  type ConfigInput
+} from './Config'
+import { Duration } from './Duration'
 import * as S from './Strategy'
 import * as W from './Window'
 
@@ -126,16 +134,16 @@ export const ConfigDocument = struct(
   {
     failureThreshold: fields.failureThreshold,
     strategy: StrategyDocument,
-    openFor: durationOf(fields.openFor, expected),
+    openFor: fields.openFor,
     backoff: BackoffDocument,
     jitter: fields.jitter,
-    healthyPeriod: durationOf(fields.healthyPeriod),
+    healthyPeriod: fields.healthyPeriod,
     halfOpenProbes: fields.halfOpenProbes,
     successThreshold: fields.successThreshold,
     halfOpenFailureRate: fields.halfOpenFailureRate,
-    halfOpenMaxDuration: durationOf(fields.halfOpenMaxDuration),
+    halfOpenMaxDuration: fields.halfOpenMaxDuration,
     halfOpenExpiry: fields.halfOpenExpiry,
-    probeLease: durationOf(fields.probeLease)
+    probeLease: fields.probeLease
   }
 )
 
@@ -177,38 +185,70 @@ const toInput = ({ strategy, backoff, ...rest }: ConfigDocument): ConfigInput =>
   ...(backoff === undefined ? {} : { backoff: toPolicy(backoff) })
 })
 
-/** `Config.resolve`'s problems with `input`, each prefixed with `at` (the path of the config). */
-const crossFieldProblems = (input: ConfigInput, at: string): ReadonlyArray<string> => {
+/**
+ * The fields of the config document `u` that decode, and the names of those that do not: what the
+ * cross-field checks of a document with bad fields can still look at.
+ */
+const validFields = (u: unknown): readonly [ConfigInput, ReadonlySet<string>] => {
+  const valid: Record<string, unknown> = {}
+  const invalid = new Set<string>()
+  if (isRecord(u)) {
+    for (const key of ConfigDocument.keys) {
+      const v = own(u, key)
+      if (v === undefined) continue
+      const decoded = ConfigDocument.decode({ [key]: v })
+      if (E.isRight(decoded)) Object.assign(valid, decoded.right)
+      else invalid.add(key)
+    }
+  }
+  return [toInput(valid as ConfigDocument), invalid]
+}
+
+/** `Config.resolve`'s problems with `input`. */
+const resolveProblems = (input: ConfigInput): ReadonlyArray<string> => {
   try {
     resolve(input)
     return []
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => (at === '' ? p : `${at}.${p}`))
+    if (error instanceof ConfigError) return error.problems
     throw error
   }
 }
 
 /**
- * Decodes the config at `context`: its shape, then, if `base` is given (the defaults it is merged
- * over), the cross-field checks of the merged config, leaving out problems that `base` has alone.
+ * The problems of the merged config `input`, some of whose fields (`invalid`) did not decode: what
+ * `Config.resolve` finds in the fields that did, but no cross-field rule that reads a field in
+ * `invalid` (its own problem says what is wrong there).
+ */
+const problemsOf = (input: ConfigInput, invalid: ReadonlySet<string>): ReadonlyArray<string> => {
+  if (invalid.size === 0) return resolveProblems(input)
+  const kept = crossFieldProblems(input, invalid)
+  const skipped = crossFieldProblems(input).filter((p) => !kept.includes(p))
+  return resolveProblems(input).filter((p) => !skipped.includes(p))
+}
+
+/**
+ * Decodes the config at `context`, laid over `base` (the defaults it overrides, see `Config.merge`):
+ * its shape, then `Config.resolve`'s checks of the merged config, every problem at once (with bad
+ * fields, the checks look at the fields that decode), leaving out problems that `base` has alone.
  */
 const decodeAt = (
   u: unknown,
   context: t.Context,
-  base: ConfigInput | undefined
-): E.Either<ReadonlyArray<string>, ConfigInput> =>
-  pipe(
-    ConfigDocument.validate(u, context),
-    E.mapLeft((errors) => report(errors, 'config')),
-    E.chain((doc) => {
-      const input = toInput(doc)
-      if (base === undefined) return E.right(input)
-      const at = pathOf(context)
-      const inherited = crossFieldProblems(base, at)
-      const problems = crossFieldProblems({ ...base, ...input }, at).filter((p) => !inherited.includes(p))
-      return problems.length > 0 ? E.left(problems) : E.right(input)
-    })
-  )
+  base: ConfigInput
+): E.Either<ReadonlyArray<string>, ConfigInput> => {
+  const shape = ConfigDocument.validate(u, context)
+  const [input, invalid] = E.isRight(shape) ? [toInput(shape.right), new Set<string>()] : validFields(u)
+  const at = pathOf(context)
+  const inherited = resolveProblems(base)
+  const problems = [
+    ...(E.isLeft(shape) ? report(shape.left, 'config') : []),
+    ...problemsOf(merge(base, input), invalid)
+      .filter((p) => !inherited.includes(p))
+      .map((p) => (at === '' ? p : `${at}.${p}`))
+  ]
+  return problems.length > 0 ? E.left(problems) : E.right(input)
+}
 
 /**
  * Decodes one breaker's config from untrusted input, reporting every problem at once.
@@ -263,9 +303,11 @@ export const decodeRegistryConfig = (input: unknown): E.Either<ConfigError, Regi
   const doc = isRecord(input) ? input : {}
   const named = own(doc, 'breakers')
   const listed = isRecord(named) ? named : {}
-  const defaults = decodeAt(own(doc, 'defaults') ?? {}, t.appendContext(root, 'defaults', ConfigDocument), {})
+  const rawDefaults = own(doc, 'defaults') ?? {}
+  const defaults = decodeAt(rawDefaults, t.appendContext(root, 'defaults', ConfigDocument), {})
   if (E.isLeft(defaults)) problems.push(...defaults.left)
-  const base = E.isRight(defaults) ? defaults.right : undefined
+  // the overrides of bad defaults are still checked, over the defaults' fields that decode
+  const base = E.isRight(defaults) ? defaults.right : validFields(rawDefaults)[0]
   const within = t.appendContext(root, 'breakers', t.unknown)
   const breakers: Array<readonly [string, ConfigInput]> = []
   for (const name of Object.keys(listed)) {
@@ -281,7 +323,7 @@ export const decodeRegistryConfig = (input: unknown): E.Either<ConfigError, Regi
     if (E.isLeft(decoded)) problems.push(...decoded.left)
     else breakers.push([name, decoded.right])
   }
-  return problems.length > 0 || base === undefined
+  return problems.length > 0
     ? E.left(new ConfigError(problems))
     : E.right({ defaults: base, breakers: Object.fromEntries(breakers) })
 }

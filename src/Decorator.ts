@@ -11,6 +11,9 @@ import type * as B from './Breaker'
 import { wrap, wrapSync, type WrapOptions } from './Wrap'
 
 /**
+ * A method decorator: what the method resolves to types the classifier options, in the settings or
+ * in `options` (`isResultFailure: (reply) => reply.status >= 500`, no cast).
+ *
  * @example
  * import { guarded } from 'tripswitch'
  *
@@ -19,21 +22,41 @@ import { wrap, wrapSync, type WrapOptions } from './Wrap'
  *   async stock(sku: string): Promise<number> {
  *     return sku.length
  *   }
+ *
+ *   @guarded({ name: 'inventory-api', isResultFailure: (reply) => reply.status >= 500 })
+ *   async fetchStock(sku: string): Promise<{ readonly status: number; readonly count: number }> {
+ *     return { status: 200, count: sku.length }
+ *   }
  * }
  *
  * @category combinators
  * @since 0.1.0
  */
-export const guarded =
-  <This, Args extends ReadonlyArray<unknown>, R>(
-    breaker: B.Breaker | B.Settings,
-    options?: WrapOptions<This, Args, R | PromiseLike<R>>
-  ) =>
-  (
-    method: (this: This, ...args: Args) => Promise<R>,
-    _context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Promise<R>>
-  ): ((this: This, ...args: Args) => Promise<R>) =>
-    wrap(breaker)(method, options)
+export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
+  breaker: B.Breaker,
+  options?: WrapOptions<This, Args, R | PromiseLike<R>, R>
+): Decorator<This, Args, Promise<R>>
+export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
+  settings: B.Settings<unknown, R>,
+  options?: WrapOptions<This, Args, R | PromiseLike<R>, R>
+): Decorator<This, Args, Promise<R>>
+export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
+  breaker: B.Breaker | B.Settings<unknown, R>,
+  options?: WrapOptions<This, Args, R | PromiseLike<R>, R>
+): Decorator<This, Args, Promise<R>> {
+  return (method) => wrap(breaker as B.Breaker | B.Settings)(method, options)
+}
+
+/**
+ * A standard method decorator of methods `(this: This, ...args: Args) => R`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Decorator<This, Args extends ReadonlyArray<unknown>, R> = (
+  method: (this: This, ...args: Args) => R,
+  context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>
+) => (this: This, ...args: Args) => R
 
 /**
  * @example
@@ -49,13 +72,17 @@ export const guarded =
  * @category combinators
  * @since 0.1.0
  */
-export const guardedSync =
-  <This, Args extends ReadonlyArray<unknown>, R>(
-    breaker: B.Breaker | B.Settings,
-    options?: WrapOptions<This, Args, R>
-  ) =>
-  (
-    method: (this: This, ...args: Args) => R,
-    _context: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => R>
-  ): ((this: This, ...args: Args) => R) =>
-    wrapSync(breaker)(method, options)
+export function guardedSync<This, Args extends ReadonlyArray<unknown>, R>(
+  breaker: B.Breaker,
+  options?: WrapOptions<This, Args, R, R>
+): Decorator<This, Args, R>
+export function guardedSync<This, Args extends ReadonlyArray<unknown>, R>(
+  settings: B.Settings<unknown, R>,
+  options?: WrapOptions<This, Args, R, R>
+): Decorator<This, Args, R>
+export function guardedSync<This, Args extends ReadonlyArray<unknown>, R>(
+  breaker: B.Breaker | B.Settings<unknown, R>,
+  options?: WrapOptions<This, Args, R, R>
+): Decorator<This, Args, R> {
+  return (method) => wrapSync(breaker as B.Breaker | B.Settings)(method, options)
+}

@@ -207,6 +207,20 @@ export interface ClockFailed {
 }
 
 /**
+ * A breaker was made with a persisted state (the `initialState` option): the state it starts in, as
+ * decoded. Its listeners of the `listeners` option see it (it happens before anyone can subscribe).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Restored {
+  readonly _tag: 'Restored'
+  readonly breaker: string
+  readonly at: number
+  readonly state: State
+}
+
+/**
  * Everything a breaker reports to its listeners.
  *
  * @category model
@@ -224,6 +238,7 @@ export type BreakerEvent =
   | StoreFailed
   | ClockFailed
   | WouldTrip
+  | Restored
 
 /**
  * The tag of a `BreakerEvent`.
