@@ -237,7 +237,38 @@ export class Breaker {
   /**
    * The state to persist, as plain JSON (`StateCodec.encodeState` of the cell): what
    * `JSON.stringify(breaker)` writes, and what the `initialState` option restores. Its times are the
-   * breaker's clock readings (the default clock is on the wall-clock scale, so they survive a restart).
+   * breaker's clock readings (the default clock is on the wall-clock scale, so they survive a restart:
+   * an open circuit stays open for what is left of its open time).
+   *
+   * @example
+   * import * as assert from 'node:assert'
+   * import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+   * import { tmpdir } from 'node:os'
+   * import { join } from 'node:path'
+   * import * as TE from 'fp-ts/TaskEither'
+   * import { Breaker, withBreaker } from 'tripswitch'
+   * import { testClock } from 'tripswitch/testing'
+   *
+   * const clock = testClock(1_000) // stands for the wall clock, which goes on across the restart
+   * const file = join(mkdtempSync(join(tmpdir(), 'breaker-')), 'payments.json')
+   * const settings: Breaker.Settings = { name: 'payments', failureThreshold: 1, openFor: '30s', clock: clock.now }
+   *
+   * // before the restart: the circuit opens, and its state is saved on shutdown
+   * const before = Breaker.make(settings)()
+   * await withBreaker(before)(TE.left('payments answered 503'))()
+   * writeFileSync(file, JSON.stringify(before))
+   *
+   * // 10 s later, the new process starts where the old one stopped
+   * clock.advance(10_000)
+   * const restored: Array<string> = []
+   * const after = Breaker.make({
+   *   ...settings,
+   *   initialState: JSON.parse(readFileSync(file, 'utf8')),
+   *   listeners: [(e) => void (e._tag === 'Restored' && restored.push(e.state._tag))]
+   * })()
+   * assert.strictEqual(after.state()._tag, 'Open')
+   * assert.strictEqual(after.retryAfter(), 20_000)
+   * assert.deepStrictEqual(restored, ['Open'])
    */
   toJSON(): unknown {
     return encodeState(this.cell().get())

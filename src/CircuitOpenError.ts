@@ -59,7 +59,7 @@ export class CircuitOpenError {
     return {
       _tag: this._tag,
       breaker: this.breaker,
-      retryAfter: Number.isFinite(this.retryAfter) ? this.retryAfter : null,
+      retryAfter: Number.isFinite(this.retryAfter) ? Math.ceil(this.retryAfter) : null,
       message: this.message
     }
   }
