@@ -141,6 +141,12 @@ describe('Types of classifier options', () => {
       withBreaker({ isFailure: (e) => e.message !== 'not found', isResultFailure: (r) => r.status === 0 })
     )()
     expect(open).toEqual(E.right({ status: 200 }))
+    const _thenFallback = pipe(
+      reply(200),
+      withBreaker({ isResultFailure: (r) => r.status >= 500 }),
+      orFallback(() => T.of('cached' as const))
+    )
+    assertType<Mutual<typeof _thenFallback, TE.TaskEither<Error, Reply | 'cached'>>>(true)
   })
 
   it('rejects a classifier option that reads what the task does not have', () => {
