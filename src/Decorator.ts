@@ -34,15 +34,15 @@ import { wrap, wrapSync, type WrapOptions } from './Wrap'
  */
 export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
   breaker: B.Breaker,
-  options?: WrapOptions<This, Args, R | PromiseLike<R>, R>
+  options?: NoInfer<WrapOptions<This, Args, R | PromiseLike<R>, R>>
 ): Decorator<This, Args, Promise<R>>
 export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
   settings: B.Settings<unknown, R>,
-  options?: WrapOptions<This, Args, R | PromiseLike<R>, R>
+  options?: NoInfer<WrapOptions<This, Args, R | PromiseLike<R>, R>>
 ): Decorator<This, Args, Promise<R>>
 export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
   breaker: B.Breaker | B.Settings<unknown, R>,
-  options?: WrapOptions<This, Args, R | PromiseLike<R>, R>
+  options?: NoInfer<WrapOptions<This, Args, R | PromiseLike<R>, R>>
 ): Decorator<This, Args, Promise<R>> {
   return (method) => wrap(breaker as B.Breaker | B.Settings)(method, options)
 }
@@ -74,15 +74,15 @@ export type Decorator<This, Args extends ReadonlyArray<unknown>, R> = (
  */
 export function guardedSync<This, Args extends ReadonlyArray<unknown>, R>(
   breaker: B.Breaker,
-  options?: WrapOptions<This, Args, R, R>
+  options?: NoInfer<WrapOptions<This, Args, R, R>>
 ): Decorator<This, Args, R>
 export function guardedSync<This, Args extends ReadonlyArray<unknown>, R>(
   settings: B.Settings<unknown, R>,
-  options?: WrapOptions<This, Args, R, R>
+  options?: NoInfer<WrapOptions<This, Args, R, R>>
 ): Decorator<This, Args, R>
 export function guardedSync<This, Args extends ReadonlyArray<unknown>, R>(
   breaker: B.Breaker | B.Settings<unknown, R>,
-  options?: WrapOptions<This, Args, R, R>
+  options?: NoInfer<WrapOptions<This, Args, R, R>>
 ): Decorator<This, Args, R> {
   return (method) => wrapSync(breaker as B.Breaker | B.Settings)(method, options)
 }
