@@ -23,6 +23,7 @@ import {
 } from 'tripswitch'
 import { testClock, type TestClock } from 'tripswitch/testing'
 import { type Action, action, configInput } from './_support/arbitraries'
+import { thrownProblems } from './_support/problems'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -940,15 +941,7 @@ describe('Breaker', () => {
 })
 
 describe('Breaker settings', () => {
-  const problemsOf = (f: () => unknown): ReadonlyArray<string> => {
-    try {
-      f()
-    } catch (e) {
-      if (e instanceof ConfigError) return e.problems
-      throw e
-    }
-    return []
-  }
+  const problemsOf = thrownProblems
 
   it('takes thresholds and options in one object, durations as numbers or strings', () => {
     const b = Breaker.make({ name: 'users', failureThreshold: 2, openFor: '2s', storeTimeout: '250ms' })()

@@ -11,6 +11,7 @@ import {
   withBreaker
 } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
+import { thrownProblems } from './_support/problems'
 
 const setup = (options: Omit<Registry.Options, 'breakerOptions'> = {}) => {
   const clock = testClock(1_000)
@@ -107,15 +108,7 @@ describe('Registry', () => {
       expect(() => Registry.make({ scan: 1.5 })()).toThrow('scan: expected a positive integer, got 1.5')
     })
 
-    const problems = (f: () => unknown): ReadonlyArray<string> => {
-      try {
-        f()
-      } catch (error) {
-        if (error instanceof ConfigError) return error.problems
-        throw error
-      }
-      return []
-    }
+    const problems = thrownProblems
 
     it('rejects an unknown option with a did-you-mean hint', () => {
       expect(problems(() => Registry.make({ maxsize: 1 } as never)())).toStrictEqual([

@@ -757,17 +757,6 @@ const split = (
   return { config, options, problems }
 }
 
-// The problems of `config`, as `Config.resolve` names them.
-const configProblems = (config: Config.ConfigInput): ReadonlyArray<string> => {
-  try {
-    Config.resolve(config)
-    return []
-  } catch (error) {
-    if (error instanceof Config.ConfigError) return error.problems
-    throw error
-  }
-}
-
 // Milliseconds of a duration option (`NaN` when it is not one).
 const msOf = (u: unknown): unknown => (typeof u === 'string' ? E.getOrElse(() => NaN)(Duration.parse(u)) : u)
 
@@ -799,7 +788,7 @@ const check = (
   const { problems } = sorted
   const config = sorted.config as Config.ConfigInput
   const options = sorted.options as Options
-  const ofConfig = configProblems(config)
+  const ofConfig = Config.problems(config)
   problems.push(...ofConfig)
   const name = options.name ?? 'breaker'
   const max = Config.maxNameLength

@@ -357,6 +357,28 @@ export const merge = <A extends object, B extends object>(base: A, override: B):
 }
 
 /**
+ * `resolve`'s problems with `input`, as a list (empty when it resolves): what the constructors and
+ * decoders that gather the problems of several configs use.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Config } from 'tripswitch'
+ * assert.deepStrictEqual(Config.problems({ failureThreshold: 0 }), ['failureThreshold: expected a positive integer, got 0'])
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const problems = (input: ConfigInput): ReadonlyArray<string> => {
+  try {
+    resolve(input)
+    return []
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+}
+
+/**
  * The cross-field problems of a config whose fields are decoded (`Config.ConfigInput`'s refinements),
  * each as a line `field: what was expected`, leaving out the rules that read a field in `invalid` (one
  * whose own problem is reported already). What a document decoder uses to report every problem at once.

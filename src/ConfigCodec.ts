@@ -50,7 +50,7 @@ import {
   fields,
   maxNameLength,
   merge,
-  resolve,
+  problems as resolveProblemsOf,
   type ConfigInput
 } from './Config'
 import { Duration } from './Duration'
@@ -204,27 +204,16 @@ const validFields = (u: unknown): readonly [ConfigInput, ReadonlySet<string>] =>
   return [toInput(valid as ConfigDocument), invalid]
 }
 
-/** `Config.resolve`'s problems with `input`. */
-const resolveProblems = (input: ConfigInput): ReadonlyArray<string> => {
-  try {
-    resolve(input)
-    return []
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-}
-
 /**
  * The problems of the merged config `input`, some of whose fields (`invalid`) did not decode: what
  * `Config.resolve` finds in the fields that did, but no cross-field rule that reads a field in
  * `invalid` (its own problem says what is wrong there).
  */
 const problemsOf = (input: ConfigInput, invalid: ReadonlySet<string>): ReadonlyArray<string> => {
-  if (invalid.size === 0) return resolveProblems(input)
+  if (invalid.size === 0) return resolveProblemsOf(input)
   const kept = crossFieldProblems(input, invalid)
   const skipped = crossFieldProblems(input).filter((p) => !kept.includes(p))
-  return resolveProblems(input).filter((p) => !skipped.includes(p))
+  return resolveProblemsOf(input).filter((p) => !skipped.includes(p))
 }
 
 /**
@@ -240,7 +229,7 @@ const decodeAt = (
   const shape = ConfigDocument.validate(u, context)
   const [input, invalid] = E.isRight(shape) ? [toInput(shape.right), new Set<string>()] : validFields(u)
   const at = pathOf(context)
-  const inherited = resolveProblems(base)
+  const inherited = resolveProblemsOf(base)
   const problems = [
     ...(E.isLeft(shape) ? report(shape.left, 'config') : []),
     ...problemsOf(merge(base, input), invalid)
