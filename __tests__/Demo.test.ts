@@ -174,6 +174,17 @@ describe('Demo', () => {
     )
   })
 
+  it('gives every time and count of the report in whole numbers (no float noise)', () => {
+    const { options: _options, ...rest } = result.report
+    const numbers: Array<number> = []
+    JSON.stringify(rest, (_key, value: unknown) => {
+      if (typeof value === 'number') numbers.push(value)
+      return value
+    })
+    expect(numbers.length).toBeGreaterThan(100)
+    expect(numbers.filter((n) => !Number.isInteger(n))).toEqual([])
+  })
+
   it('writes the report it returns as JSON', () => {
     expect(JSON.parse(readFileSync(result.files.json, 'utf8'))).toEqual(
       JSON.parse(JSON.stringify(result.report))

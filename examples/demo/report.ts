@@ -290,7 +290,8 @@ export const make = (options: Options, all: ReadonlyArray<Phase>): Recorder => {
       phases: all,
       outage: out,
       breaker: {
-        transitions,
+        // whole demo milliseconds for people; decisions above use the clock's readings as they were
+        transitions: transitions.map((t) => ({ ...t, at: Math.round(t.at) })),
         finalState,
         openedDuringOutage: transitions.some((t) => t.to === 'Open' && t.at >= out.start && t.at < out.end),
         closedAfterRecovery:
