@@ -156,7 +156,8 @@ export const ConfigDocument = struct(
 export type ConfigDocument = t.TypeOf<typeof ConfigDocument>
 
 /**
- * A decoded registry document: the config of breaker `name` is `{ ...defaults, ...breakers[name] }`.
+ * A decoded registry document: the config of breaker `name` is `Config.merge(defaults, breakers[name])`
+ * (an override replaces what it overrides).
  *
  * @category model
  * @since 0.1.0
@@ -269,17 +270,26 @@ const RegistryShape = struct(
 
 /**
  * Decodes a registry document (`{ defaults, breakers: { [name]: overrides } }`) from untrusted input,
- * reporting every problem of every breaker at once. Each breaker's overrides are checked merged over
- * the defaults, as the registry uses them; a problem of the defaults alone is reported once, under
- * `defaults`. Both keys are optional; breaker names `__proto__`, `constructor` and `prototype` are
- * rejected.
+ * reporting every problem of every breaker at once. Each breaker's overrides are checked laid over
+ * the defaults (`Config.merge`), as the registry uses them: an override replaces what it overrides, so
+ * a `strategy` over defaults with a `failureThreshold` is valid. A problem of the defaults alone is
+ * reported once, under `defaults`. Both keys are optional; breaker names `__proto__`, `constructor` and
+ * `prototype` are rejected.
  *
  * @example
- * import { decodeRegistryConfig } from 'tripswitch'
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { Config, decodeRegistryConfig } from 'tripswitch'
  * const doc = decodeRegistryConfig({
- *   defaults: { openFor: '30s' },
- *   breakers: { payments: { failureThreshold: 5 }, search: { openFor: '5s' } }
+ *   defaults: { failureThreshold: 5, openFor: '30s' },
+ *   breakers: {
+ *     payments: { strategy: { kind: 'failureRate', window: { kind: 'count', size: 20 }, threshold: 0.5 } },
+ *     search: { openFor: '5s' }
+ *   }
  * })
+ * assert.ok(E.isRight(doc))
+ * const payments = Config.merge(doc.right.defaults, doc.right.breakers['payments'] ?? {})
+ * assert.deepStrictEqual(Object.keys(payments).sort(), ['openFor', 'strategy'])
  *
  * @category decoders
  * @since 0.1.0

@@ -1,8 +1,9 @@
 /**
  * A keyed, bounded registry of breakers: one per downstream service, host or tenant.
  *
- * `registry.get(name)` returns the breaker of `name`, making it on first use from the registry's config
- * document (`defaults` merged with `breakers[name]`, then the `overrides` given to that first `get`).
+ * `registry.get(name)` returns the breaker of `name`, making it on first use from the registry's
+ * document: the settings of `breakers[name]` laid over `defaults`, then the `overrides` given to that
+ * first `get`, each replacing what it overrides (`Config.merge`).
  *
  * Bounded: at most `maxSize` breakers are kept, so keying by host or tenant cannot leak memory. When a
  * new name arrives at a full registry, the least recently used breaker that is idle is evicted: idle
