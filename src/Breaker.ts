@@ -728,7 +728,6 @@ const split = (
   const config: Record<string, unknown> = {}
   const options: Record<string, unknown> = {}
   const problems: Array<string> = []
-  const known = [...configKeys, ...optionKeys]
   const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null
   if (!isObject(first)) {
     problems.push(`settings: expected an object of settings (thresholds and options), got ${show(first)}`)
@@ -740,7 +739,7 @@ const split = (
     if (value === undefined) return
     if ((optionKeys as ReadonlyArray<string>).includes(key)) options[key] = value
     else if (configKeys.includes(key)) config[key] = value
-    else problems.push(`${key}: ${unknownKey(key, known, 'setting')}`)
+    else problems.push(`${key}: ${unknownKey(key, [...configKeys, ...optionKeys], 'setting')}`)
   }
   if (isObject(first)) for (const key of Object.keys(first)) sort(key, first[key])
   if (isObject(second)) {
@@ -788,8 +787,14 @@ const check = (
   const { problems } = sorted
   const config = sorted.config as Config.ConfigInput
   const options = sorted.options as Options
-  const ofConfig = Config.problems(config)
-  problems.push(...ofConfig)
+  // one resolution of the config: the circuit, or its problems
+  let circuit: Circuit.Circuit | undefined = undefined
+  try {
+    circuit = circuitFor(config)
+  } catch (error) {
+    if (!(error instanceof Config.ConfigError)) throw error
+    problems.push(...error.problems)
+  }
   const name = options.name ?? 'breaker'
   const max = Config.maxNameLength
   if (typeof name !== 'string' || name.length === 0 || name.length > max) {
@@ -833,7 +838,6 @@ const check = (
     problems.push(`listeners: expected an array of functions (see Listener), got ${show(listeners)}`)
   }
   // a persisted state is checked against the circuit, which needs a valid config
-  const circuit = ofConfig.length === 0 ? circuitFor(config) : undefined
   let restored: State | undefined = undefined
   if (circuit !== undefined && options.initialState !== undefined) {
     const decoded = decodeStateFor(circuit)(options.initialState)
