@@ -240,3 +240,18 @@ describe('Types of classifier options', () => {
     expect(() => admitOrThrow(circuit, open, 4)).toThrow(/rejected the call at 4: retry after 29999 ms/)
   })
 })
+
+describe('Types of durations', () => {
+  it('accepts milliseconds and duration strings in code, and rejects what is neither', () => {
+    const b = Breaker.make({ openFor: '1m30s', probeLease: '500ms', halfOpenMaxDuration: 2_000 })()
+    expect(b.circuit.config).toMatchObject({ openFor: 90_000, probeLease: 500, halfOpenMaxDuration: 2_000 })
+    // @ts-expect-error: not a duration string
+    expect(() => Breaker.make({ openFor: 'soon' })()).toThrow(/openFor: expected a duration/)
+    // @ts-expect-error: a count is not a duration
+    expect(() => Breaker.make({ failureThreshold: '5s' })()).toThrow(
+      /failureThreshold: expected a positive integer/
+    )
+    const guard = withBreaker({}, { timeout: '250ms' })
+    expect(typeof guard).toBe('function')
+  })
+})
