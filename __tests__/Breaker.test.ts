@@ -25,6 +25,7 @@ import {
 } from 'tripswitch'
 import { testClock, type TestClock } from 'tripswitch/testing'
 import { type Action, action, configInput } from './_support/arbitraries'
+import { thrownProblems } from './_support/problems'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -1017,6 +1018,94 @@ describe('Breaker', () => {
       await withBreaker(b, { classify: Classifier.ofResult(classify) })(TE.right(1))()
       expect(seen).toHaveLength(1)
       expect(seen[0]).toBeNaN()
+    })
+  })
+})
+
+describe('Breaker settings', () => {
+  const problemsOf = thrownProblems
+
+  it('takes thresholds and options in one object, durations as numbers or strings', () => {
+    const b = Breaker.make({ name: 'users', failureThreshold: 2, openFor: '2s', storeTimeout: '250ms' })()
+    expect(b.name).toBe('users')
+    expect(b.circuit.config).toMatchObject({ failureThreshold: 2, openFor: 2_000, probeLease: 2_000 })
+    const two = Breaker.make({ failureThreshold: 2, openFor: 2_000 }, { name: 'users' })()
+    expect(two.circuit).toBe(b.circuit)
+  })
+
+  it('names an unknown setting with a hint from thresholds and options alike', () => {
+    expect(problemsOf(() => Breaker.make({ nmae: 'users' } as never)())).toEqual([
+      'nmae: unknown setting; did you mean name?'
+    ])
+    expect(problemsOf(() => Breaker.make({ failureTreshold: 2 } as never)())).toEqual([
+      'failureTreshold: unknown setting; did you mean failureThreshold?'
+    ])
+  })
+
+  it('says where a setting belongs in the two-object form, and when one is given twice', () => {
+    expect(
+      problemsOf(() => Breaker.make({ name: 'a' } as never, { openFor: 5, name: 'b' } as never)())
+    ).toEqual([
+      'openFor: a threshold, not an option: give it in the first argument, or all settings in one object',
+      'name: given in both arguments; give it once'
+    ])
+  })
+
+  it('names every problem of thresholds and options at once', () => {
+    expect(
+      problemsOf(() =>
+        Breaker.make({ failureThreshold: 0, openFor: '2 s', storeTimeout: -1, clock: 5 } as never)()
+      )
+    ).toEqual([
+      'failureThreshold: expected a positive integer, got 0',
+      'openFor: expected a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m", got "2 s" (not a sequence of <number><unit> with units ms, s, m, h and no spaces)',
+      'clock: expected a function, got 5',
+      'storeTimeout: expected a duration > 0 (finite milliseconds, or a string such as "2s"), got -1'
+    ])
+    expect(Breaker.problems({ name: 'users', openFor: '1m30s' })).toEqual([])
+  })
+
+  describe('initialState and toJSON', () => {
+    it('restores what toJSON wrote: the same state, open for the rest of its time, with a Restored event', async () => {
+      const clock = testClock(1_000)
+      const settings = { name: 'payments', failureThreshold: 1, openFor: '30s', clock: clock.now } as const
+      const before = Breaker.make(settings)()
+      await withBreaker(before)(TE.left('down'))()
+      const saved = JSON.stringify(before)
+      clock.advance(10_000) // the process restarts
+      const events: Array<Listener.BreakerEvent> = []
+      const after = Breaker.make({
+        ...settings,
+        initialState: JSON.parse(saved),
+        listeners: [(e) => void events.push(e)]
+      })()
+      expect(after.ref.get()).toEqual(before.ref.get())
+      expect(after.state()._tag).toBe('Open')
+      expect(after.retryAfter()).toBe(20_000)
+      expect(events).toEqual([{ _tag: 'Restored', breaker: 'payments', at: 11_000, state: before.ref.get() }])
+    })
+
+    it('rejects a state the circuit could not have produced, naming initialState', () => {
+      const persisted = Breaker.make({ failureThreshold: 1, openFor: '1s' })()
+      persisted.control(Event.forceOpen)()
+      persisted.control(Event.reset)()
+      const state = { ...(persisted.toJSON() as object), generation: -1 }
+      const problems = problemsOf(() => Breaker.make({ openFor: 1_000, initialState: state })())
+      expect(problems.length).toBeGreaterThan(0)
+      expect(problems.every((p) => p.startsWith('initialState.'))).toBe(true)
+      expect(problemsOf(() => Breaker.make({ initialState: { _tag: 'Shut' } })())[0]).toMatch(
+        /^initialState\./
+      )
+    })
+
+    it('starts fresh without initialState, and reports no Restored event', () => {
+      const events: Array<string> = []
+      const b = Breaker.make({ listeners: [(e) => void events.push(e._tag)] })()
+      expect(b.state()._tag).toBe('Closed')
+      expect(events).toEqual([])
+      expect(problemsOf(() => Breaker.make({ listeners: [1] } as never)())).toEqual([
+        'listeners: expected an array of functions (see Listener), got an array'
+      ])
     })
   })
 })

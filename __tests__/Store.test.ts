@@ -222,7 +222,7 @@ describe('a fleet of breakers on one store', () => {
     const settings = { name: 'users', failureThreshold: 1 }
     const te = withBreaker({ ...settings, store: fleet.connect() })
     const fn = wrap({ ...settings, store: fleet.connect() })(async () => 1)
-    const registry = Registry.make({ breakerOptions: { store: fleet.connect(), failureThreshold: 1 } })()
+    const registry = Registry.make({ defaults: { store: fleet.connect(), failureThreshold: 1 } })()
     const kept = registry.get('users')
     await flush()
     expect(await te(TE.left('down'))()).toEqual(E.left('down'))

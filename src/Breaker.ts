@@ -50,8 +50,9 @@ import {
   verdictOf
 } from './Classifier'
 import { type Clock, monotonic } from './Clock'
-import { show } from './codec'
+import { show, unknownKey } from './codec'
 import * as Config from './Config'
+import * as Duration from './Duration'
 import type { Decision, Permit } from './Decision'
 import { Emitter, reportListenerError } from './Emitter'
 import { brand, isBranded, isThenable } from './internal'
@@ -72,17 +73,19 @@ import { isTransition, type Cause } from './Transition'
 
 /**
  * What a breaker needs beyond its thresholds. The classification may be given as a `classify`
- * function or as the predicates of `Classifier.Predicates` (not both).
+ * function or as the predicates of `Classifier.Predicates` (not both), typed by the error `E` and the
+ * value `A` of the calls it guards (where a combinator makes the breaker for a computation, they are
+ * inferred from it: see `withBreaker`, `wrap`, `guarded`).
  *
  * @category model
  * @since 0.1.0
  */
-export interface Options extends Predicates<unknown, unknown> {
+export interface Options<E = unknown, A = unknown> extends Predicates<E, A> {
   /** Shown in errors, events and metrics, and the breaker's key in a store (default `'breaker'`). */
   readonly name?: string
   /** Milliseconds (default `Clock.monotonic`). */
   readonly clock?: Clock
-  readonly classify?: Classifier<unknown, unknown>
+  readonly classify?: Classifier<E, A>
   /**
    * Receives what a listener threw (or its promise rejected with), and the event it was given; also
    * store failures that no listener saw. Default: one `console.warn` per breaker, then silence.
@@ -97,17 +100,28 @@ export interface Options extends Predicates<unknown, unknown> {
   readonly latencySamplesPerSecond?: number
   /** A store to share transitions with other breakers of the same name (see `Store`). */
   readonly store?: Store
-  /** Milliseconds each store operation may take before it counts as failed (default `1_000`). */
-  readonly storeTimeout?: number
+  /** How long each store operation may take before it counts as failed (default `1_000` ms). */
+  readonly storeTimeout?: Duration.Input
+  /**
+   * A persisted state to start in: what `breaker.toJSON()` (or `StateCodec.encodeState`) gave, for
+   * example before a restart. Decoded against this breaker's circuit (`StateCodec.decodeStateFor`); a
+   * state it could not have produced is a `ConfigError` naming what is wrong. The breaker reports a
+   * `Restored` event to `listeners`.
+   */
+  readonly initialState?: unknown
+  /** Listeners subscribed from the start, so that they also see what happens at construction. */
+  readonly listeners?: ReadonlyArray<L.Listener>
 }
 
 /**
- * Thresholds and options in one object, as the `withBreaker(config)` and `wrap(config)` forms take.
+ * Thresholds and options in one object: what every entry point takes (`Breaker.make(settings)`,
+ * `withBreaker(settings)`, `wrap(settings)`, `@guarded(settings)`, a registry's `defaults` and
+ * `breakers`). Durations are milliseconds or strings such as `'2s'`.
  *
  * @category model
  * @since 0.1.0
  */
-export type Settings = Config.ConfigInput & Options
+export type Settings<E = unknown, A = unknown> = Config.ConfigInput & Options<E, A>
 
 const optionKeys: ReadonlyArray<keyof Options> = [
   'name',
@@ -119,8 +133,12 @@ const optionKeys: ReadonlyArray<keyof Options> = [
   'onListenerError',
   'latencySamplesPerSecond',
   'store',
-  'storeTimeout'
+  'storeTimeout',
+  'initialState',
+  'listeners'
 ]
+
+const configKeys = Object.keys(Config.fields)
 
 const controlTags: ReadonlyArray<Ev.Control['_tag']> = ['ForceOpen', 'Disable', 'MetricsOnly', 'Reset']
 
@@ -174,12 +192,14 @@ export class Breaker {
     readonly store: Store | undefined,
     onListenerError: L.OnListenerError | undefined,
     latencySamplesPerSecond: number,
-    storeTimeout: number
+    storeTimeout: number,
+    restored?: State,
+    listeners: ReadonlyArray<L.Listener> = []
   ) {
     // the first reading sets the time; a clock that fails from the start begins at 0
     this.last = -Infinity
     if (this.now() === -Infinity) this.last = 0
-    this.ref = new Cell(circuit.initial(this.last), this)
+    this.ref = new Cell(restored ?? circuit.initial(this.last), this)
     this.setup = setupFor(
       onListenerError,
       readsDuration(classify) || Strategy.slowCallDuration(circuit.strategy) !== undefined
@@ -188,6 +208,10 @@ export class Breaker {
       storeTimeout
     )
     this.sampleLeft = this.setup.sampleEvery === Infinity ? Infinity : 1
+    for (const listener of listeners) this.subscribe(listener)
+    if (restored !== undefined && this.listening()) {
+      this.emitter!.emit({ _tag: 'Restored', breaker: name, at: this.last, state: restored })
+    }
     if (store !== undefined) this.connect(store)
   }
 
@@ -221,6 +245,46 @@ export class Breaker {
   /** The counts alone: cheaper than `metrics`. */
   counts(): M.Counts {
     return M.counts(this.recorder ?? unused)
+  }
+
+  /**
+   * The state to persist, as plain JSON (`StateCodec.encodeState` of the cell): what
+   * `JSON.stringify(breaker)` writes, and what the `initialState` option restores. Its times are the
+   * breaker's clock readings (the default clock is on the wall-clock scale, so they survive a restart:
+   * an open circuit stays open for what is left of its open time).
+   *
+   * @example
+   * import * as assert from 'node:assert'
+   * import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+   * import { tmpdir } from 'node:os'
+   * import { join } from 'node:path'
+   * import * as TE from 'fp-ts/TaskEither'
+   * import { Breaker, withBreaker } from 'tripswitch'
+   * import { testClock } from 'tripswitch/testing'
+   *
+   * const clock = testClock(1_000) // stands for the wall clock, which goes on across the restart
+   * const file = join(mkdtempSync(join(tmpdir(), 'breaker-')), 'payments.json')
+   * const settings: Breaker.Settings = { name: 'payments', failureThreshold: 1, openFor: '30s', clock: clock.now }
+   *
+   * // before the restart: the circuit opens, and its state is saved on shutdown
+   * const before = Breaker.make(settings)()
+   * await withBreaker(before)(TE.left('payments answered 503'))()
+   * writeFileSync(file, JSON.stringify(before))
+   *
+   * // 10 s later, the new process starts where the old one stopped
+   * clock.advance(10_000)
+   * const restored: Array<string> = []
+   * const after = Breaker.make({
+   *   ...settings,
+   *   initialState: JSON.parse(readFileSync(file, 'utf8')),
+   *   listeners: [(e) => void (e._tag === 'Restored' && restored.push(e.state._tag))]
+   * })()
+   * assert.strictEqual(after.state()._tag, 'Open')
+   * assert.strictEqual(after.retryAfter(), 20_000)
+   * assert.deepStrictEqual(restored, ['Open'])
+   */
+  toJSON(): unknown {
+    return encodeState(this.cell().get())
   }
 
   // -- control and listeners -------------------------------------------------------------
@@ -820,22 +884,87 @@ const checkFunction = (problems: Array<string>, field: string, u: unknown): void
 }
 
 /**
- * Allocates a breaker outside of `IO`. Prefer `make`; use this for module-level singletons. Throws a
- * `ConfigError` naming every bad field of the config or the options.
+ * The settings of `unsafeMake(first, second)`, sorted into the config (thresholds) and the options,
+ * with what is wrong with where they were given: one merged object (`second` absent), or a config and
+ * options as two objects. Every problem is listed, each naming its key.
+ */
+const split = (
+  first: unknown,
+  second: unknown
+): {
+  readonly config: Record<string, unknown>
+  readonly options: Record<string, unknown>
+  readonly problems: Array<string>
+} => {
+  const config: Record<string, unknown> = {}
+  const options: Record<string, unknown> = {}
+  const problems: Array<string> = []
+  const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null
+  if (!isObject(first)) {
+    problems.push(`settings: expected an object of settings (thresholds and options), got ${show(first)}`)
+  }
+  if (second !== undefined && !isObject(second)) {
+    problems.push(`options: expected an object, got ${show(second)}`)
+  }
+  const sort = (key: string, value: unknown): void => {
+    if (value === undefined) return
+    if ((optionKeys as ReadonlyArray<string>).includes(key)) options[key] = value
+    else if (configKeys.includes(key)) config[key] = value
+    else problems.push(`${key}: ${unknownKey(key, [...configKeys, ...optionKeys], 'setting')}`)
+  }
+  if (isObject(first)) for (const key of Object.keys(first)) sort(key, first[key])
+  if (isObject(second)) {
+    for (const key of Object.keys(second)) {
+      if (configKeys.includes(key)) {
+        problems.push(
+          `${key}: a threshold, not an option: give it in the first argument, or all settings in one object`
+        )
+      } else if (isObject(first) && first[key] !== undefined && second[key] !== undefined) {
+        problems.push(`${key}: given in both arguments; give it once`)
+      } else sort(key, second[key])
+    }
+  }
+  return { config, options, problems }
+}
+
+// Milliseconds of a duration option (`NaN` when it is not one).
+const msOf = (u: unknown): unknown => (typeof u === 'string' ? E.getOrElse(() => NaN)(Duration.parse(u)) : u)
+
+/**
+ * What is wrong with settings (the one object that every entry point takes, see `Settings`), every
+ * problem at once, each naming its key; empty when `unsafeMake` would accept them. A registry checks
+ * its document with it.
  *
- * @category constructors
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Breaker } from 'tripswitch'
+ * assert.deepStrictEqual(Breaker.problems({ name: 'users', openFor: '2s' }), [])
+ * assert.deepStrictEqual(Breaker.problems({ nmae: 'users', failureThreshold: 0 }), [
+ *   'nmae: unknown setting; did you mean name?',
+ *   'failureThreshold: expected a positive integer, got 0'
+ * ])
+ *
+ * @category utils
  * @since 0.1.0
  */
-export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {}): Breaker => {
-  const circuit = circuitFor(config)
-  const problems: Array<string> = []
-  if (typeof options !== 'object' || options === null) {
-    throw new Config.ConfigError([`options: expected an object, got ${show(options)}`])
-  }
-  for (const key of Object.keys(options)) {
-    if (!(optionKeys as ReadonlyArray<string>).includes(key)) {
-      problems.push(`${key}: unknown option (known options: ${optionKeys.join(', ')})`)
-    }
+export const problems = (settings: unknown, options?: unknown): ReadonlyArray<string> =>
+  check(settings, options).problems
+
+const check = (
+  first: unknown,
+  second: unknown
+): { readonly problems: ReadonlyArray<string>; readonly make: () => Breaker } => {
+  const sorted = split(first, second)
+  const { problems } = sorted
+  const config = sorted.config as Config.ConfigInput
+  const options = sorted.options as Options
+  // one resolution of the config: the circuit, or its problems
+  let circuit: Circuit.Circuit | undefined = undefined
+  try {
+    circuit = circuitFor(config)
+  } catch (error) {
+    if (!(error instanceof Config.ConfigError)) throw error
+    problems.push(...error.problems)
   }
   const name = options.name ?? 'breaker'
   const max = Config.maxNameLength
@@ -862,11 +991,13 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
       `latencySamplesPerSecond: expected a number >= 0 (Infinity to time every call), got ${show(perSecond)}`
     )
   }
-  const storeTimeout = options.storeTimeout ?? defaultStoreTimeout
+  const storeTimeout = msOf(options.storeTimeout ?? defaultStoreTimeout)
   if (typeof storeTimeout !== 'number' || !Number.isFinite(storeTimeout) || storeTimeout <= 0) {
-    problems.push(`storeTimeout: expected a finite number of milliseconds > 0, got ${show(storeTimeout)}`)
+    problems.push(
+      `storeTimeout: expected a duration > 0 (finite milliseconds, or a string such as "2s"), got ${show(options.storeTimeout)}`
+    )
   }
-  const { store } = options
+  const { store, listeners = [] } = options
   if (store !== undefined) {
     for (const f of ['load', 'propose', 'claim', 'watch'] as const) {
       if (typeof store !== 'object' || store === null || typeof store[f] !== 'function') {
@@ -877,35 +1008,81 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
       problems.push(`store.id: expected a non-empty string naming this process, got ${show(store.id)}`)
     }
   }
-  if (problems.length > 0) throw new Config.ConfigError(problems)
-  return new Breaker(
-    name,
-    circuit,
-    options.clock ?? monotonic,
-    options.classify ?? fromPredicates(options),
-    store,
-    options.onListenerError,
-    perSecond,
-    storeTimeout
-  )
+  if (!Array.isArray(listeners) || !listeners.every((l) => typeof l === 'function')) {
+    problems.push(`listeners: expected an array of functions (see Listener), got ${show(listeners)}`)
+  }
+  // a persisted state is checked against the circuit, which needs a valid config
+  let restored: State | undefined = undefined
+  if (circuit !== undefined && options.initialState !== undefined) {
+    const decoded = decodeStateFor(circuit)(options.initialState)
+    if (E.isLeft(decoded)) problems.push(...decoded.left.problems.map((p) => `initialState.${p}`))
+    else restored = decoded.right
+  }
+  return {
+    problems,
+    make: () => {
+      if (problems.length > 0 || circuit === undefined) throw new Config.ConfigError(problems)
+      return new Breaker(
+        name,
+        circuit,
+        options.clock ?? monotonic,
+        options.classify ?? fromPredicates(options),
+        store,
+        options.onListenerError,
+        perSecond,
+        storeTimeout as number,
+        restored,
+        listeners
+      )
+    }
+  }
 }
 
 /**
- * Makes a breaker: its thresholds (see `Config`) and its options.
- *
- * @example
- * import * as assert from 'node:assert'
- * import { Breaker } from 'tripswitch'
- * const payments = Breaker.make({ failureThreshold: 5 }, { name: 'payments' })()
- * assert.strictEqual(payments.state()._tag, 'Closed')
+ * Allocates a breaker outside of `IO`. Prefer `make`; use this for module-level singletons. Takes the
+ * same arguments as `make`, and throws a `ConfigError` naming every problem at once.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const make =
-  (config: Config.ConfigInput = {}, options: Options = {}): IO<Breaker> =>
-  () =>
-    unsafeMake(config, options)
+export function unsafeMake<E = unknown, A = unknown>(settings?: Settings<E, A>): Breaker
+export function unsafeMake<E = unknown, A = unknown>(
+  config: Config.ConfigInput,
+  options: Options<E, A>
+): Breaker
+export function unsafeMake(settings: unknown = {}, options?: unknown): Breaker {
+  return check(settings, options).make()
+}
+
+/**
+ * Makes a breaker from its settings: thresholds (see `Config`) and options in one object, durations in
+ * milliseconds or as strings such as `'2s'`. The form with two objects, thresholds then options, is
+ * accepted too. A `ConfigError` names every problem at once, an unknown key with a "did you mean" hint.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Breaker } from 'tripswitch'
+ * const payments = Breaker.make({ name: 'payments', failureThreshold: 5, openFor: '10s' })()
+ * assert.strictEqual(payments.state()._tag, 'Closed')
+ * const same = Breaker.make({ failureThreshold: 5, openFor: 10_000 }, { name: 'payments' })()
+ * assert.deepStrictEqual(same.circuit.config, payments.circuit.config)
+ * const typo = '{ "name": "payments", "failureTreshold": 5, "openFor": "10 s" }' // from a file, say
+ * assert.throws(
+ *   () => Breaker.make(JSON.parse(typo))(),
+ *   /failureTreshold: unknown setting; did you mean failureThreshold\?[\s\S]*openFor: expected a duration/
+ * )
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export function make<E = unknown, A = unknown>(settings?: Settings<E, A>): IO<Breaker>
+export function make<E = unknown, A = unknown>(
+  config: Config.ConfigInput,
+  options: Options<E, A>
+): IO<Breaker>
+export function make(settings: unknown = {}, options?: unknown): IO<Breaker> {
+  return () => check(settings, options).make()
+}
 
 // -------------------------------------------------------------------------------------
 // guards
@@ -928,7 +1105,7 @@ export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker || i
  * A breaker given as such, or made from settings. Anything else throws a `ConfigError` that says what
  * was given, prefixed by `where` (the combinator's name): an `IO` such as `Breaker.make(...)` not run
  * yet, a registry, a promise, a spread copy of a breaker, or a value that is no object. Settings are
- * then checked like `unsafeMake`'s config and options.
+ * then checked as `make` checks them.
  *
  * @example
  * import * as assert from 'node:assert'
@@ -938,19 +1115,16 @@ export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker || i
  * @category utils
  * @since 0.1.0
  */
-export const from = (breakerOrSettings: Breaker | Settings, where = 'breaker'): Breaker => {
+export const from = <E = unknown, A = unknown>(
+  breakerOrSettings: Breaker | Settings<E, A>,
+  where = 'breaker'
+): Breaker => {
   if (isBreaker(breakerOrSettings)) return breakerOrSettings
   const wrong = notSettings(breakerOrSettings)
   if (wrong !== undefined) {
     throw new Config.ConfigError([`${where}: expected a Breaker or settings, got ${wrong}`])
   }
-  const config: Record<string, unknown> = {}
-  const options: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(breakerOrSettings)) {
-    if (value !== undefined)
-      ((optionKeys as ReadonlyArray<string>).includes(key) ? options : config)[key] = value
-  }
-  return unsafeMake(config as Config.ConfigInput, options as Options)
+  return check(breakerOrSettings, undefined).make()
 }
 
 // What a value given for "a breaker or settings" is, when it is neither: `undefined` for an object

@@ -33,18 +33,24 @@ export class CircuitOpenError {
   /** Always `'CircuitOpenError'`. */
   declare readonly _tag: 'CircuitOpenError'
   declare readonly name: 'CircuitOpenError'
+  /**
+   * Whole milliseconds until a probe may pass, rounded up (waiting this long is never early);
+   * `Infinity` while the circuit is forced open.
+   */
+  readonly retryAfter: number
   constructor(
     /** The name of the breaker that rejected the call. */
     readonly breaker: string,
-    /** Milliseconds until a probe may pass; `Infinity` while the circuit is forced open. */
-    readonly retryAfter: number
-  ) {}
+    retryAfter: number
+  ) {
+    this.retryAfter = Math.ceil(retryAfter)
+  }
 
   get message(): string {
     const when =
       this.retryAfter === Infinity
         ? 'it is forced open until reset'
-        : `a call may pass in ${Math.ceil(this.retryAfter)} ms`
+        : `a call may pass in ${this.retryAfter} ms`
     return `Circuit "${this.breaker}" is open: call rejected without running it; ${when}`
   }
 

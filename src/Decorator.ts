@@ -47,6 +47,9 @@ export interface MethodDecorator<This, Args extends ReadonlyArray<unknown>, R> {
 // -------------------------------------------------------------------------------------
 
 /**
+ * A method decorator: what the method resolves to types the classifier options, in the settings or
+ * in `options` (`isResultFailure: (reply) => reply.status >= 500`, no cast).
+ *
  * @example
  * import { guarded } from 'tripswitch'
  *
@@ -55,20 +58,34 @@ export interface MethodDecorator<This, Args extends ReadonlyArray<unknown>, R> {
  *   async stock(sku: string): Promise<number> {
  *     return sku.length
  *   }
+ *
+ *   @guarded({ name: 'inventory-api', isResultFailure: (reply) => reply.status >= 500 })
+ *   async fetchStock(sku: string): Promise<{ readonly status: number; readonly count: number }> {
+ *     return { status: 200, count: sku.length }
+ *   }
  * }
  *
  * @category combinators
  * @since 0.1.0
  */
-export const guarded = <This, Args extends ReadonlyArray<unknown>, R>(
-  breaker: B.Breaker | B.Settings,
-  options?: WrapOptions<This, Args, R | PromiseLike<R>>
-): MethodDecorator<This, Args, Promise<R>> =>
-  decorator(
+export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
+  breaker: B.Breaker,
+  options?: NoInfer<WrapOptions<This, Args, R | PromiseLike<R>, R>>
+): MethodDecorator<This, Args, Promise<R>>
+export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
+  settings: B.Settings<unknown, R>,
+  options?: NoInfer<WrapOptions<This, Args, R | PromiseLike<R>, R>>
+): MethodDecorator<This, Args, Promise<R>>
+export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
+  breaker: B.Breaker | B.Settings<unknown, R>,
+  options?: NoInfer<WrapOptions<This, Args, R | PromiseLike<R>, R>>
+): MethodDecorator<This, Args, Promise<R>> {
+  return decorator(
     '@guarded',
     (method: (this: This, ...args: Args) => Promise<R>): ((this: This, ...args: Args) => Promise<R>) =>
-      wrap(B.from(breaker, '@guarded'))(method, options)
+      wrap(B.from(breaker as B.Breaker | B.Settings, '@guarded'))(method, options)
   )
+}
 
 /**
  * @example
@@ -84,13 +101,24 @@ export const guarded = <This, Args extends ReadonlyArray<unknown>, R>(
  * @category combinators
  * @since 0.1.0
  */
-export const guardedSync = <This, Args extends ReadonlyArray<unknown>, R>(
-  breaker: B.Breaker | B.Settings,
-  options?: WrapOptions<This, Args, R>
-): MethodDecorator<This, Args, R> =>
-  decorator('@guardedSync', (method: (this: This, ...args: Args) => R): ((this: This, ...args: Args) => R) =>
-    wrapSync(B.from(breaker, '@guardedSync'))(method, options)
+export function guardedSync<This, Args extends ReadonlyArray<unknown>, R>(
+  breaker: B.Breaker,
+  options?: NoInfer<WrapOptions<This, Args, R, R>>
+): MethodDecorator<This, Args, R>
+export function guardedSync<This, Args extends ReadonlyArray<unknown>, R>(
+  settings: B.Settings<unknown, R>,
+  options?: NoInfer<WrapOptions<This, Args, R, R>>
+): MethodDecorator<This, Args, R>
+export function guardedSync<This, Args extends ReadonlyArray<unknown>, R>(
+  breaker: B.Breaker | B.Settings<unknown, R>,
+  options?: NoInfer<WrapOptions<This, Args, R, R>>
+): MethodDecorator<This, Args, R> {
+  return decorator(
+    '@guardedSync',
+    (method: (this: This, ...args: Args) => R): ((this: This, ...args: Args) => R) =>
+      wrapSync(B.from(breaker as B.Breaker | B.Settings, '@guardedSync'))(method, options)
   )
+}
 
 // -------------------------------------------------------------------------------------
 // utils

@@ -24,6 +24,7 @@ import type { Breaker } from './Breaker'
 import { CircuitOpenError } from './CircuitOpenError'
 import { type Classifier, readsDuration } from './Classifier'
 import { ConfigError } from './Config'
+import type * as Duration from './Duration'
 import type { Permit } from './Decision'
 import { checkScheduler, checkTimeout, race, type Scheduler } from './Timeout'
 
@@ -76,7 +77,7 @@ export const spec = (
   mode: Mode,
   options: {
     readonly classify?: Classifier<unknown, unknown> | undefined
-    readonly timeout?: number | undefined
+    readonly timeout?: Duration.Input | undefined
     readonly scheduler?: Scheduler | undefined
   },
   where: string

@@ -19,6 +19,7 @@ import * as B from './Breaker'
 import { type CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
 import type { Classifier } from './Classifier'
 import { ConfigError } from './Config'
+import type * as Duration from './Duration'
 import * as G from './Guard'
 import { isThenable } from './internal'
 import type { Abortable, CallTimeoutError, Scheduler } from './Timeout'
@@ -38,6 +39,60 @@ export interface Guard<X = never> {
   <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | CircuitOpenError | X, A>
   readonly breaker: B.Breaker
 }
+
+/**
+ * A guard for the computations of error `E0` and value `A0`: what `withBreaker` gives when its
+ * classifier options read them (`isResultFailure: (reply) => reply.status >= 500`), inferred from the
+ * `pipe` it is used in or given as type arguments (`withBreaker<ApiError, Reply>(settings)`). It takes
+ * any task whose error and value are `E0` and `A0` or narrower.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GuardFor<E0, A0, X = never> {
+  <E extends E0, A extends A0>(
+    task: TaskEither<E, A> | Abortable<E, A>
+  ): TaskEither<E | CircuitOpenError | X, A>
+  (task: TaskEither<E0, A0> | Abortable<E0, A0>): TaskEither<E0 | CircuitOpenError | X, A0>
+  readonly breaker: B.Breaker
+}
+
+/**
+ * `GuardFor` with a fallback (see `GuardWithFallback`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GuardWithFallbackFor<E0, A0, F, X = never> {
+  <E extends E0, A extends A0>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | X, A | F>
+  (task: TaskEither<E0, A0> | Abortable<E0, A0>): TaskEither<E0 | X, A0 | F>
+  readonly breaker: B.Breaker
+}
+
+/**
+ * What `withBreaker` gives for computations of error `E` and value `A`: a `Guard` of any task while
+ * both are `unknown` (nothing reads them), else a `GuardFor<E, A>`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type GuardOf<E, A, X = never> = unknown extends E
+  ? unknown extends A
+    ? Guard<X>
+    : GuardFor<E, A, X>
+  : GuardFor<E, A, X>
+
+/**
+ * `GuardOf` with a fallback.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type GuardWithFallbackOf<E, A, F, X = never> = unknown extends E
+  ? unknown extends A
+    ? GuardWithFallback<F, X>
+    : GuardWithFallbackFor<E, A, F, X>
+  : GuardWithFallbackFor<E, A, F, X>
 
 /**
  * A guard whose rejections run a fallback instead of returning `Left(CircuitOpenError)`.
@@ -66,13 +121,13 @@ export interface FallbackError<E> {
  * @category model
  * @since 0.1.0
  */
-export interface GuardOptions<F> {
+export interface GuardOptions<F, E = unknown, A = unknown> {
   /** Runs when the circuit rejects, instead of returning `Left(CircuitOpenError)`. */
   readonly fallback?: (rejection: CircuitOpenError) => Task<F>
   /** Classifies outcomes of this guard's tasks, instead of the breaker's classifier. */
-  readonly classify?: Classifier<unknown, unknown>
-  /** Milliseconds a call may take before it yields `Left(CallTimeoutError)`, recorded as a failure. */
-  readonly timeout?: number
+  readonly classify?: Classifier<E, A>
+  /** How long a call may take before it yields `Left(CallTimeoutError)`, recorded as a failure (ms or `'2s'`). */
+  readonly timeout?: Duration.Input
   /** Timers for `timeout` (default `realTimers`, ref'd while a call is in flight); tests inject their own. */
   readonly scheduler?: Scheduler
 }
@@ -116,28 +171,50 @@ export const isFallbackError = (u: unknown): u is FallbackError<unknown> =>
  * @category combinators
  * @since 0.1.0
  */
-export function withBreaker(
-  breaker: B.Breaker | B.Settings,
-  options?: GuardOptions<never> & { readonly timeout?: undefined }
-): Guard
-export function withBreaker(
-  breaker: B.Breaker | B.Settings,
-  options: GuardOptions<never> & { readonly timeout: number }
-): Guard<CallTimeoutError>
-export function withBreaker<F>(
-  breaker: B.Breaker | B.Settings,
-  options: GuardOptions<F> & {
+export function withBreaker<E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options?: GuardOptions<never, E, A> & { readonly timeout?: undefined }
+): GuardOf<E, A>
+export function withBreaker<E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: GuardOptions<never, E, A> & { readonly timeout: Duration.Input }
+): GuardOf<E, A, CallTimeoutError>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: GuardOptions<F, E, A> & {
     readonly fallback: (rejection: CircuitOpenError) => Task<F>
     readonly timeout?: undefined
   }
-): GuardWithFallback<F>
-export function withBreaker<F>(
-  breaker: B.Breaker | B.Settings,
-  options: GuardOptions<F> & {
+): GuardWithFallbackOf<E, A, F>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: GuardOptions<F, E, A> & {
     readonly fallback: (rejection: CircuitOpenError) => Task<F>
-    readonly timeout: number
+    readonly timeout: Duration.Input
   }
-): GuardWithFallback<F, CallTimeoutError>
+): GuardWithFallbackOf<E, A, F, CallTimeoutError>
+export function withBreaker<E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options?: GuardOptions<never, E, A> & { readonly timeout?: undefined }
+): GuardOf<E, A>
+export function withBreaker<E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: GuardOptions<never, E, A> & { readonly timeout: Duration.Input }
+): GuardOf<E, A, CallTimeoutError>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: GuardOptions<F, E, A> & {
+    readonly fallback: (rejection: CircuitOpenError) => Task<F>
+    readonly timeout?: undefined
+  }
+): GuardWithFallbackOf<E, A, F>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: GuardOptions<F, E, A> & {
+    readonly fallback: (rejection: CircuitOpenError) => Task<F>
+    readonly timeout: Duration.Input
+  }
+): GuardWithFallbackOf<E, A, F, CallTimeoutError>
 export function withBreaker<F>(
   breakerOrSettings: B.Breaker | B.Settings,
   options: GuardOptions<F> = {}

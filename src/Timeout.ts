@@ -26,6 +26,8 @@ import * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { ConfigError } from './Config'
 import { brand, isBranded } from './internal'
+import { parse } from './Duration'
+import type * as Duration from './Duration'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -204,7 +206,7 @@ export const isCallTimeoutError = (u: unknown): u is CallTimeoutError =>
  * @category combinators
  * @since 0.1.0
  */
-export const timeoutTE = (ms: number, options: TimeoutOptions = {}) => {
+export const timeoutTE = (ms: Duration.Input, options: TimeoutOptions = {}) => {
   const timeout = checkTimeout(ms)
   const scheduler = checkScheduler(options.scheduler)
   return <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | CallTimeoutError, A> =>
@@ -230,11 +232,12 @@ export const maxTimeout = 2_147_483_647
  *
  * @internal
  */
-export const checkTimeout = (ms: unknown, field = 'timeout'): number => {
+export const checkTimeout = (given: unknown, field = 'timeout'): number => {
+  const ms = typeof given === 'string' ? E.getOrElse(() => NaN)(parse(given)) : given
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > maxTimeout) {
-    const got = typeof ms === 'number' ? String(ms) : `${typeof ms} ${String(ms)}`
+    const got = typeof given === 'number' ? String(given) : `${typeof given} ${JSON.stringify(given)}`
     throw new ConfigError([
-      `${field}: expected a finite number of milliseconds > 0 and <= ${maxTimeout}, got ${got}`
+      `${field}: expected a finite number of milliseconds > 0 and <= ${maxTimeout}, or a string such as "2s", got ${got}`
     ])
   }
   return ms

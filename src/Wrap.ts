@@ -11,6 +11,7 @@
  * @since 0.1.0
  */
 import * as B from './Breaker'
+import { type Classifier, fromPredicates, type Predicates } from './Classifier'
 import { ConfigError } from './Config'
 import * as G from './Guard'
 import { preserveIdentity } from './internal'
@@ -23,9 +24,43 @@ import { preserveIdentity } from './internal'
  * @category model
  * @since 0.1.0
  */
-export interface WrapOptions<This, Args extends ReadonlyArray<unknown>, R> {
+export interface WrapOptions<This, Args extends ReadonlyArray<unknown>, R, A = Awaited<R>> extends Predicates<
+  unknown,
+  A
+> {
   /** Called with the same `this` and arguments when the circuit rejects. */
   readonly fallback?: (this: This, ...args: Args) => R
+  /**
+   * Classifies the outcomes of this function, instead of the breaker's classifier (or give the
+   * predicates `isFailure`, `isResultFailure`, `isIgnored`, typed by what the function returns).
+   */
+  readonly classify?: Classifier<unknown, A>
+}
+
+/**
+ * What `wrap` gives: a function that wraps async functions whose value is `A` or narrower.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Wrapper<A = unknown> {
+  <This, Args extends ReadonlyArray<unknown>, R extends A>(
+    fn: (this: This, ...args: Args) => PromiseLike<R>,
+    options?: WrapOptions<This, Args, R | PromiseLike<R>, R>
+  ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker }
+}
+
+/**
+ * What `wrapSync` gives: a function that wraps sync functions whose value is `A` or narrower.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface SyncWrapper<A = unknown> {
+  <This, Args extends ReadonlyArray<unknown>, R extends A>(
+    fn: (this: This, ...args: Args) => R,
+    options?: WrapOptions<This, Args, R, R>
+  ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker }
 }
 
 // -------------------------------------------------------------------------------------
@@ -45,25 +80,39 @@ const rejectSoon = (error: unknown): Promise<never> =>
 // -------------------------------------------------------------------------------------
 
 /**
- * Wraps an async function (one that returns a promise). The wrapper always returns a promise.
+ * Wraps an async function (one that returns a promise). The wrapper always returns a promise. The
+ * classification may be given for the function, typed by what it returns (`isResultFailure`, `classify`
+ * in the options), or in the settings, typed by type arguments (`wrap<Error, Reply>(settings)`).
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { wrap } from 'tripswitch'
  *
  * const getUser = async (id: string) => ({ id })
  * const guarded = wrap({ name: 'users' })(getUser, { fallback: async (id) => ({ id, stale: true }) })
+ * const fetchStatus = async (code: number) => ({ status: code })
+ * const status = wrap({ name: 'status', failureThreshold: 1 })(fetchStatus, {
+ *   isResultFailure: (reply) => reply.status >= 500 // typed by fetchStatus: no cast
+ * })
+ * await status(503)
+ * assert.strictEqual(status.breaker.state()._tag, 'Open')
+ * assert.deepStrictEqual(await guarded('1'), { id: '1' })
  *
  * @category combinators
  * @since 0.1.0
  */
-export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
+export function wrap(breaker: B.Breaker): Wrapper
+export function wrap<E = unknown, A = unknown>(settings: B.Settings<E, A>): Wrapper<A>
+export function wrap(breakerOrSettings: B.Breaker | B.Settings): Wrapper
+export function wrap(breakerOrSettings: B.Breaker | B.Settings): Wrapper {
   const breaker = B.from(breakerOrSettings, 'wrap')
-  const g = G.spec(breaker, 'value', {}, 'wrap')
+  const shared = G.spec(breaker, 'value', {}, 'wrap')
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => PromiseLike<R>,
-    options: WrapOptions<This, Args, R | PromiseLike<R>> = {}
+    options: WrapOptions<This, Args, R | PromiseLike<R>, R> = {}
   ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } => {
     const fallback = checked(fn, options, 'wrap')
+    const g = specFor(shared, options, 'wrap')
     const onOpen =
       fallback === undefined
         ? rejectSoon
@@ -74,6 +123,35 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
     }
     return Object.assign(preserveIdentity(guarded, fn), { breaker })
   }
+}
+
+// The spec of one wrapped function: the shared one, unless its options classify its outcomes.
+const specFor = <A>(
+  shared: G.Spec,
+  options: WrapOptions<never, never, unknown, A>,
+  where: string
+): G.Spec => {
+  const { classify, isFailure, isResultFailure, isIgnored } = options
+  if (
+    classify === undefined &&
+    isFailure === undefined &&
+    isResultFailure === undefined &&
+    isIgnored === undefined
+  ) {
+    return shared
+  }
+  if (classify !== undefined && (isFailure ?? isResultFailure ?? isIgnored) !== undefined) {
+    throw new ConfigError([
+      `${where}.classify: give either classify or the isFailure/isResultFailure/isIgnored predicates`
+    ])
+  }
+  for (const [field, f] of Object.entries({ isFailure, isResultFailure, isIgnored })) {
+    if (f !== undefined && typeof f !== 'function') {
+      throw new ConfigError([`${where}.${field}: expected a function, got ${typeof f}`])
+    }
+  }
+  const own = (classify ?? fromPredicates(options)) as Classifier<unknown, unknown>
+  return G.spec(shared.breaker, 'value', { classify: own }, where)
 }
 
 // Checks what untyped callers may get wrong: the function, and the fallback if any.
@@ -102,14 +180,18 @@ const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: stri
  * @category combinators
  * @since 0.1.0
  */
-export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
+export function wrapSync(breaker: B.Breaker): SyncWrapper
+export function wrapSync<E = unknown, A = unknown>(settings: B.Settings<E, A>): SyncWrapper<A>
+export function wrapSync(breakerOrSettings: B.Breaker | B.Settings): SyncWrapper
+export function wrapSync(breakerOrSettings: B.Breaker | B.Settings): SyncWrapper {
   const breaker = B.from(breakerOrSettings, 'wrapSync')
-  const g = G.spec(breaker, 'value', {}, 'wrapSync')
+  const shared = G.spec(breaker, 'value', {}, 'wrapSync')
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => R,
-    options: WrapOptions<This, Args, R> = {}
+    options: WrapOptions<This, Args, R, R> = {}
   ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker } => {
     const fallback = checked(fn, options, 'wrapSync')
+    const g = specFor(shared, options, 'wrapSync')
     function guarded(this: This, ...args: Args): R {
       return G.runSync(
         g,

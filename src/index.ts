@@ -71,3 +71,4 @@ export {
   type TimeoutOptions
 } from './Timeout'
 export { guarded, guardedSync, type MethodDecorator } from './Decorator'
+export { once } from './Listener'
