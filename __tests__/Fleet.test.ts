@@ -41,11 +41,20 @@ afterAll(async () => {
   await Promise.all([dep?.stop(), redis?.stop()])
 }, 30_000)
 
-/** What no process may ever see: an error that is not the dependency's, or a long wait on the store. */
-const expectProtectedCallers = (reports: ReadonlyArray<Report>, maxWait: number): void => {
+/**
+ * What no process may ever see: an error that is not the dependency's, or a wait on the store longer
+ * than `storeTimeout`, give or take how late the process's own timers fired (its event loop's longest
+ * delay: on a loaded 2-core machine, tens to hundreds of ms) and 20 ms.
+ */
+const expectProtectedCallers = (reports: ReadonlyArray<Report>, storeTimeout: number): void => {
   for (const r of reports) {
     expect([r.id, r.thrown, r.thrownSample]).toEqual([r.id, 0, []])
-    expect([r.id, Math.round(r.maxWait) <= maxWait]).toEqual([r.id, true])
+    expect([r.id, r.maxWait <= storeTimeout + r.maxLag + 20, r.maxWait, r.maxLag]).toEqual([
+      r.id,
+      true,
+      r.maxWait,
+      r.maxLag
+    ])
   }
 }
 
@@ -107,7 +116,7 @@ describe('Fleet (8 processes, one redis-server)', () => {
     await sleep(300)
     const stoppedAt = Date.now()
     dep.setHealth('failing')
-    await until('every process opens on its own while Redis is stopped', 5_000, allOpenNow)
+    await until('every process opens on its own while Redis is stopped', 10_000, allOpenNow)
     await sleep(700)
     // each process alone: its threshold, its calls in flight (10 callers), and a probe per open period
     const protectsAlone = (since: number, until: number): void => {
@@ -142,8 +151,8 @@ describe('Fleet (8 processes, one redis-server)', () => {
         true
       ])
     }
-    // no call waited on the store longer than storeTimeout (+ 100 ms for a busy event loop)
-    expectProtectedCallers(reports, storeTimeout + 100)
+    // no call waited on the store longer than storeTimeout
+    expectProtectedCallers(reports, storeTimeout)
 
     // the fleet shares again: one process's trip opens every other, which saw no failure
     dep.setHealth('healthy')
@@ -164,7 +173,7 @@ describe('Fleet (8 processes, one redis-server)', () => {
   const openedByP0 = async (openFor: number): Promise<void> => {
     dep.setHealth('failing')
     await fleet.members[0]!.call(failureThreshold)
-    await until('every process rejects', 5_000, allOpenNow)
+    await until('every process rejects', 10_000, allOpenNow)
     await sleep(openFor + 50)
   }
 
@@ -232,7 +241,7 @@ describe('Fleet (8 processes, one redis-server)', () => {
     })
     dep.setHealth('failing')
     await fleet.load({ _tag: 'Callers', callers: 10, pause: 10 })
-    await until('every process rejects', 5_000, allOpenNow)
+    await until('every process rejects', 10_000, allOpenNow)
     const reports = await fleet.reports()
     const firstOpen = Math.min(...reports.map((r) => r.firstOpenAt as number))
     const settled = Math.max(...reports.map((r) => r.firstOpenAt as number)) + 50

@@ -10,6 +10,7 @@
  * are comparable. The breaker's own clock may be offset (`clockOffset`), to test clock skew.
  */
 import * as http from 'node:http'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Breaker, Clock, isCircuitOpenError, wrap } from 'tripswitch'
 import { RedisStore } from 'tripswitch/redis'
 import type {
@@ -62,6 +63,10 @@ const attach = async (setup: StoreSetup): Promise<Attached> => {
 // -------------------------------------------------------------------------------------
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
+
+// how late this process's timers fire (a loaded machine): no wait can be bounded more tightly than that
+const lag = monitorEventLoopDelay({ resolution: 10 })
+lag.enable()
 
 interface Current {
   readonly setup: Setup
@@ -149,6 +154,7 @@ const configure = async (setup: Setup): Promise<void> => {
     onListenerError: () => undefined
   })()
   const report = emptyReport(setup.id)
+  lag.reset()
   const unsubscribe = breaker.subscribe((e) => {
     report.events[e._tag] = (report.events[e._tag] ?? 0) + 1
     if (e._tag === 'Rejection' && Number.isFinite(e.retryAfter))
@@ -271,6 +277,7 @@ const snapshot = (): Report => {
     thrownSample: [...r.thrownSample],
     transitions: [...r.transitions],
     events: { ...r.events },
+    maxLag: lag.max / 1e6,
     state: current.breaker.state()._tag
   }
 }
@@ -309,6 +316,7 @@ const handle = async (command: Command): Promise<unknown> => {
     case 'Close':
       await teardown()
       agent.destroy()
+      lag.disable()
       setImmediate(() => process.disconnect())
       return null
   }

@@ -88,6 +88,8 @@ export interface Report {
   readonly thrownSample: ReadonlyArray<string>
   /** The longest time, in ms, the breaker held a call before running or rejecting it. */
   readonly maxWait: number
+  /** The longest delay of this process's event loop since the setup, in ms (a loaded machine). */
+  readonly maxLag: number
   /** `Date.now()` when the breaker first entered Open, or `null`. */
   readonly firstOpenAt: number | null
   /** Calls in flight (admitted, not settled) at that moment. */

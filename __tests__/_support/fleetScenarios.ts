@@ -106,7 +106,7 @@ export const configure = async (w: World, o: Options): Promise<void> => {
     // ones only at their next call, so the scenarios start once all of them do
     const channel = `fleet-${process.pid}-${round}:changes`
     const n = w.fleet.members.length
-    await until(`${n} processes subscribe to ${channel}`, 5_000, async () => {
+    await until(`${n} processes subscribe to ${channel}`, 15_000, async () => {
       const reply = await send(w.redis.port, `PUBSUB NUMSUB ${channel}`)
       return Number(/:(\d+)$/.exec(reply)?.[1]) === n
     })
