@@ -92,7 +92,8 @@ describe('Fleet (8 processes, one redis-server)', () => {
   it('sends exactly one probe per lease, fleet-wide, with 1,000 concurrent callers', async () => {
     const openFor = 400
     const cycles = 5
-    const run = await probing(w, openFor, 1_000, cycles)
+    // each caller calls again 100 ms after each outcome: 1,000 callers, 10,000 calls/s fleet-wide
+    const run = await probing(w, openFor, 1_000, 100, cycles)
     // several open/half-open cycles, each with one probe: at most one per open period
     expect(run.leases.length).toBeGreaterThanOrEqual(3)
     expect(run.leases.length).toBeLessThanOrEqual(cycles + 1)
@@ -242,7 +243,7 @@ describe('Fleet (8 processes, one redis-server)', () => {
       clockOffset: (i) => (minutes[i] ?? 0) * 60_000
     })
     dep.setHealth('failing')
-    await fleet.load({ _tag: 'Callers', callers: 10, pause: 10 })
+    await fleet.load({ _tag: 'Callers', callers: 10, pause: 25 })
     await until('every process rejects', 10_000, allOpenNow)
     const reports = await fleet.reports()
     const firstOpen = Math.min(...reports.map((r) => r.firstOpenAt as number))

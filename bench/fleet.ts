@@ -136,7 +136,7 @@ export const runFleetBench = async (o: FleetOptions): Promise<FleetFigures> => {
     const delays: Array<number> = []
     for (let i = 0; i < samples; i++) delays.push(await propagation(w))
     o.progress('fleet: probes per lease, 1,000 concurrent callers')
-    const perLease = (await probing(w, 300, 1_000, o.quick ? 4 : 10)).leases.map((l) => l.length)
+    const perLease = (await probing(w, 300, 1_000, 40, o.quick ? 4 : 10)).leases.map((l) => l.length)
     return {
       processes,
       failureThreshold,

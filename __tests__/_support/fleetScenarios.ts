@@ -194,18 +194,20 @@ export interface Probing {
 }
 
 /**
- * `callers` concurrent callers spread over the fleet, each calling again 40 ms after each outcome,
+ * `callers` concurrent callers spread over the fleet, each calling again `pause` ms after each outcome,
  * against a failing dependency, for `cycles` open periods after the fleet opened.
  */
 export const probing = async (
   w: World,
   openFor: number,
   callers: number,
+  /** ms each caller waits after an outcome before its next call. */
+  pause: number,
   cycles: number
 ): Promise<Probing> => {
   await configure(w, { shared: true, openFor })
   w.dep.setHealth('failing')
-  await w.fleet.load({ _tag: 'Callers', callers: Math.round(callers / w.fleet.members.length), pause: 40 })
+  await w.fleet.load({ _tag: 'Callers', callers: Math.round(callers / w.fleet.members.length), pause })
   let before = 0
   await until('every process rejects and its calls in flight settle', 20_000, async () => {
     const reports = await w.fleet.reports()
