@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { Svg } from 'tripswitch/replay'
 import type { Counts, Report, StateTag } from './report'
 import type { PhaseName } from './scenario'
 import { stateName } from './view'
@@ -27,14 +28,7 @@ const colour = {
   muted: '#4b5563'
 } as const
 
-const stateColour: Readonly<Record<StateTag, string>> = {
-  Closed: '#46a66a',
-  Open: '#dc4a4a',
-  HalfOpen: '#f0a830',
-  ForcedOpen: '#7f1d1d',
-  Disabled: '#9ca3af',
-  MetricsOnly: '#9ca3af'
-}
+const stateColour = Svg.stateColours
 
 const phaseTint: Readonly<Record<PhaseName, readonly [string, string]>> = {
   healthy: ['#eef7f1', '#2f7d4f'],
@@ -66,25 +60,7 @@ const bottom = panels[1].top + panelH
 // utils
 // -------------------------------------------------------------------------------------
 
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-
-const fmt = (n: number): string => String(Math.round(n * 10) / 10)
-
-const text = (x: number, y: number, s: string, attrs = ''): string =>
-  `<text x="${fmt(x)}" y="${fmt(y)}"${attrs === '' ? '' : ` ${attrs}`}>${esc(s)}</text>`
-
-const rect = (x: number, y: number, w: number, h: number, fill: string, attrs = ''): string =>
-  `<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(Math.max(0, w))}" height="${fmt(Math.max(0, h))}" fill="${fill}"${attrs === '' ? '' : ` ${attrs}`}/>`
-
-/** A round axis maximum at or above `n`: 1, 2 or 5 times a power of ten. */
-const niceCeil = (n: number): number => {
-  if (n <= 0) return 1
-  const p = 10 ** Math.floor(Math.log10(n))
-  return ([1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((m) => m >= n) ?? 10 * p) as number
-}
-
-const tickStep = (max: number): number => (max <= 5 ? 1 : max <= 12 ? 2 : max <= 30 ? 5 : niceCeil(max / 6))
+const { num: fmt, text, rect, niceCeil, tickStep } = Svg
 
 // -------------------------------------------------------------------------------------
 // renderer
