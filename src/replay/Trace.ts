@@ -419,7 +419,7 @@ export const format = (header: Header, lines: ReadonlyArray<Line>): string => {
 export type OnError = 'skip' | 'stop'
 
 const problemsOfLine = (line: number, errors: t.Errors): ReadonlyArray<string> =>
-  report(errors, 'line').map((p) => `line ${line}: ${p}`)
+  report(errors, '\u0000').map((p) => `line ${line}: ${p.startsWith('\u0000: ') ? p.slice(3) : p}`)
 
 /** At most this many bad lines are reported one by one; the rest are counted. */
 const maxReported = 100
