@@ -10,6 +10,9 @@ import * as path from 'node:path'
 import { defaults, main, type Options, run } from '../examples/demo/main'
 import type { Result } from '../examples/demo/run'
 import { phases, plan } from '../examples/demo/scenario'
+import * as E from 'fp-ts/Either'
+import { decodeConfig } from 'tripswitch'
+import { Replay, Trace } from 'tripswitch/replay'
 import { parseXml } from './_support/xml'
 
 const root = path.join(__dirname, '..')
@@ -98,6 +101,17 @@ describe('Demo', () => {
       JSON.parse(JSON.stringify(result.report))
     )
     expect(result.report.seconds).toHaveLength(24)
+  })
+
+  it('writes the trace the breaker saw, which replays through its config to every decision it made', () => {
+    const parsed = Trace.unsafeParse(readFileSync(result.files.trace, 'utf8'), 'stop')
+    const decoded = decodeConfig(parsed.trace.header.config)
+    if (E.isLeft(decoded)) throw decoded.left
+    const prepared = Replay.prepare(parsed.trace)
+    const replayed = Replay.replay(prepared, decoded.right)
+    expect(replayed.figures.rejected).toBe(result.report.clients.protected.rejections)
+    expect(replayed.transitions.length).toBeGreaterThan(2)
+    expect(Replay.disagreements(prepared, replayed)).toEqual([])
   })
 
   it('writes an SVG timeline that parses as XML and labels every phase', () => {

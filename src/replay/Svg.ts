@@ -141,7 +141,15 @@ const healthColour = (rate: number): string => {
   return `rgb(${r},${g},${b})`
 }
 
-const seconds = (ms: number | null): string => (ms === null ? 'never' : `${num(ms / 1_000)} s`)
+/** The mean of the times that are known, in seconds, and how many are not ("never"). */
+const meanSeconds = (ms: ReadonlyArray<number | null>): string => {
+  const known = ms.filter((m): m is number => m !== null)
+  if (ms.length === 0) return '-'
+  const mean = known.length === 0 ? '' : `${num(known.reduce((a, b) => a + b, 0) / known.length / 1_000)} s`
+  const never =
+    known.length === ms.length ? '' : `${known.length === 0 ? '' : ', '}${ms.length - known.length} never`
+  return mean + never
+}
 
 /**
  * Draws a replay picture: `title` on top, the truth's health, then one row per result.
@@ -220,7 +228,7 @@ export const render = (
       text(
         left - 12,
         top + 60,
-        `detect ${seconds(f.outages[0]?.detectedAfter ?? null)}, recover ${seconds(f.outages[0]?.recoveredAfter ?? null)}`,
+        `detect ${meanSeconds(f.outages.map((o) => o.detectedAfter))}, recover ${meanSeconds(f.outages.filter((o) => !o.ongoing).map((o) => o.recoveredAfter))}`,
         `text-anchor="end" font-size="11" fill="${ink.muted}"`
       )
     )
