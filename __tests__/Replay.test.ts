@@ -71,10 +71,10 @@ describe('Trace', () => {
       "line 1: version: expected 1 (this reader's version), got 2"
     ])
     expect(problems('\n{"k":"call","t":0,"d":1,"o":"success"}')).toEqual([
+      'line 2: k: expected "trace", got "call"',
       'line 2: t: unknown key; did you mean k?',
       'line 2: d: unknown key; did you mean k?',
       'line 2: o: unknown key; did you mean k?',
-      'line 2: k: expected "trace", got "call"',
       'line 2: version: missing, expected a trace header to have it',
       'line 2: breaker: missing, expected a trace header to have it'
     ])
@@ -90,6 +90,16 @@ describe('Trace', () => {
     ]
     const text = Trace.format({ k: 'trace', version: 1, breaker: 'b' }, lines)
     expect(Trace.unsafeParse(text).trace.lines).toEqual(lines)
+  })
+
+  it('decodes a line into a fresh object of its known keys, Infinity for a null retryAfter', () => {
+    const input = { k: 'call', t: 1, o: 'rejected', ra: null }
+    const decoded = Trace.Line.decode(input)
+    expect(E.isRight(decoded) && decoded.right).toEqual({ k: 'call', t: 1, o: 'rejected', ra: Infinity })
+    expect(E.isRight(decoded) && decoded.right).not.toBe(input)
+    expect(input.ra).toBeNull()
+    expect(Trace.Line.is({ k: 'fallback', t: 1 })).toBe(true)
+    expect(Trace.Line.is({ k: 'fallback', t: 1, constructor: 1 })).toBe(false)
   })
 
   it('reports at most 100 bad lines one by one', () => {

@@ -129,6 +129,8 @@ export const make = (options: Options = {}): Recorder => {
   if (maxLines < 2)
     throw new RangeError('Recorder: maxLines: expected at least 2 (a header and a truncated line)')
 
+  // the longest truncated line: two numbers of at most 24 characters each
+  const reserve = '{"k":"truncated","t":,"lines":}'.length + 48
   let breaker: string | undefined
   let buffer: Array<string> = []
   const kept: Array<string> = []
@@ -158,8 +160,9 @@ export const make = (options: Options = {}): Recorder => {
   // one line, unless the limit is reached: then the `truncated` line, and nothing more
   const put = (line: string, t: number): void => {
     if (truncated || failed) return
-    const truncation = `{"k":"truncated","t":${t},"lines":${lines + 1}}`
-    if (lines + 2 > maxLines || bytes + line.length + truncation.length + 2 > maxBytes) {
+    // room is kept for the truncated line (at most `reserve` characters)
+    if (lines + 2 > maxLines || bytes + line.length + reserve + 2 > maxBytes) {
+      const truncation = `{"k":"truncated","t":${t},"lines":${lines + 1}}`
       truncated = true
       buffer.push(truncation)
       lines++

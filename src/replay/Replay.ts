@@ -179,15 +179,23 @@ export const prepare = (trace: Trace.Trace, options: Truth.Options = {}): Prepar
       if (l.o !== 'rejected') moments.push(i)
     } else if (l.k === 'fallback') fallback = true
   }
-  const admissions = Array.from(truth.byArrival)
-  admissions.sort((a, b) => lines[a]!.t - lines[b]!.t || admissionAt[a]! - admissionAt[b]!)
-  moments.sort((a, b) => Truth.endOf(lines[a]!) - Truth.endOf(lines[b]!) || a - b)
+  // by arrival, and among equal arrivals by the position each admission takes
+  const admissions = Int32Array.from(truth.byArrival)
+  for (let a = 0; a < admissions.length;) {
+    const t = lines[admissions[a]!]!.t
+    let b = a + 1
+    while (b < admissions.length && lines[admissions[b]!]!.t === t) b++
+    if (b - a > 1) admissions.subarray(a, b).sort((x, y) => admissionAt[x]! - admissionAt[y]!)
+    a = b
+  }
+  const ends = new Float64Array(lines.length)
+  for (const i of moments) ends[i] = Truth.endOf(lines[i]!)
   return {
     trace,
     truth,
-    admissions: Int32Array.from(admissions),
+    admissions,
     admissionAt,
-    moments: Int32Array.from(moments),
+    moments: Truth.sortBy(Int32Array.from(moments), ends),
     fallback
   }
 }

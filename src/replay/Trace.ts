@@ -215,53 +215,76 @@ const count: Check = (v) =>
     ? undefined
     : `expected a non-negative integer, got ${show(v)}`
 
+type Problems = ReadonlyArray<readonly [string, string]>
+
+const none: Problems = []
+
+/** A line's codec, and its decoder for the hot path (see `read` in `lineCodec`). */
+type LineCodec<A> = t.Type<A, A, unknown> & {
+  readonly read: (u: unknown, inPlace?: boolean) => Record<string, unknown> | Problems
+}
+
 /**
- * A strict object of known fields, each checked by a small function (the hot path of reading a
- * million lines: no allocation beyond the output). `whole` checks the fields together.
+ * A strict object of known fields, each checked by a small function. One pass over the input's keys
+ * decodes it and finds its problems (the hot path of reading a million lines); `whole` then checks
+ * the decoded fields together.
  */
 const lineCodec = <A>(
   name: string,
   required: Readonly<Record<string, Check>>,
   optional: Readonly<Record<string, Check>>,
-  whole: (o: Readonly<Record<string, unknown>>) => ReadonlyArray<readonly [string, string]> = () => []
-): t.Type<A, A, unknown> => {
+  whole: (o: Readonly<Record<string, unknown>>) => ReadonlyArray<readonly [string, string]> = () => none
+): LineCodec<A> => {
   const known = [...Object.keys(required), ...Object.keys(optional)]
-  const problems = (u: unknown): ReadonlyArray<readonly [string, string]> => {
+  const requiredKeys = Object.keys(required)
+  // no prototype: a key such as `__proto__` or `constructor` finds no check
+  const checks: Record<string, Check> = Object.assign(
+    Object.create(null) as Record<string, Check>,
+    optional,
+    required
+  )
+  /**
+   * The decoded object (fresh, known keys only), or the problems found, each with its key. `inPlace`
+   * (for an object `JSON.parse` just made, that nobody else holds) decodes it without a copy.
+   */
+  const read = (u: unknown, inPlace = false): Record<string, unknown> | Problems => {
     if (!isRecord(u)) return [['', `expected ${name}, got ${show(u)}`]]
-    const found: Array<readonly [string, string]> = []
-    for (const key of Object.keys(u)) {
-      if (!(key in required) && !(key in optional)) found.push([key, unknownKey(key, known, 'key')])
-    }
-    for (const key in required) {
-      const v = own(u, key)
-      const p = v === undefined ? `missing, expected ${name} to have it` : required[key]!(v)
-      if (p !== undefined) found.push([key, p])
-    }
-    for (const key in optional) {
-      const v = own(u, key)
-      const p = v === undefined ? undefined : optional[key]!(v)
-      if (p !== undefined) found.push([key, p])
-    }
-    if (found.length === 0) found.push(...whole(u))
-    return found
-  }
-  return new t.Type<A, A, unknown>(
-    name,
-    (u): u is A => problems(u).length === 0,
-    (u, c) => {
-      const found = problems(u)
-      if (found.length === 0) {
-        // a fresh object of the known keys only
-        const out: Record<string, unknown> = {}
-        for (const key of known) {
-          const v = own(u as object, key)
-          // `null` is how JSON writes Infinity (a `retryAfter` while forced open)
-          if (v !== undefined) out[key] = v === null ? Infinity : v
-        }
-        return t.success(out as A)
+    const out: Record<string, unknown> = inPlace ? (u as Record<string, unknown>) : {}
+    let found: Array<readonly [string, string]> | undefined
+    let present = 0
+    const keys = Object.keys(u)
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const check = checks[key]
+      if (check === undefined) {
+        ;(found ??= []).push([key, unknownKey(key, known, 'key')])
+        continue
       }
+      const v = own(u, key)
+      if (v === undefined) continue
+      const p = check(v)
+      if (p !== undefined) (found ??= []).push([key, p])
+      // `null` is how JSON writes Infinity (a `retryAfter` while forced open)
+      else out[key] = v === null ? Infinity : v
+      if (key in required) present++
+    }
+    if (present < requiredKeys.length) {
+      for (const key of requiredKeys) {
+        if (own(u, key) === undefined) (found ??= []).push([key, `missing, expected ${name} to have it`])
+      }
+    }
+    if (found !== undefined) return found
+    const rules = whole(out)
+    return rules.length === 0 ? out : rules
+  }
+  const type = new t.Type<A, A, unknown>(
+    name,
+    (u): u is A => !Array.isArray(read(u)),
+    (u, c) => {
+      const r = read(u)
+      if (!Array.isArray(r)) return t.success(r as A)
       return t.failures(
-        found.map(([key, message]) => ({
+        (r as ReadonlyArray<readonly [string, string]>).map(([key, message]) => ({
           value: key === '' ? u : own(u as object, key),
           context: key === '' ? c : t.appendContext(c, key, t.unknown),
           message
@@ -270,6 +293,7 @@ const lineCodec = <A>(
     },
     (a) => a
   )
+  return Object.assign(type, { read })
 }
 
 const kind =
@@ -310,6 +334,10 @@ const CallLine = lineCodec<Call>(
   },
   (o) => {
     const rejected = o['o'] === 'rejected'
+    const fine =
+      (rejected ? o['d'] === undefined : o['d'] !== undefined && o['ra'] === undefined) &&
+      (o['open'] === undefined || o['o'] === 'failure')
+    if (fine) return none
     const found: Array<readonly [string, string]> = []
     if (rejected && o['d'] !== undefined) found.push(['d', 'a rejected call has no duration'])
     if (!rejected && o['d'] === undefined)
@@ -335,7 +363,13 @@ const TruncatedLine = lineCodec<Truncated>(
   {}
 )
 
-const byKind: Readonly<Record<string, t.Decoder<unknown, Line> & { is: t.Is<Line> }>> = {
+/** Each kind's decoder (`Line` validates through it). */
+type LineDecoder = t.Decoder<unknown, Line> & {
+  readonly is: t.Is<Line>
+  readonly read: LineCodec<Line>['read']
+}
+
+const byKind: Readonly<Record<string, LineDecoder>> = {
   call: CallLine,
   transition: TransitionLine,
   fallback: FallbackLine,
@@ -360,7 +394,7 @@ export const Line: t.Type<Line, Line, unknown> = new t.Type<Line, Line, unknown>
   (u): u is Line => isRecord(u) && typeof u['k'] === 'string' && (byKind[u['k']]?.is(u) ?? false),
   (u, c) => {
     const k = isRecord(u) ? own(u, 'k') : undefined
-    const codec = typeof k === 'string' ? (own(byKind, k) as (typeof byKind)[string] | undefined) : undefined
+    const codec = typeof k === 'string' ? (own(byKind, k) as LineDecoder | undefined) : undefined
     if (codec === undefined) {
       return isRecord(u)
         ? t.failure(
@@ -466,7 +500,7 @@ export const parse = (text: string, onError: OnError = 'skip'): E.Either<TraceEr
     const raw = text.slice(start, end)
     start = end + 1
     n++
-    if (raw.trim() === '') continue
+    if (raw.length === 0 || (raw.charCodeAt(0) <= 32 && raw.trim() === '')) continue
     let u: unknown
     try {
       u = JSON.parse(raw)
@@ -482,15 +516,18 @@ export const parse = (text: string, onError: OnError = 'skip'): E.Either<TraceEr
       header = h.right
       continue
     }
-    const decoded = Line.validate(u, context)
-    if (E.isLeft(decoded)) {
-      const problems = problemsOfLine(n, decoded.left)
+    // the line's codec, without a copy of what JSON.parse made; the codec again for the report
+    const k = isRecord(u) ? own(u, 'k') : undefined
+    const codec = typeof k === 'string' ? (own(byKind, k) as LineDecoder | undefined) : undefined
+    const read = codec?.read(u, true)
+    if (read === undefined || Array.isArray(read)) {
+      const decoded = Line.validate(u, context)
+      const problems = E.isLeft(decoded) ? problemsOfLine(n, decoded.left) : [`line ${n}: not a trace line`]
       if (onError === 'stop') return E.left(new TraceError(problems))
       if (bad++ < maxReported) errors.push(...problems)
       continue
     }
-    const line = decoded.right
-    lines.push(line)
+    lines.push(read as unknown as Line)
     lineNumbers.push(n)
   }
   if (header === undefined) return E.left(new TraceError(['line 1: missing, expected a trace header']))

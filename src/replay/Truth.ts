@@ -88,6 +88,33 @@ export interface Truth {
 // constructors
 // -------------------------------------------------------------------------------------
 
+/**
+ * Sorts `indices` (which are increasing) by `key[index]`, stably, so that equal keys stay in index
+ * order: an insertion sort, about linear on what traces hold (lines come in the order calls end, so
+ * arrivals are out of order by the few calls in flight), falling back to a comparison sort when the
+ * data is far from sorted.
+ *
+ * @internal
+ */
+export const sortBy = (indices: Int32Array, key: Float64Array): Int32Array => {
+  let budget = 64 * indices.length + 1_024
+  for (let i = 1; i < indices.length; i++) {
+    const x = indices[i]!
+    const k = key[x]!
+    let j = i - 1
+    while (j >= 0 && key[indices[j]!]! > k) {
+      indices[j + 1] = indices[j]!
+      j--
+      if (--budget === 0) {
+        indices[j + 1] = x
+        return indices.sort((a, b) => key[a]! - key[b]! || a - b)
+      }
+    }
+    indices[j + 1] = x
+  }
+  return indices
+}
+
 /** Whether line `l` is a call the recorded breaker let through. */
 export const isObserved = (l: Trace.Line): l is Trace.Call => l.k === 'call' && l.o !== 'rejected'
 
@@ -138,19 +165,20 @@ export const make = (trace: Trace.Trace, options: Options = {}): Truth => {
   const { assume, bucket, outageRate } = resolve(options)
   const { lines } = trace
   const calls: Array<number> = []
+  const arrival = new Float64Array(lines.length)
   let start = Infinity
   let end = -Infinity
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!
+    arrival[i] = l.t
     if (l.k === 'call') calls.push(i)
     if (l.t < start) start = l.t
     const e = endOf(l)
     if (e > end) end = e
   }
   if (start === Infinity) start = end = 0
-  // nearly sorted already (lines come at the calls' ends): the sort is about linear
-  calls.sort((a, b) => lines[a]!.t - lines[b]!.t || a - b)
-  const byArrival = Int32Array.from(calls)
+  // nearly sorted already (lines come at the calls' ends)
+  const byArrival = sortBy(Int32Array.from(calls), arrival)
 
   const source = new Int32Array(lines.length).fill(-1)
   // the latest observed call at or before each call, by arrival, then the first at or after
