@@ -4,7 +4,8 @@
  *
  * Every kind runs `duration` ms (default 240 s) at `rate` calls a second (default 20, arrivals evenly
  * spaced with a seeded jitter). Healthy calls succeed after 20 to 60 ms, 1 % of them fail. Then:
- * - `hard-outage`: from 1/4 to 1/2 of the run every call fails fast (connection refused, 1 to 5 ms).
+ * - `hard-outage`: from 1/4 of the run for 3/10 of it (60 s to 132 s by default) every call fails fast
+ *   (connection refused, 1 to 5 ms).
  * - `brownout`: from 1/4 to 3/4 of the run 30 % of calls fail (HTTP 503 after 20 to 60 ms).
  * - `flapping`: the dependency is down (failing fast) for the first 20 s of every 40 s, from 40 s on.
  * - `slow`: from 1/4 to 1/2 of the run calls take 0.5 to 2.5 s; the caller times out at 1 s, so those
@@ -103,7 +104,7 @@ export const trace = (kind: Kind, options: Options = {}): Trace.Trace => {
   const answer = (t: number): Answer => {
     switch (kind) {
       case 'hard-outage':
-        return t >= q && t < 2 * q ? refused() : healthy()
+        return t >= q && t < q + 0.3 * duration ? refused() : healthy()
       case 'brownout':
         return t >= q && t < 3 * q && next() < 0.3
           ? { d: between(20, 60), o: 'failure', s: '503' }
