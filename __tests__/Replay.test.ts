@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import * as path from 'node:path'
 import * as E from 'fp-ts/Either'
 import { Cli, Generate, Replay, Svg, Sweep, Trace, Truth } from 'tripswitch/replay'
+import { pictures } from '../examples/tuning'
 import { parseXml } from './_support/xml'
 
 const header = '{"k":"trace","version":1,"breaker":"b"}'
@@ -287,6 +288,18 @@ describe('Svg', () => {
     expect(texts).toEqual(
       expect.arrayContaining(['Replay: retry &lt;after&gt;', 'a &amp; b', 'defaults', 'dependency health'])
     )
+  })
+})
+
+describe('docs/tuning.md', () => {
+  it('shows the pictures examples/tuning.ts draws, each well-formed', () => {
+    for (const [name, svg] of pictures()) {
+      expect([name, readFileSync(path.join(__dirname, '..', 'docs', name), 'utf8') === svg]).toEqual([
+        name,
+        true
+      ])
+      expect(parseXml(svg)).toContain('dependency health')
+    }
   })
 })
 
