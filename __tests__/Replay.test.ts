@@ -144,6 +144,12 @@ describe('Truth', () => {
     expect(Array.from(t.buckets.rates)).toEqual([0, 1, NaN, 0, NaN, 1])
   })
 
+  it('widens its buckets for a trace that would need more than maxBuckets', () => {
+    const t = Truth.make(traceOf([call(0, 1, 'success'), call(1e10, 1, 'failure')]), { bucket: 1_000 })
+    expect([t.buckets.size, t.buckets.rates.length]).toEqual([(1e10 + 1) / Truth.maxBuckets, Truth.maxBuckets])
+    expect(t.outages).toEqual([{ start: 1e10, end: 1e10 + 1, ongoing: true }])
+  })
+
   it('checks its options', () => {
     expect(() => Truth.resolve({ bucket: 0 })).toThrow('bucket: expected a finite number of ms > 0, got 0')
     expect(() => Truth.resolve({ outageRate: 2 })).toThrow('outageRate: expected a rate in (0, 1], got 2')
@@ -288,6 +294,14 @@ describe('Svg', () => {
     expect(texts).toEqual(
       expect.arrayContaining(['Replay: retry &lt;after&gt;', 'a &amp; b', 'defaults', 'dependency health'])
     )
+  })
+
+  it('draws the health of a trace with more buckets than pixels, one rect per pixel column', () => {
+    const prepared = Replay.prepare(Generate.trace('flapping', { duration: 3_000_000, rate: 1 }))
+    expect(prepared.truth.buckets.rates.length).toBe(3_000)
+    const svg = Svg.render('long', prepared, [])
+    parseXml(svg)
+    expect(svg.match(/<rect /g)!.length).toBeLessThan(1_200)
   })
 })
 

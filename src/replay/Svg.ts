@@ -194,10 +194,28 @@ export const render = (
 
   // the truth: health by bucket, outages marked beneath
   out.push(text(left - 12, healthTop + 19, 'dependency health', `text-anchor="end" fill="${ink.muted}"`))
+  // one rect per bucket, or per pixel column (the mean rate of its buckets) when buckets are narrower
   const { rates, size } = truth.buckets
-  for (let b = 0; b < rates.length; b++) {
-    const a = t0 + b * size
-    out.push(rect(x(a), healthTop, x(a + size) - x(a) + 0.3, healthH, healthColour(rates[b]!)))
+  if (rates.length <= plotW) {
+    for (let b = 0; b < rates.length; b++) {
+      const a = t0 + b * size
+      out.push(rect(x(a), healthTop, x(a + size) - x(a) + 0.3, healthH, healthColour(rates[b]!)))
+    }
+  } else {
+    const sums = new Float64Array(plotW)
+    const known = new Float64Array(plotW)
+    for (let b = 0; b < rates.length; b++) {
+      const c = Math.min(plotW - 1, Math.floor(((b * size) / span) * plotW))
+      if (!Number.isNaN(rates[b]!)) {
+        sums[c]! += rates[b]!
+        known[c]!++
+      }
+    }
+    for (let c = 0; c < plotW; c++) {
+      out.push(
+        rect(left + c, healthTop, 1.3, healthH, healthColour(known[c] === 0 ? NaN : sums[c]! / known[c]!))
+      )
+    }
   }
   for (const o of truth.outages) {
     out.push(rect(x(o.start), healthTop + healthH + 4, x(o.end) - x(o.start), 4, '#b42323'))

@@ -13,7 +13,8 @@
  *   could have).
  * The assumed call answers with the observed call's outcome, duration, and Retry-After.
  *
- * Health over time: the trace is cut into buckets of `bucket` ms (default 1 s). A bucket's failure
+ * Health over time: the trace is cut into buckets of `bucket` ms (default 1 s; wider if the trace would
+ * need more than `maxBuckets`). A bucket's failure
  * rate is `failures / (successes + failures)` of the calls arriving in it, their outcomes known or
  * assumed (ignored calls count as neither); a bucket with no such call has the health of the one
  * before it. An outage is a run of buckets whose rate is at least `outageRate` (default 0.5): it
@@ -115,6 +116,15 @@ export const sortBy = (indices: Int32Array, key: Float64Array): Int32Array => {
   return indices
 }
 
+/**
+ * The most health buckets of a truth: a trace longer than `maxBuckets` buckets gets buckets wider than
+ * asked.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const maxBuckets = 1_000_000
+
 /** Whether line `l` is a call the recorded breaker let through. */
 export const isObserved = (l: Trace.Line): l is Trace.Call => l.k === 'call' && l.o !== 'rejected'
 
@@ -202,12 +212,12 @@ export const make = (trace: Trace.Trace, options: Options = {}): Truth => {
     }
   }
 
-  // health by bucket
-  const size = Math.max(1, Math.ceil((end - start) / bucket) + (end === start ? 1 : 0))
-  const n = Math.min(size, 10_000_000)
+  // health by bucket: at most `maxBuckets` (a longer trace gets wider buckets)
+  const width = Math.max(bucket, (end - start) / maxBuckets)
+  const n = Math.max(1, Math.min(maxBuckets, Math.ceil((end - start) / width) + (end === start ? 1 : 0)))
   const failures = new Float64Array(n)
   const answered = new Float64Array(n)
-  const bucketOf = (t: number): number => Math.min(n - 1, Math.floor((t - start) / bucket))
+  const bucketOf = (t: number): number => Math.min(n - 1, Math.floor((t - start) / width))
   for (const i of byArrival) {
     const s = source[i]!
     if (s === -1) continue
@@ -235,7 +245,7 @@ export const make = (trace: Trace.Trace, options: Options = {}): Truth => {
       const s = source[i]!
       if (s !== -1 && (lines[s] as Trace.Call).o === outcome) return t
     }
-    return start + b * bucket
+    return start + b * width
   }
   for (let b = 0; b < n; b++) {
     const r = rates[b]!
@@ -250,5 +260,5 @@ export const make = (trace: Trace.Trace, options: Options = {}): Truth => {
   }
   if (down) outages.push({ start: from, end, ongoing: true })
 
-  return { byArrival, source, outages, buckets: { start, size: bucket, rates }, start, end }
+  return { byArrival, source, outages, buckets: { start, size: width, rates }, start, end }
 }
