@@ -146,7 +146,10 @@ describe('Truth', () => {
 
   it('widens its buckets for a trace that would need more than maxBuckets', () => {
     const t = Truth.make(traceOf([call(0, 1, 'success'), call(1e10, 1, 'failure')]), { bucket: 1_000 })
-    expect([t.buckets.size, t.buckets.rates.length]).toEqual([(1e10 + 1) / Truth.maxBuckets, Truth.maxBuckets])
+    expect([t.buckets.size, t.buckets.rates.length]).toEqual([
+      (1e10 + 1) / Truth.maxBuckets,
+      Truth.maxBuckets
+    ])
     expect(t.outages).toEqual([{ start: 1e10, end: 1e10 + 1, ongoing: true }])
   })
 
