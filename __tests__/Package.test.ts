@@ -3,7 +3,7 @@
  * CommonJS module and its type declarations, and Node can load each of them.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(__dirname, '..')
@@ -11,6 +11,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   readonly exports: Record<string, string | { readonly types: string; readonly default: string }>
   readonly sideEffects: boolean
   readonly peerDependencies: Record<string, string>
+  readonly bin: Readonly<Record<string, string>>
 }
 
 describe('Package', () => {
@@ -48,6 +49,21 @@ describe('Package', () => {
       )
       expect(Number(loaded.toString())).toBeGreaterThan(0)
     }
+  }, 60_000)
+
+  it('runs the tripswitch bin from the build: generate, replay, and a sweep on worker threads', () => {
+    const bin = join(out, pkg.bin['tripswitch']!.replace(/^\.\/dist\//, ''))
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node')
+    const run = (args: ReadonlyArray<string>): string =>
+      execFileSync(process.execPath, [bin, ...args], { encoding: 'utf8' })
+    const trace = join(out, 'outage.jsonl')
+    writeFileSync(join(out, 'five.json'), '{"failureThreshold": 5, "openFor": "5s"}')
+    writeFileSync(join(out, 'grid.json'), '{"vary": {"failureThreshold": [3, 5], "openFor": ["5s", "30s"]}}')
+    run(['generate', 'hard-outage', '--duration', '60000', '--out', trace])
+    expect(run(['replay', trace, '--config', join(out, 'five.json')])).toMatch(/^ +five\ncalls +1200\n/)
+    expect(run(['sweep', trace, '--grid', join(out, 'grid.json'), '--workers', '2', '--all'])).toMatch(
+      /^4 configs, \d on the Pareto front/
+    )
   }, 60_000)
 
   it('has a lock file that npm ci accepts as it is (package.json and package-lock.json agree)', () => {
