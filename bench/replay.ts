@@ -32,6 +32,8 @@ export interface ReplayFigures {
   readonly bytes: number
   /** Median ms for parse + prepare + replay, and each part. */
   readonly totalMs: number
+  /** The fastest run's ms for parse + prepare + replay (on a busy machine, nearer the uncontended cost). */
+  readonly bestMs: number
   readonly parseMs: number
   readonly prepareMs: number
   readonly replayMs: number
@@ -132,6 +134,7 @@ export const runReplayBench = async (
     calls: g.lines.length,
     bytes: text.length,
     totalMs,
+    bestMs: Math.min(...totals),
     parseMs: median(runs.map((r) => r.parse)),
     prepareMs: median(runs.map((r) => r.prepare)),
     replayMs: median(runs.map((r) => r.replay)),
@@ -145,7 +148,7 @@ export const runReplayBench = async (
 export const describe = (f: ReplayFigures): string => {
   const one = f.sweep[0]
   return [
-    `replay: ${f.calls} calls (${(f.bytes / 1e6).toFixed(0)} MB of trace), parse + prepare + replay in ${f.totalMs.toFixed(0)} ms (median; target < 2000 ms): ${(f.callsPerSecond / 1e6).toFixed(2)} M calls/s`,
+    `replay: ${f.calls} calls (${(f.bytes / 1e6).toFixed(0)} MB of trace), parse + prepare + replay in ${f.totalMs.toFixed(0)} ms (median; best ${f.bestMs.toFixed(0)} ms; target < 2000 ms): ${(f.callsPerSecond / 1e6).toFixed(2)} M calls/s`,
     `  parse ${f.parseMs.toFixed(0)} ms, prepare ${f.prepareMs.toFixed(0)} ms, replay ${f.replayMs.toFixed(0)} ms`,
     ...f.sweep.map(
       (s) =>
