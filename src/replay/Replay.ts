@@ -25,8 +25,7 @@ import type * as Config from '../Config'
 import type * as D from '../Decision'
 import * as Ev from '../Event'
 import type * as S from '../State'
-import { reason } from '../Transition'
-import { isTransition, type Cause } from '../Transition'
+import { isTransition, reason, type Cause } from '../Transition'
 import type * as Trace from './Trace'
 import * as Truth from './Truth'
 
@@ -394,7 +393,19 @@ const isCircuit = (u: unknown): u is Circuit.Circuit =>
 // figures
 // -------------------------------------------------------------------------------------
 
-/** The state a timeline of transitions has at `t` (after every transition at or before `t`). */
+/**
+ * The state a timeline of transitions has at `t` (after every transition at or before `t`; `Closed`
+ * before the first).
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Replay } from 'tripswitch/replay'
+ * const timeline = [{ t: 10, from: 'Closed', to: 'Open', why: 'tripped' }] as const
+ * assert.deepStrictEqual([Replay.stateAt(timeline, 9), Replay.stateAt(timeline, 10)], ['Closed', 'Open'])
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const stateAt = (transitions: ReadonlyArray<TransitionAt>, t: number): S.StateTag => {
   let lo = 0
   let hi = transitions.length

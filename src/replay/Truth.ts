@@ -125,10 +125,20 @@ export const sortBy = (indices: Int32Array, key: Float64Array): Int32Array => {
  */
 export const maxBuckets = 1_000_000
 
-/** Whether line `l` is a call the recorded breaker let through. */
+/**
+ * Whether line `l` is a call the recorded breaker let through (its outcome is observed).
+ *
+ * @category guards
+ * @since 0.1.0
+ */
 export const isObserved = (l: Trace.Line): l is Trace.Call => l.k === 'call' && l.o !== 'rejected'
 
-/** The moment line `l` stands at: a call's end (its arrival when rejected), or the line's time. */
+/**
+ * The moment line `l` stands at: a call's end (its arrival when rejected), or the line's time.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const endOf = (l: Trace.Line): number => (l.k === 'call' && l.d !== undefined ? l.t + l.d : l.t)
 
 /**
