@@ -268,8 +268,8 @@ describe('Sweep', () => {
     const text = Trace.format(g.header, g.lines)
     const points = Sweep.grid({ vary: { failureThreshold: [2, 5], openFor: ['5s', '20s', '30s'] } })
     if (E.isLeft(points)) throw points.left
-    const inline = await Sweep.run(text, points.right, { workers: 0 })
-    const threaded = await Sweep.run(text, points.right, { workers: 2 })
+    const { outcomes: inline } = await Sweep.run(text, points.right, { workers: 0 })
+    const { outcomes: threaded } = await Sweep.run(text, points.right, { workers: 2 })
     expect(threaded).toEqual(inline)
     const front = inline.filter((o) => o.front)
     expect(front.length).toBeGreaterThan(0)
@@ -399,17 +399,23 @@ describe('Cli', () => {
     expect(m.err.join('')).toContain(message)
   })
 
-  it('sweeps a grid inline and prints the front', async () => {
+  it('sweeps a grid inline and prints the front, reporting lines left out', async () => {
     const g = Generate.trace('hard-outage', { duration: 60_000, rate: 10 })
     const m = memory({
-      't.jsonl': Trace.format(g.header, g.lines),
-      'grid.json': '{"vary":{"failureThreshold":[2,50]}}'
+      't.jsonl': `${Trace.format(g.header, g.lines)}{"k":"call"}\n`,
+      'grid.json': '{"vary":{"failureThreshold":[2,50]}}',
+      'bad.jsonl': '{"k":"trace"}\n'
     })
     expect(await Cli.main(['sweep', 't.jsonl', '--grid', 'grid.json', '--workers', '0', '--all'], m.io)).toBe(
       0
     )
     expect(m.out.join('')).toMatch(/^2 configs, 1 on the Pareto front/)
     expect(m.out.join('')).toContain('failureThreshold=50 (dominated)')
+    expect(m.err.join('')).toContain(
+      `t.jsonl: line ${g.lines.length + 2}: t: missing, expected a call line to have it (left out)`
+    )
+    expect(await Cli.main(['sweep', 'bad.jsonl', '--grid', 'grid.json', '--workers', '0'], m.io)).toBe(1)
+    expect(m.err.join('')).toContain('bad.jsonl: Invalid trace:\n  - line 1: version: missing')
   })
 
   it('runs as the tripswitch program (bin), from the sources', () => {

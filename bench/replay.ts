@@ -123,7 +123,7 @@ export const runReplayBench = async (
   for (const workers of [...new Set([1, cores])]) {
     progress(`replay: a sweep of ${points.right.length} configs on ${workers} worker thread(s)`)
     const start = process.hrtime.bigint()
-    const outcomes = await Sweep.run(text, points.right, { workers })
+    const { outcomes } = await Sweep.run(text, points.right, { workers })
     sweep.push({ workers, configs: outcomes.length, ms: ms(start) })
   }
 

@@ -256,11 +256,15 @@ const sweepCommand = async (argv: ReadonlyArray<string>, io: Io): Promise<number
   const points = Sweep.grid(readJson(io, gridFile))
   if (E.isLeft(points)) throw new Failed(`${gridFile}: ${points.left.message}`)
   const text = read(io, file)
-  readTrace(io, file, false)
-  const outcomes = await Sweep.run(text, points.right, {
-    ...truth,
-    ...(workers === undefined ? {} : { workers })
-  })
+  let result: Sweep.Result
+  try {
+    result = await Sweep.run(text, points.right, { ...truth, ...(workers === undefined ? {} : { workers }) })
+  } catch (error) {
+    if (error instanceof Trace.TraceError) throw new Failed(`${file}: ${error.message}`)
+    throw error
+  }
+  for (const e of result.errors) io.stderr(`${file}: ${e} (left out)\n`)
+  const { outcomes } = result
   const shown = args.flags.has('all') ? outcomes : outcomes.filter((o) => o.front)
   if (args.flags.has('json')) {
     io.stdout(

@@ -55,6 +55,18 @@ export interface Outcome {
 }
 
 /**
+ * What a sweep found: each config's outcome, in the grid's order, and the problems of the trace's
+ * lines that were left out (see `Trace.parse`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Result {
+  readonly outcomes: ReadonlyArray<Outcome>
+  readonly errors: ReadonlyArray<string>
+}
+
+/**
  * @category model
  * @since 0.1.0
  */
@@ -180,9 +192,11 @@ export interface Job {
   readonly truth: Truth.Options
 }
 
-/** @internal Replays `job` on this thread: the figures of each point, in order. */
-export const runJob = (job: Job): ReadonlyArray<Replay.Figures> => {
-  const parsed = Trace.unsafeParse(job.text)
+/** @internal Replays `job` on this thread (its trace parsed already, or from its text): the figures of each point, in order. */
+export const runJob = (
+  job: Job,
+  parsed: Trace.Parsed = Trace.unsafeParse(job.text)
+): ReadonlyArray<Replay.Figures> => {
   const prepared = Replay.prepare(parsed.trace, job.truth)
   return job.points.map((p) => {
     const config = decodeConfig(p.config)
@@ -221,7 +235,8 @@ const inWorker = (job: Job): Promise<ReadonlyArray<Replay.Figures>> =>
 
 /**
  * Replays the trace `text` through every point, on `workers` threads, and marks the Pareto front.
- * Rejects with the `TraceError` of a trace that cannot be read.
+ * Rejects with the `TraceError` of a trace that cannot be read; the problems of lines left out are in
+ * the result's `errors`. The trace is parsed once here (and once in each worker).
  *
  * @example
  * import * as assert from 'node:assert'
@@ -230,7 +245,7 @@ const inWorker = (job: Job): Promise<ReadonlyArray<Replay.Figures>> =>
  * const g = Generate.trace('hard-outage', { duration: 60_000 })
  * const points = Sweep.grid({ vary: { failureThreshold: [2, 20] } })
  * assert.ok(E.isRight(points))
- * const outcomes = await Sweep.run(Trace.format(g.header, g.lines), points.right, { workers: 0 })
+ * const { outcomes } = await Sweep.run(Trace.format(g.header, g.lines), points.right, { workers: 0 })
  * assert.strictEqual(outcomes.length, 2)
  *
  * @category running
@@ -240,7 +255,7 @@ export const run = async (
   text: string,
   points: ReadonlyArray<Point>,
   options: Options = {}
-): Promise<ReadonlyArray<Outcome>> => {
+): Promise<Result> => {
   const { workers: asked, ...truth } = options
   const parsed = Trace.parse(text)
   if (E.isLeft(parsed)) throw parsed.left
@@ -249,12 +264,15 @@ export const run = async (
     throw new RangeError(`sweep: workers: expected an integer >= 0, got ${String(asked)}`)
   }
   let figures: ReadonlyArray<Replay.Figures>
-  if (workers === 0) figures = runJob({ text, points, truth })
+  if (workers === 0) figures = runJob({ text, points, truth }, parsed.right)
   else {
     const shares = Array.from({ length: workers }, (_, w) => points.filter((_, i) => i % workers === w))
     const answers = await Promise.all(shares.map((share) => inWorker({ text, points: share, truth })))
     figures = points.map((_, i) => answers[i % workers]![Math.floor(i / workers)]!)
   }
   const onFront = front(figures)
-  return points.map((point, i) => ({ point, figures: figures[i]!, front: onFront[i]! }))
+  return {
+    outcomes: points.map((point, i) => ({ point, figures: figures[i]!, front: onFront[i]! })),
+    errors: parsed.right.errors
+  }
 }
