@@ -4,7 +4,7 @@
  *
  * Flags: `--json`; `--quick` (shorter samples and fewer idle breakers, for a smoke run: its figures are
  * not the published ones); `--reps=N` (default 7, at least 5); `--seed=N` (the shuffle's seed);
- * `--only=timing,halfopen,idle,windows` (a subset).
+ * `--only=timing,halfopen,idle,windows,replay` (a subset).
  *
  * Method (see docs/performance.md): one warm-up round over every contender, then `reps` repetitions;
  * in each, every (scenario, contender) pair runs once, in a freshly shuffled order, and each contender's
@@ -39,6 +39,7 @@ import {
   type Summary
 } from './harness'
 import { idleContenders, measureIdle, type Idle, type IdleContender } from './idle'
+import { describe as describeReplay, runReplayBench } from './replay'
 
 // -------------------------------------------------------------------------------------
 // arguments
@@ -52,7 +53,7 @@ interface Args {
   readonly only: ReadonlyArray<string>
 }
 
-const parts = ['timing', 'halfopen', 'idle', 'windows'] as const
+const parts = ['timing', 'halfopen', 'idle', 'windows', 'replay'] as const
 
 const parse = (argv: ReadonlyArray<string>): Args => {
   const value = (flag: string): string | undefined =>
@@ -346,6 +347,7 @@ const main = async (): Promise<void> => {
   const half = has('halfopen') ? await halfOpenScenario(rand) : undefined
   const idleFigures = has('idle') ? await idle() : []
   const windowFigures = has('windows') ? await windows() : undefined
+  const replayFigures = has('replay') ? await runReplayBench({ quick: args.quick, progress }) : undefined
   const figures = timed?.figures ?? {}
   const goals = targets(figures, idleFigures, windowFigures)
 
@@ -406,6 +408,7 @@ const main = async (): Promise<void> => {
       )
     )
   }
+  if (replayFigures !== undefined) log(`\n${describeReplay(replayFigures)}`)
   if (goals.length > 0) {
     log('\ntargets (ratios paired within each repetition)')
     log(
@@ -446,6 +449,7 @@ const main = async (): Promise<void> => {
             ),
       idle: idleFigures,
       windows: windowFigures,
+      replay: replayFigures,
       targets: goals,
       violations
     }

@@ -572,7 +572,14 @@ export class Breaker {
       // the events of one update are queued together, so none that a listener causes comes between them
       this.emitter!.emit(
         timedOut,
-        L.outcome(event._tag, this.name, now, duration, permit.probe),
+        L.outcome(
+          event._tag,
+          this.name,
+          now,
+          duration,
+          permit.probe,
+          event._tag === 'Failure' ? event.openFor : undefined
+        ),
         transition,
         wouldTrip
       )
