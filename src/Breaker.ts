@@ -453,20 +453,19 @@ export class Breaker {
     timedOut: L.Timeout | undefined
   ): void {
     const { circuit } = this
-    const untimed = end === undefined && !this.listening()
-    const prev = this.cell().get()
+    const cell = this.cell()
+    const prev = cell.get()
     const event =
       typeof verdict === 'string'
         ? Ev.outcome(verdict, permit, duration)
         : Ev.outcome('failure', permit, duration, verdict.openFor)
     // the clock is read only when the core says the result depends on it (then no transition
-    // follows, so `now` is used by no event either)
-    const timeless = end === undefined && untimed && O.isSome(circuit.stepUntimed(prev, event))
+    // follows, so `now` is used by no event either); the core's answer is stored as it is, unless the
+    // cell has changed since it was read
+    const untimed = end === undefined && !this.listening() ? circuit.stepUntimed(prev, event) : O.none
+    const timeless = untimed._tag === 'Some' && cell.compareAndSet(prev, untimed.value)
     const now = end ?? (timeless ? NaN : this.now())
-    const next = this.cell().update((s) => {
-      const n = timeless ? O.getOrElse(() => s)(circuit.stepUntimed(s, event)) : circuit.step(s, event, now)
-      return [n, n]
-    })
+    const next = timeless ? (untimed as O.Some<State>).value : cell.updateBy(circuit.step, event, now)
     M.recordOutcome(this.counters(), event._tag, duration)
     const transition = this.updated(prev, next, event._tag, now)
     if (this.listening()) {
@@ -736,6 +735,16 @@ class Cell implements Ref.Ref<State> {
     const [b, a] = f(this.value)
     this.value = a
     return b
+  }
+  /** One atomic update by a step of the core: `f(state, x, y)` is stored and returned (no closure per call). */
+  updateBy<X, Y>(f: (a: State, x: X, y: Y) => State, x: X, y: Y): State {
+    return (this.value = f(this.value, x, y))
+  }
+  /** Stores `next` if the state is still `expected` (an update computed from it); says whether it did. */
+  compareAndSet(expected: State, next: State): boolean {
+    if (this.value !== expected) return false
+    this.value = next
+    return true
   }
 }
 
