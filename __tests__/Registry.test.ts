@@ -61,6 +61,25 @@ describe('Registry', () => {
       expect(registry.get('toString').name).toBe('toString')
     })
 
+    it('makes the breakers of names without an entry from the defaults, checked once, each name checked', () => {
+      const registry = Registry.make({ config: { defaults: { failureThreshold: 2 } } })()
+      const a = registry.get('a')
+      const b = registry.get('b')
+      expect([a.name, b.name]).toEqual(['a', 'b'])
+      expect(a).not.toBe(b)
+      expect(a.circuit).toBe(b.circuit)
+      expect(a.circuit.config.failureThreshold).toBe(2)
+      expect(() => registry.get('')).toThrow(
+        new ConfigError(['name: expected a non-empty string of at most 256 characters, got ""'])
+      )
+      // a bad shared option fails at every get, naming it, and keeps nothing
+      const bad = Registry.make({ breakerOptions: { clock: 5 as unknown as () => number } })()
+      for (const name of ['x', 'y']) {
+        expect(() => bad.get(name)).toThrow(new ConfigError(['clock: expected a function, got 5']))
+      }
+      expect(bad.size()).toBe(0)
+    })
+
     it('works with withBreaker', async () => {
       const { registry } = setup()
       const result = await withBreaker(registry.get('payments'))(TE.right(1))()

@@ -332,7 +332,7 @@ const targets = (
 
 const registryFigures = async (): Promise<RegistryFigures> => {
   progress('registry: hot gets and misses at 10 to 100,000 breakers, then health() (one child process)')
-  const r = await measureRegistry(args.reps)
+  const r = await measureRegistry(Math.max(args.reps, 11))
   for (const v of r.violations) {
     violations.push({
       scenario: 'registry',

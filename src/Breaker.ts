@@ -799,7 +799,35 @@ const checkFunction = (problems: Array<string>, field: string, u: unknown): void
  * @category constructors
  * @since 0.1.0
  */
-export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {}): Breaker => {
+export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {}): Breaker =>
+  checked(config, options, true)(options.name ?? 'breaker')
+
+/**
+ * Checks `settings` once, as `from` does, and returns what makes a breaker of them under each name it
+ * is given (each name checked): what a registry does for every new name. Breakers made so share the
+ * circuit, like breakers made from equal configs do.
+ *
+ * @internal
+ */
+export const maker = (settings: Settings): ((name: string) => Breaker) => {
+  const [config, options] = split(settings)
+  return checked(config, options, false)
+}
+
+const nameProblem = (name: unknown): string | undefined => {
+  const max = Config.maxNameLength
+  if (typeof name === 'string' && name.length > 0 && name.length <= max) return undefined
+  const got = typeof name === 'string' && name.length > 0 ? `${name.length} characters` : show(name)
+  return `name: expected a non-empty string of at most ${max} characters, got ${got}`
+}
+
+// Checks the config and the options (and `options.name` when `withName`); returns the constructor of
+// breakers of them by name, which checks each name it is given.
+const checked = (
+  config: Config.ConfigInput,
+  options: Options,
+  withName: boolean
+): ((name: string) => Breaker) => {
   const circuit = circuitFor(config)
   const problems: Array<string> = []
   if (typeof options !== 'object' || options === null) {
@@ -810,12 +838,8 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
       problems.push(`${key}: unknown option (known options: ${optionKeys.join(', ')})`)
     }
   }
-  const name = options.name ?? 'breaker'
-  const max = Config.maxNameLength
-  if (typeof name !== 'string' || name.length === 0 || name.length > max) {
-    const got = typeof name === 'string' && name.length > 0 ? `${name.length} characters` : show(name)
-    problems.push(`name: expected a non-empty string of at most ${max} characters, got ${got}`)
-  }
+  const named = withName ? nameProblem(options.name ?? 'breaker') : undefined
+  if (named !== undefined) problems.push(named)
   for (const field of [
     'clock',
     'classify',
@@ -851,16 +875,22 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
     }
   }
   if (problems.length > 0) throw new Config.ConfigError(problems)
-  return new Breaker(
-    name,
-    circuit,
-    options.clock ?? monotonic,
-    options.classify ?? fromPredicates(options),
-    store,
-    options.onListenerError,
-    perSecond,
-    storeTimeout
-  )
+  const clock = options.clock ?? monotonic
+  const classify = options.classify ?? fromPredicates(options)
+  return (name) => {
+    const problem = withName ? undefined : nameProblem(name)
+    if (problem !== undefined) throw new Config.ConfigError([problem])
+    return new Breaker(
+      name,
+      circuit,
+      clock,
+      classify,
+      store,
+      options.onListenerError,
+      perSecond,
+      storeTimeout
+    )
+  }
 }
 
 /**
@@ -905,13 +935,19 @@ export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
   if (typeof breakerOrSettings !== 'object' || breakerOrSettings === null) {
     throw new Config.ConfigError([`breaker: expected a Breaker or settings, got ${show(breakerOrSettings)}`])
   }
+  const [config, options] = split(breakerOrSettings)
+  return unsafeMake(config, options)
+}
+
+// settings as a config and options (an `undefined` value is left out)
+const split = (settings: Settings): readonly [Config.ConfigInput, Options] => {
   const config: Record<string, unknown> = {}
   const options: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(breakerOrSettings)) {
+  for (const [key, value] of Object.entries(settings)) {
     if (value !== undefined)
       ((optionKeys as ReadonlyArray<string>).includes(key) ? options : config)[key] = value
   }
-  return unsafeMake(config as Config.ConfigInput, options as Options)
+  return [config as Config.ConfigInput, options as Options]
 }
 
 /**

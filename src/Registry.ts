@@ -165,8 +165,15 @@ export const unsafeMake = (options: Options = {}): Registry => {
   let forward: L.Listener = L.empty
   const forwarder: L.Listener = (event) => forward(event)
 
+  // the breakers of names with no entry of their own and no overrides are made from the defaults,
+  // checked once (on the first such name, so a bad option fails there as it did)
+  let ofDefaults: ((name: string) => B.Breaker) | undefined
   const create = (name: string, overrides: Overrides): B.Breaker => {
     const perName = Object.hasOwn(named, name) ? named[name] : undefined
+    if (perName === undefined && noKeys(overrides)) {
+      ofDefaults ??= B.maker({ ...defaults, ...breakerOptions })
+      return ofDefaults(name)
+    }
     return B.from({ ...defaults, ...perName, ...breakerOptions, ...overrides, name })
   }
 
@@ -334,6 +341,11 @@ export const isRegistry = (u: unknown): u is Registry =>
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
+
+const noKeys = (o: object): boolean => {
+  for (const _ in o) return false
+  return true
+}
 
 const optionKeys: ReadonlyArray<keyof Options & string> = ['config', 'breakerOptions', 'maxSize', 'scan']
 
