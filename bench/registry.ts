@@ -151,12 +151,13 @@ const child = async (reps: number): Promise<void> => {
   const miss = figure('miss')
   cases.length = 0
 
-  // health() over the largest registry, each breaker having run one call (so each has its counters)
+  // health() over the largest registry, each breaker having run one timed call (so each has its
+  // counters and a latency histogram to read)
   const size = 100_000
   const r = full(size)
   for (const b of r.breakers()) {
     const d = b.admit()
-    if (d._tag !== 'Rejection') b.record(d, 'success')
+    if (d._tag !== 'Rejection') b.record(d, 'success', 12)
   }
   r.health()
   const ms: Array<number> = []
