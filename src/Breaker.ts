@@ -462,10 +462,13 @@ export class Breaker {
     // the clock is read only when the core says the result depends on it (then no transition
     // follows, so `now` is used by no event either); the core's answer is stored as it is, unless the
     // cell has changed since it was read
-    const untimed = end === undefined && !this.listening() ? circuit.stepUntimed(prev, event) : O.none
-    const timeless = untimed._tag === 'Some' && cell.compareAndSet(prev, untimed.value)
-    const now = end ?? (timeless ? NaN : this.now())
-    const next = timeless ? (untimed as O.Some<State>).value : cell.updateBy(circuit.step, event, now)
+    let timeless: State | undefined
+    if (end === undefined && !this.listening()) {
+      const untimed = circuit.stepUntimed(prev, event)
+      if (untimed._tag === 'Some' && cell.compareAndSet(prev, untimed.value)) timeless = untimed.value
+    }
+    const now = end ?? (timeless !== undefined ? NaN : this.now())
+    const next = timeless ?? cell.updateBy(circuit.step, event, now)
     M.recordOutcome(this.counters(), event._tag, duration)
     const transition = this.updated(prev, next, event._tag, now)
     if (this.listening()) {
