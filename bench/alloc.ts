@@ -14,8 +14,8 @@
  *
  * Run one scenario alone: `node node_modules/.cache/tripswitch-bench/bench/index.js --only=alloc`.
  */
-import { spawn } from 'node:child_process'
 import { PerformanceObserver } from 'node:perf_hooks'
+import { childReport, collect } from './harness'
 import { closedSuccess, closedTenPercent, rateScenario, type Scenario } from './contenders'
 
 // -------------------------------------------------------------------------------------
@@ -48,13 +48,6 @@ export interface Alloc {
 // child
 // -------------------------------------------------------------------------------------
 
-const gc = (): void => {
-  const collect = (globalThis as { readonly gc?: () => void }).gc
-  if (collect === undefined) throw new Error('alloc: run with node --expose-gc')
-  collect()
-  collect()
-}
-
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 const child = async (key: AllocScenario, name: string, calls: number, rounds: number): Promise<void> => {
@@ -75,7 +68,7 @@ const child = async (key: AllocScenario, name: string, calls: number, rounds: nu
   for (let i = 0; i < 200_000; i++) await c.call()
   const spans: Array<readonly [number, number, number]> = []
   for (let r = 0; r < rounds; r++) {
-    gc()
+    collect('alloc')
     await tick()
     const t0 = performance.now()
     const heap0 = process.memoryUsage().heapUsed
@@ -109,33 +102,12 @@ export const measureAlloc = (
   calls = 20_000,
   rounds = 7
 ): Promise<Alloc> =>
-  new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      [
-        '--expose-gc',
-        '--min-semi-space-size=64',
-        '--max-semi-space-size=64',
-        __filename,
-        key,
-        contender,
-        String(calls),
-        String(rounds)
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] }
-    )
-    let out = ''
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-    })
-    proc.on('error', reject)
-    proc.on('exit', (code) => {
-      const line = out.split('\n')[0]
-      if (code !== 0 || line === undefined || line === '') {
-        reject(new Error(`alloc child for ${key} / ${contender} exited with ${code} and no report`))
-      } else resolve(JSON.parse(line) as Alloc)
-    })
-  })
+  childReport(
+    __filename,
+    ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'],
+    [key, contender, String(calls), String(rounds)],
+    `alloc child for ${key} / ${contender}`
+  )
 
 /** Every contender of every scenario, one child each. */
 export const measureAllocs = async (progress: (line: string) => void): Promise<ReadonlyArray<Alloc>> => {

@@ -10,10 +10,10 @@
  *
  * Run it alone: `node node_modules/.cache/tripswitch-bench/bench/index.js --only=footprint`.
  */
-import { spawn } from 'node:child_process'
 import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, SamplingBreaker } from 'cockatiel'
+import { childReport, collect } from './harness'
 import { Breaker, withBreaker, wrap } from '../src/index'
 
 // -------------------------------------------------------------------------------------
@@ -79,19 +79,13 @@ export type FootprintContender = keyof typeof footprintContenders
 // child
 // -------------------------------------------------------------------------------------
 
-const gc = (): void => {
-  const collect = (globalThis as { readonly gc?: () => void }).gc
-  if (collect === undefined) throw new Error('footprint: run with node --expose-gc')
-  for (let i = 0; i < 3; i++) collect()
-}
-
 const held: Array<() => Promise<unknown>> = []
 
 const child = async (contender: FootprintContender, phase: Phase, count: number): Promise<void> => {
   const make = footprintContenders[contender]
   // the code of every path is loaded and compiled before the heap is read
   for (let i = 0; i < 100; i++) await make(-i - 1).call()
-  gc()
+  collect('footprint', 3)
   const heap0 = process.memoryUsage().heapUsed
   let last: Callable | undefined
   // only what the user holds is kept: the callable (which holds its breaker)
@@ -100,7 +94,7 @@ const child = async (contender: FootprintContender, phase: Phase, count: number)
     held.push(last.call)
   }
   if (phase === 'called') for (const call of held) await call()
-  gc()
+  collect('footprint', 3)
   const heap1 = process.memoryUsage().heapUsed
   const report: Footprint = {
     contender,
@@ -122,24 +116,12 @@ export const measureFootprint = (
   phase: Phase,
   count: number
 ): Promise<Footprint> =>
-  new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ['--expose-gc', '--max-old-space-size=4096', __filename, contender, phase, String(count)],
-      { stdio: ['ignore', 'pipe', 'inherit'] }
-    )
-    let out = ''
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-    })
-    proc.on('error', reject)
-    proc.on('exit', (code) => {
-      const line = out.split('\n')[0]
-      if (code !== 0 || line === undefined || line === '') {
-        reject(new Error(`footprint child for ${contender} exited with ${code} and no report`))
-      } else resolve(JSON.parse(line) as Footprint)
-    })
-  })
+  childReport(
+    __filename,
+    ['--expose-gc', '--max-old-space-size=4096'],
+    [contender, phase, String(count)],
+    `footprint child for ${contender}`
+  )
 
 if (require.main === module) {
   const [contender, phase, count] = process.argv.slice(2)

@@ -12,9 +12,8 @@
  * Run it alone: `node node_modules/.cache/tripswitch-bench/bench/index.js --only=registry` (or this
  * file, compiled, with `node --expose-gc`).
  */
-import { spawn } from 'node:child_process'
 import * as R from '../src/Registry'
-import { median, random, shuffle } from './harness'
+import { childReport, collect, median, random, shuffle } from './harness'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -53,13 +52,6 @@ export const registrySizes = [10, 1_000, 10_000, 100_000] as const
 // -------------------------------------------------------------------------------------
 // child
 // -------------------------------------------------------------------------------------
-
-const gc = (): void => {
-  const collect = (globalThis as { readonly gc?: () => void }).gc
-  if (collect === undefined) throw new Error('registry: run with node --expose-gc')
-  collect()
-  collect()
-}
 
 const hotName = 'payment'
 
@@ -167,10 +159,10 @@ const child = async (reps: number): Promise<void> => {
     ms.push(performance.now() - t0)
   }
   // measured in a function of its own: an async function's frame (on the heap) would keep the result
-  gc()
+  collect('registry')
   const heap0 = process.memoryUsage().heapUsed
   const jsonBytes = jsonLength(r)
-  gc()
+  collect('registry')
   const heap1 = process.memoryUsage().heapUsed
   if (r.size() !== size) violations.push(`health: expected ${size} breakers, got ${r.size()}`)
   const report: RegistryFigures = {
@@ -188,26 +180,7 @@ const child = async (reps: number): Promise<void> => {
 
 /** Runs the child and returns its report. */
 export const measureRegistry = (reps: number): Promise<RegistryFigures> =>
-  new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ['--expose-gc', '--max-old-space-size=4096', __filename, String(reps)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit']
-      }
-    )
-    let out = ''
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-    })
-    proc.on('error', reject)
-    proc.on('exit', (code) => {
-      const line = out.split('\n')[0]
-      if (code !== 0 || line === undefined || line === '') {
-        reject(new Error(`registry child exited with ${code} and no report`))
-      } else resolve(JSON.parse(line) as RegistryFigures)
-    })
-  })
+  childReport(__filename, ['--expose-gc', '--max-old-space-size=4096'], [String(reps)], 'registry child')
 
 if (require.main === module) {
   void child(Number(process.argv[2] ?? 7))
