@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import * as path from 'node:path'
 import type { Seen } from '../bench/check'
-import { burst, names } from '../bench/names'
+import { burst, names, rateNames } from '../bench/names'
 
 // The set-ups run in a child process through tsx: cockatiel is ESM-only, and jest cannot require it.
 const root = path.join(__dirname, '..')
@@ -62,5 +62,23 @@ describe('Bench', () => {
     expect(s?.before).toBe('open')
     expect(s?.ran?.every((n) => n >= 1 && n < burst)).toBe(true)
     expect(s?.after).toBe('open')
+  })
+
+  it('keeps the rate-strategy breakers and cockatiel sampling closed, with and without 10 % failures', () => {
+    for (const scenario of [
+      'rate strategies, closed, every call succeeds',
+      'rate strategies, closed, 10 % of calls fail'
+    ]) {
+      const rate = of(scenario)
+      expect(rate.map((s) => s.contender)).toEqual([
+        names.raw,
+        rateNames.count,
+        rateNames.time,
+        names.cockatielSampling
+      ])
+      for (const s of rate.filter((c) => c.contender !== names.raw)) {
+        expect([s.contender, s.before, s.after]).toEqual([s.contender, 'closed', 'closed'])
+      }
+    }
   })
 })

@@ -8,6 +8,7 @@ import {
   closedTenPercent,
   halfOpen,
   openRejection,
+  rateScenario,
   type Observed,
   type Scenario
 } from './contenders'
@@ -47,7 +48,14 @@ const look = async (s: Scenario): Promise<ReadonlyArray<Seen>> => {
 /** Builds every scenario, makes a few calls through each contender, and reports what it saw. */
 export const checkSetups = async (): Promise<ReadonlyArray<Seen>> => {
   const out: Array<Seen> = []
-  for (const s of [closedSuccess(), closedTenPercent(), await openRejection()]) out.push(...(await look(s)))
+  const scenarios = [
+    closedSuccess(),
+    closedTenPercent(),
+    await openRejection(),
+    rateScenario(false),
+    rateScenario(true)
+  ]
+  for (const s of scenarios) out.push(...(await look(s)))
   for (const c of await halfOpen()) {
     const ran: Array<number> = []
     let before: Observed = 'n/a'

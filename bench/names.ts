@@ -15,6 +15,12 @@ export const names = {
   cockatielSampling: 'cockatiel sampling'
 } as const
 
+/** The rate-strategy contenders (a failure rate of 50 % through `wrap`), by window. */
+export const rateNames = {
+  count: 'tripswitch wrap, rate over 100 calls',
+  time: 'tripswitch wrap, rate over 10 s'
+} as const
+
 /** The failure threshold every consecutive-failure contender uses. */
 export const threshold = 5
 /** Open long enough that no open circuit moves to half-open during a run. */
