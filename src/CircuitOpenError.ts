@@ -13,6 +13,23 @@
 // -------------------------------------------------------------------------------------
 
 /**
+ * What counts the fallbacks used for a rejection: the breaker that rejected the call.
+ *
+ * @internal
+ */
+export interface FallbackReporter {
+  readonly recordFallback: () => void
+  readonly recordFallbackFailure: (error: unknown) => void
+}
+
+/**
+ * The breaker that made a rejection, so that `orFallback` counts the fallback it runs for it.
+ *
+ * @internal
+ */
+export let reporterOf: (e: CircuitOpenError) => FallbackReporter | undefined
+
+/**
  * @example
  * import * as assert from 'node:assert'
  * import { CircuitOpenError, isCircuitOpenError } from 'tripswitch'
@@ -32,12 +49,22 @@ export class CircuitOpenError {
   /** Always `'CircuitOpenError'`. */
   declare readonly _tag: 'CircuitOpenError'
   declare readonly name: 'CircuitOpenError'
+  // who counts a fallback that stands in for this rejection (the breaker that made it), if anyone
+  readonly #reporter: FallbackReporter | undefined
   constructor(
     /** The name of the breaker that rejected the call. */
     readonly breaker: string,
     /** Milliseconds until a probe may pass; `Infinity` while the circuit is forced open. */
-    readonly retryAfter: number
-  ) {}
+    readonly retryAfter: number,
+    /** @internal The breaker that rejected the call, which counts a fallback used for it. */
+    reporter?: FallbackReporter
+  ) {
+    this.#reporter = reporter
+  }
+
+  static {
+    reporterOf = (e) => e.#reporter
+  }
 
   get message(): string {
     const when =

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import type * as B from './Breaker'
-import { wrap, wrapSync, type WrapOptions } from './Wrap'
+import { wrap, wrapSync, type WrapOptions, type WrapPolicies } from './Wrap'
 
 /**
  * @example
@@ -27,7 +27,7 @@ import { wrap, wrapSync, type WrapOptions } from './Wrap'
 export const guarded =
   <This, Args extends ReadonlyArray<unknown>, R>(
     breaker: B.Breaker | B.Settings,
-    options?: WrapOptions<This, Args, R | PromiseLike<R>>
+    options?: WrapPolicies<This, Args, R | PromiseLike<R>>
   ) =>
   (
     method: (this: This, ...args: Args) => Promise<R>,

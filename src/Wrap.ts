@@ -13,7 +13,8 @@
 import * as B from './Breaker'
 import { ConfigError } from './Config'
 import * as G from './Guard'
-import { preserveIdentity } from './internal'
+import { compose, isComposed, type Policies } from './Compose'
+import { preserveIdentity, withArgument } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -24,9 +25,44 @@ import { preserveIdentity } from './internal'
  * @since 0.1.0
  */
 export interface WrapOptions<This, Args extends ReadonlyArray<unknown>, R> {
-  /** Called with the same `this` and arguments when the circuit rejects. */
-  readonly fallback?: (this: This, ...args: Args) => R
+  /**
+   * Called with the same `this` and arguments, and the reason last, when the circuit rejects (a
+   * `CircuitOpenError`; with a `bulkhead`, also its `BulkheadRejectedError`) or, with `on`, when the
+   * call fails (its error, or a `CallTimeoutError`). The reason is passed after the arguments, or as
+   * the fallback's last declared parameter when the call passed fewer arguments.
+   */
+  readonly fallback?: (this: This, ...args: [...Args, reason: unknown]) => R
 }
+
+/**
+ * The options of `wrap` and `@guarded`: the fallback, and the policies stacked around the breaker in
+ * the order of docs/composition.md (fallback, bulkhead, breaker with its timeout, retry).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface WrapPolicies<This, Args extends ReadonlyArray<unknown>, R>
+  extends WrapOptions<This, Args, R>, Omit<Policies, 'timeout'> {
+  /**
+   * Milliseconds a call (with all its retries) may run before it fails with a `CallTimeoutError`,
+   * recorded as a failure; the function is then given the call's `AbortSignal` as its last argument.
+   */
+  readonly timeout?: number | undefined
+}
+
+/**
+ * The arguments of a function whose last parameter is the `AbortSignal` that `wrap` gives it (with
+ * a `timeout`): the others.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type WithoutSignal<Args extends ReadonlyArray<unknown>> = Args extends readonly [
+  ...infer P,
+  AbortSignal
+]
+  ? P
+  : Args
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -59,22 +95,39 @@ const rejectSoon = (error: unknown): Promise<never> =>
 export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
   const breaker = B.from(breakerOrSettings)
   const g = G.spec(breaker, 'value', {}, 'wrap')
-  return <This, Args extends ReadonlyArray<unknown>, R>(
+  function guard<This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => PromiseLike<R>,
-    options: WrapOptions<This, Args, R | PromiseLike<R>> = {}
-  ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } => {
+    options: WrapPolicies<This, WithoutSignal<Args>, R | PromiseLike<R>> & { readonly timeout: number }
+  ): ((this: This, ...args: WithoutSignal<Args>) => Promise<R>) & { readonly breaker: B.Breaker }
+  function guard<This, Args extends ReadonlyArray<unknown>, R>(
+    fn: (this: This, ...args: Args) => PromiseLike<R>,
+    options?: WrapPolicies<This, Args, R | PromiseLike<R>>
+  ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker }
+  function guard<This, Args extends ReadonlyArray<unknown>, R>(
+    fn: (this: This, ...args: Args) => PromiseLike<R>,
+    options: WrapPolicies<This, Args, R | PromiseLike<R>> = {}
+  ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } {
     const fallback = checked(fn, options, 'wrap')
+    if (isComposed(options)) {
+      const composed = compose(breaker, fn, fallback as Fallback<This> | undefined, options, 'wrap')
+      return Object.assign(preserveIdentity(composed, fn), { breaker })
+    }
     const onOpen =
       fallback === undefined
         ? rejectSoon
-        : (_: unknown, self: This, args: Args): Promise<unknown> =>
-            G.fallbackAsync(breaker, () => Reflect.apply(fallback, self, args))
+        : (rejection: unknown, self: This, args: Args): Promise<unknown> =>
+            G.fallbackAsync(breaker, () =>
+              Reflect.apply(fallback, self, withArgument(args, rejection, fallback.length))
+            )
     function guarded(this: This, ...args: Args): Promise<R> {
       return G.run(g, fn, this, args, onOpen) as Promise<R>
     }
     return Object.assign(preserveIdentity(guarded, fn), { breaker })
   }
+  return guard
 }
+
+type Fallback<This> = (this: This, ...args: ReadonlyArray<unknown>) => unknown
 
 // Checks what untyped callers may get wrong: the function, and the fallback if any.
 const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: string): F | undefined => {
@@ -116,7 +169,10 @@ export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
         () => fn.call(this, ...args),
         (rejection) => {
           if (fallback === undefined) throw rejection
-          return G.fallbackSync(breaker, () => fallback.call(this, ...args))
+          return G.fallbackSync(
+            breaker,
+            () => Reflect.apply(fallback, this, withArgument(args, rejection, fallback.length)) as R
+          )
         }
       )
     }

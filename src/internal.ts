@@ -28,3 +28,21 @@ export const isThenable = (u: unknown): u is PromiseLike<unknown> =>
   (typeof u === 'object' || typeof u === 'function') &&
   u !== null &&
   typeof (u as { readonly then?: unknown }).then === 'function'
+
+/**
+ * `args` with `extra` appended as the argument after them, or, when the function it is for declares
+ * more parameters than were passed (`length`), as its last declared parameter (the ones between are
+ * `undefined`). How a plain function gets its call's `AbortSignal` and a fallback its reason.
+ *
+ * @internal
+ */
+export const withArgument = (
+  args: ReadonlyArray<unknown>,
+  extra: unknown,
+  length: number
+): ReadonlyArray<unknown> => {
+  const out = [...args]
+  while (out.length < length - 1) out.push(undefined)
+  out.push(extra)
+  return out
+}
