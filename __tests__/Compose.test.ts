@@ -10,7 +10,7 @@ import { limitRetries } from 'retry-ts'
 import {
   Breaker,
   Bulkhead,
-  BulkheadRejectedError,
+  type BulkheadRejectedError,
   CallTimeoutError,
   CircuitOpenError,
   ConfigError,
