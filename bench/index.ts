@@ -4,7 +4,7 @@
  *
  * Flags: `--json`; `--quick` (shorter samples and fewer idle breakers, for a smoke run: its figures are
  * not the published ones); `--reps=N` (default 7, at least 5); `--seed=N` (the shuffle's seed);
- * `--only=timing,halfopen,idle,windows` (a subset).
+ * `--only=timing,halfopen,idle,windows,bulkhead` (a subset).
  *
  * Method (see docs/performance.md): one warm-up round over every contender, then `reps` repetitions;
  * in each, every (scenario, contender) pair runs once, in a freshly shuffled order, and each contender's
@@ -38,6 +38,7 @@ import {
   table,
   type Summary
 } from './harness'
+import { bulkheadFull, bulkheadNames, bulkheadUncontended } from './bulkhead'
 import { idleContenders, measureIdle, type Idle, type IdleContender } from './idle'
 
 // -------------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ interface Args {
   readonly only: ReadonlyArray<string>
 }
 
-const parts = ['timing', 'halfopen', 'idle', 'windows'] as const
+const parts = ['timing', 'halfopen', 'idle', 'windows', 'bulkhead'] as const
 
 const parse = (argv: ReadonlyArray<string>): Args => {
   const value = (flag: string): string | undefined =>
@@ -114,14 +115,15 @@ const check = (scenario: string, claim: string, c: Contender, when: string): voi
 type Figures = Record<string, Record<string, Array<number>>>
 
 const timing = async (
-  rand: () => number
+  rand: () => number,
+  scenarios: ReadonlyArray<Scenario>,
+  part = 'timing'
 ): Promise<{ scenarios: ReadonlyArray<Scenario>; figures: Figures }> => {
-  const scenarios = [closedSuccess(), closedTenPercent(), await openRejection()]
   const pairs = scenarios.flatMap((s) => s.contenders.map((c) => ({ s, c })))
   const figures: Figures = {}
   for (const s of scenarios) figures[s.name] = Object.fromEntries(s.contenders.map((c) => [c.name, []]))
   const sampleMs = args.quick ? 40 : 300
-  progress(`timing: warm-up, then ${args.reps} repetitions of ${pairs.length} measurements`)
+  progress(`${part}: warm-up, then ${args.reps} repetitions of ${pairs.length} measurements`)
   for (const { c } of pairs) await nsPerCall(c.call, sampleMs / 3)
   for (let rep = 0; rep < args.reps; rep++) {
     for (const { s, c } of shuffle(pairs, rand)) {
@@ -129,7 +131,7 @@ const timing = async (
       figures[s.name]![c.name]!.push(await nsPerCall(c.call, sampleMs))
       check(s.name, s.claim, c, 'after')
     }
-    progress(`timing: repetition ${rep + 1}/${args.reps} done`)
+    progress(`${part}: repetition ${rep + 1}/${args.reps} done`)
   }
   return { scenarios, figures }
 }
@@ -320,6 +322,41 @@ const targets = (
   return out
 }
 
+// The bulkhead's targets: admission and release at most half of cockatiel's overhead over the raw
+// call; a full bulkhead's refusal at most a tenth of cockatiel's.
+const bulkheadTargets = (figures: Figures): ReadonlyArray<Target> => {
+  const [uncontended, full] = Object.keys(figures)
+  if (uncontended === undefined || full === undefined) return []
+  const at = (scenario: string, contender: string, rep: number): number =>
+    figures[scenario]?.[contender]?.[rep] ?? NaN
+  const overhead = (contender: string, base: string) => (rep: number) =>
+    at(uncontended, contender, rep) - at(uncontended, base, rep)
+  const cockatiel = overhead(bulkheadNames.cockatiel, bulkheadNames.raw)
+  const target = (name: string, limit: number, f: (rep: number) => number): Target => {
+    const ratio = paired(args.reps, f)
+    return { target: name, ratio, limit, met: ratio.median <= limit }
+  }
+  return [
+    target(
+      'bulkhead uncontended: withBulkhead overhead over TE / cockatiel overhead over raw',
+      0.5,
+      (r) => overhead(bulkheadNames.withBulkhead, bulkheadNames.te)(r) / cockatiel(r)
+    ),
+    target(
+      'bulkhead uncontended: bulkheaded overhead over raw / cockatiel overhead over raw',
+      0.5,
+      (r) => overhead(bulkheadNames.bulkheaded, bulkheadNames.raw)(r) / cockatiel(r)
+    ),
+    ...[bulkheadNames.withBulkhead, bulkheadNames.bulkheaded].map((t) =>
+      target(
+        `bulkhead full: ${t} / cockatiel`,
+        0.1,
+        (r) => at(full, t, r) / at(full, bulkheadNames.cockatiel, r)
+      )
+    )
+  ]
+}
+
 // -------------------------------------------------------------------------------------
 // main
 // -------------------------------------------------------------------------------------
@@ -342,23 +379,29 @@ const main = async (): Promise<void> => {
   )
 
   const has = (p: string): boolean => args.only.includes(p)
-  const timed = has('timing') ? await timing(rand) : undefined
+  const timed = has('timing')
+    ? await timing(rand, [closedSuccess(), closedTenPercent(), await openRejection()])
+    : undefined
+  const bulk = has('bulkhead')
+    ? await timing(rand, [bulkheadUncontended(), bulkheadFull()], 'bulkhead')
+    : undefined
   const half = has('halfopen') ? await halfOpenScenario(rand) : undefined
   const idleFigures = has('idle') ? await idle() : []
   const windowFigures = has('windows') ? await windows() : undefined
   const figures = timed?.figures ?? {}
-  const goals = targets(figures, idleFigures, windowFigures)
+  const goals = [...targets(figures, idleFigures, windowFigures), ...bulkheadTargets(bulk?.figures ?? {})]
 
   const range = (s: Summary, f: (n: number) => string): string =>
     `${f(s.median)}  [${f(s.min)} - ${f(s.max)}]`
-  if (timed !== undefined) {
-    for (const s of timed.scenarios) {
+  for (const part of [timed, bulk]) {
+    if (part === undefined) continue
+    for (const s of part.scenarios) {
       log(`\n${s.name} (claimed state: ${s.claim})`)
       log(
         table(
           ['contender', 'median', 'min', 'max'],
           s.contenders.map((c) => {
-            const sum = summarize(figures[s.name]![c.name]!)
+            const sum = summarize(part.figures[s.name]![c.name]!)
             return [c.name, formatNs(sum.median), formatNs(sum.min), formatNs(sum.max)]
           })
         )
@@ -433,7 +476,7 @@ const main = async (): Promise<void> => {
       ...header,
       seconds,
       timing: Object.fromEntries(
-        Object.entries(figures).map(([s, cs]) => [
+        Object.entries({ ...figures, ...bulk?.figures }).map(([s, cs]) => [
           s,
           Object.fromEntries(Object.entries(cs).map(([c, v]) => [c, summarize(v)]))
         ])

@@ -31,7 +31,7 @@ import { type Clock, monotonic } from './Clock'
 import { show } from './codec'
 import { ConfigError, maxNameLength } from './Config'
 import { Emitter } from './Emitter'
-import { isThenable, preserveIdentity } from './internal'
+import { isThenable, preserveIdentity, rejectSoon } from './internal'
 import * as Slots from './Slots'
 import { cancelTimer, checkScheduler, checkTimeout, launch, type Abortable, type Scheduler } from './Timeout'
 
@@ -469,22 +469,33 @@ export const isBulkhead = (u: unknown): u is Bulkhead => u instanceof Bulkhead
  * @category the protocol
  * @since 0.1.0
  */
-export const within = <A>(
+export const within = <T, X extends ReadonlyArray<unknown>, A>(
   bh: Bulkhead,
   signal: AbortSignal | undefined,
-  start: () => Promise<A>,
+  start: (this: T, ...args: X) => PromiseLike<A> | A,
+  self: T,
+  args: X,
   onRefused: (error: BulkheadRejectedError) => Promise<A>
 ): Promise<A> => {
   const admitted = bh.acquire(signal)
-  if (admitted === undefined) return runIn(bh, start)
+  if (admitted === undefined) return runIn(bh, start, self, args)
   if (!(admitted instanceof Promise)) return onRefused(admitted)
-  return admitted.then((refusal) => (refusal === undefined ? runIn(bh, start) : onRefused(refusal)))
+  return admitted.then((refusal) =>
+    refusal === undefined ? runIn(bh, start, self, args) : onRefused(refusal)
+  )
 }
 
-const runIn = <A>(bh: Bulkhead, start: () => Promise<A>): Promise<A> => {
+const runIn = <T, X extends ReadonlyArray<unknown>, A>(
+  bh: Bulkhead,
+  start: (this: T, ...args: X) => PromiseLike<A> | A,
+  self: T,
+  args: X
+): Promise<A> => {
   let pending: Promise<A>
   try {
-    pending = start()
+    const out = Reflect.apply(start, self, args) as PromiseLike<A> | A
+    // a native promise settles once already; anything else is adopted, which drops extra settlements
+    pending = out instanceof Promise ? (out as Promise<A>) : Promise.resolve(out)
   } catch (error) {
     bh.release()
     return Promise.reject(error)
@@ -521,12 +532,11 @@ export const withBulkhead = (bulkheadOrSettings: Bulkhead | Settings) => {
   const bh = from(bulkheadOrSettings)
   return <E, A>(task: TaskEither<E, A> | Abortable<E, A>): BulkheadTask<E | BulkheadRejectedError, A> =>
     (signal?: AbortSignal) =>
-      within<E.Either<E | BulkheadRejectedError, A>>(
-        bh,
-        signal,
-        () => checkedLaunch(task, signal, bh),
-        refusedLeft
-      )
+      within<
+        undefined,
+        readonly [typeof task, AbortSignal | undefined, Bulkhead],
+        E.Either<E | BulkheadRejectedError, A>
+      >(bh, signal, checkedLaunch<E, A>, undefined, [task, signal, bh], refusedLeft)
 }
 
 /**
@@ -600,14 +610,12 @@ export const bulkheaded = (bulkheadOrSettings: Bulkhead | Settings) => {
       throw new ConfigError([`bulkheaded: expected a function to guard, got ${typeof fn}`])
     }
     function guarded(this: This, ...args: Args): Promise<R> {
-      return within(bh, callerSignal(args), () => callPlain(fn, this, args), rejectWith)
+      return within(bh, callerSignal(args), fn, this, args, rejectSoon) as Promise<R>
     }
     return Object.assign(preserveIdentity(guarded, fn), { bulkhead: bh })
   }
   return decorate
 }
-
-const rejectWith = (error: unknown): Promise<never> => Promise.reject(error)
 
 /**
  * Calls a plain function, its value or throw as a promise that settles once.

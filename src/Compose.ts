@@ -125,7 +125,9 @@ export const compose = <This, Args extends ReadonlyArray<unknown>, Res>(
         refuse
       ) as Promise<Res>
     const pending =
-      bulkhead === undefined ? viaBreaker() : BH.within(bulkhead, BH.callerSignal(args), viaBreaker, refuse)
+      bulkhead === undefined
+        ? viaBreaker()
+        : BH.within(bulkhead, BH.callerSignal(args), viaBreaker, undefined, [], refuse)
     if (fallback === undefined) return pending
     return pending.then(undefined, (error: unknown) => {
       const rejected = refused !== undefined && error === refused

@@ -14,7 +14,7 @@ import * as B from './Breaker'
 import { ConfigError } from './Config'
 import * as G from './Guard'
 import { compose, isComposed, type Policies } from './Compose'
-import { preserveIdentity, withArgument } from './internal'
+import { preserveIdentity, rejectSoon, withArgument } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -63,18 +63,6 @@ export type WithoutSignal<Args extends ReadonlyArray<unknown>> = Args extends re
 ]
   ? P
   : Args
-
-// -------------------------------------------------------------------------------------
-// utils
-// -------------------------------------------------------------------------------------
-
-// A promise that rejects with `error` one microtask from now. The caller attaches its handler before
-// that, which spares Node's unhandled-rejection bookkeeping for a promise rejected without a handler
-// (`Promise.reject`): about 0.4 µs, most of an open circuit's rejection. Unhandled, it is still reported.
-const rejectSoon = (error: unknown): Promise<never> =>
-  Promise.resolve({
-    then: (_: unknown, reject: (reason: unknown) => void) => reject(error)
-  } as unknown as PromiseLike<never>)
 
 // -------------------------------------------------------------------------------------
 // combinators

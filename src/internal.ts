@@ -46,3 +46,15 @@ export const withArgument = (
   out.push(extra)
   return out
 }
+
+/**
+ * A promise that rejects with `error` one microtask from now. The caller attaches its handler before
+ * that, which spares Node's unhandled-rejection bookkeeping for a promise rejected without a handler
+ * (`Promise.reject`): about 0.4 µs or more, most of a rejection's cost. Unhandled, it is still reported.
+ *
+ * @internal
+ */
+export const rejectSoon = (error: unknown): Promise<never> =>
+  Promise.resolve({
+    then: (_: unknown, reject: (reason: unknown) => void) => reject(error)
+  } as unknown as PromiseLike<never>)
