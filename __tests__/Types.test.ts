@@ -9,8 +9,14 @@ import * as TE from 'fp-ts/TaskEither'
 import { retrying } from 'retry-ts/Task'
 import { limitRetries } from 'retry-ts'
 import {
+  Bulkhead,
+  type BulkheadRejectedError,
+  type BulkheadTask,
+  type CallTimeoutError,
   type CircuitOpenError,
   type FallbackError,
+  retryTE,
+  withBulkhead,
   isCircuitOpenError,
   orFallback,
   orFallbackTE,
@@ -113,5 +119,66 @@ describe('Types', () => {
     expect(f.name).toBe('')
     // @ts-expect-error: wrong argument type
     expect(() => g('x')).not.toThrow()
+  })
+
+  describe('composition', () => {
+    it('shows every error of a piped stack, and what orFallback leaves', async () => {
+      const bh = Bulkhead.make({ limit: 1 })()
+      const rows = pipe(
+        fetchUser,
+        retryTE({ policy: limitRetries(1) }),
+        withBreaker({}, { timeout: 1_000 }),
+        withBulkhead(bh)
+      )
+      assertType<
+        Mutual<
+          typeof rows,
+          BulkheadTask<
+            NotFound | CallTimeoutError | CircuitOpenError | BulkheadRejectedError,
+            { readonly id: string }
+          >
+        >
+      >(true)
+      const orCached = pipe(
+        rows,
+        orFallback(() => T.of(0))
+      )
+      assertType<
+        Mutual<
+          typeof orCached,
+          TE.TaskEither<NotFound | CallTimeoutError | BulkheadRejectedError, { readonly id: string } | number>
+        >
+      >(true)
+      expect(await rows()).toEqual(E.right({ id: '1' }))
+    })
+
+    it("types withBreaker's fallbacks by `on` and by what they return", () => {
+      const te = withBreaker({}, { fallback: () => TE.right('cached') })(TE.right<NotFound, string>('x'))
+      assertType<Mutual<typeof te, TE.TaskEither<NotFound | FallbackError<never>, string>>>(true)
+      const failure = withBreaker(
+        {},
+        { on: 'failure', fallback: () => T.of(0) }
+      )(TE.right<NotFound, string>('x'))
+      assertType<Mutual<typeof failure, TE.TaskEither<CircuitOpenError, string | number>>>(true)
+      const both = withBreaker(
+        {},
+        { on: 'both', fallback: () => TE.left<'down', number>('down') }
+      )(TE.right<NotFound, string>('x'))
+      assertType<Mutual<typeof both, TE.TaskEither<FallbackError<'down', unknown>, string | number>>>(true)
+    })
+
+    it("drops the signal a timed wrap gives its function from the wrapper's parameters", () => {
+      const timed = wrap({})(async (id: string, _signal: AbortSignal) => id.length, { timeout: 100 })
+      assertType<Equals<Parameters<typeof timed>, [id: string]>>(true)
+      const untimed = wrap({})(async (id: string, _signal: AbortSignal) => id.length)
+      assertType<Equals<Parameters<typeof untimed>, [id: string, _signal: AbortSignal]>>(true)
+      const withFallback = wrap({})(async (id: string) => ({ id }), {
+        on: 'both',
+        fallback: async (id: string, reason: unknown) => ({ id, stale: String(reason) })
+      })
+      assertType<
+        Mutual<ReturnType<typeof withFallback>, Promise<{ id: string } | { id: string; stale: string }>>
+      >(true)
+    })
   })
 })
