@@ -10,6 +10,8 @@
  * @since 0.1.0
  */
 
+import { cheapError } from './internal'
+
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
@@ -94,11 +96,7 @@ export class BulkheadRejectedError {
 }
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
-Object.setPrototypeOf(BulkheadRejectedError.prototype, Error.prototype)
-Object.defineProperties(BulkheadRejectedError.prototype, {
-  _tag: { value: 'BulkheadRejectedError', enumerable: true },
-  name: { value: 'BulkheadRejectedError' }
-})
+cheapError(BulkheadRejectedError, 'BulkheadRejectedError')
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface BulkheadRejectedError extends Error {}

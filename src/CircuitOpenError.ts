@@ -8,6 +8,8 @@
  * @since 0.1.0
  */
 
+import { cheapError } from './internal'
+
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
@@ -93,11 +95,7 @@ export class CircuitOpenError {
 }
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
-Object.setPrototypeOf(CircuitOpenError.prototype, Error.prototype)
-Object.defineProperties(CircuitOpenError.prototype, {
-  _tag: { value: 'CircuitOpenError', enumerable: true },
-  name: { value: 'CircuitOpenError' }
-})
+cheapError(CircuitOpenError, 'CircuitOpenError')
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface CircuitOpenError extends Error {}

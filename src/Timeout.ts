@@ -22,6 +22,7 @@
  *
  * @since 0.1.0
  */
+import { cheapError } from './internal'
 import * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { ConfigError } from './Config'
@@ -129,11 +130,7 @@ export class CallTimeoutError {
 }
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
-Object.setPrototypeOf(CallTimeoutError.prototype, Error.prototype)
-Object.defineProperties(CallTimeoutError.prototype, {
-  _tag: { value: 'CallTimeoutError', enumerable: true },
-  name: { value: 'CallTimeoutError' }
-})
+cheapError(CallTimeoutError, 'CallTimeoutError')
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface CallTimeoutError extends Error {}

@@ -58,3 +58,18 @@ export const rejectSoon = (error: unknown): Promise<never> =>
   Promise.resolve({
     then: (_: unknown, reject: (reason: unknown) => void) => reject(error)
   } as unknown as PromiseLike<never>)
+
+/**
+ * Makes the instances of `ctor` `Error`s without the stack capture of `super()` (`instanceof Error`
+ * holds, `new` stays cheap), tagged `tag` (`_tag`, enumerable, and `name`) on the prototype. What
+ * `CircuitOpenError`, `BulkheadRejectedError` and `CallTimeoutError` share.
+ *
+ * @internal
+ */
+export const cheapError = (ctor: { readonly prototype: object }, tag: string): void => {
+  Object.setPrototypeOf(ctor.prototype, Error.prototype)
+  Object.defineProperties(ctor.prototype, {
+    _tag: { value: tag, enumerable: true },
+    name: { value: tag }
+  })
+}
