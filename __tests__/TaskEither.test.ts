@@ -378,6 +378,25 @@ describe('withBreaker', () => {
       expect(b.counts().fallbacks).toBe(2)
     })
 
+    it("runs a failing fallback of on: 'both' once for a rejection, its Left a FallbackError", async () => {
+      const b = Breaker.make()()
+      Breaker.forceOpen(b)()
+      let runs = 0
+      const guard = withBreaker(b, {
+        on: 'both',
+        fallback: () => {
+          runs++
+          return TE.left('replica down')
+        }
+      })
+      const result = await guard(TE.right(1))()
+      expect(runs).toBe(1)
+      expect(E.isLeft(result) && isFallbackError(result.left) && isCircuitOpenError(result.left.reason)).toBe(
+        true
+      )
+      expect(b.counts()).toMatchObject({ fallbacks: 0, fallbackFailures: 1 })
+    })
+
     it('counts orFallback and orFallbackTE in the metrics of the breaker that rejected', async () => {
       const b = Breaker.make()()
       const guard = withBreaker(b)

@@ -150,9 +150,10 @@ describe('Types', () => {
         >
       >(true)
       expect(await rows()).toEqual(E.right({ id: '1' }))
+      expect(await orCached()).toEqual(E.right({ id: '1' }))
     })
 
-    it("types withBreaker's fallbacks by `on` and by what they return", () => {
+    it("types withBreaker's fallbacks by `on` and by what they return", async () => {
       const te = withBreaker({}, { fallback: () => TE.right('cached') })(TE.right<NotFound, string>('x'))
       assertType<Mutual<typeof te, TE.TaskEither<NotFound | FallbackError<never>, string>>>(true)
       const failure = withBreaker(
@@ -165,9 +166,10 @@ describe('Types', () => {
         { on: 'both', fallback: () => TE.left<'down', number>('down') }
       )(TE.right<NotFound, string>('x'))
       assertType<Mutual<typeof both, TE.TaskEither<FallbackError<'down', unknown>, string | number>>>(true)
+      expect([await te(), await failure(), await both()]).toEqual([E.right('x'), E.right('x'), E.right('x')])
     })
 
-    it("drops the signal a timed wrap gives its function from the wrapper's parameters", () => {
+    it("drops the signal a timed wrap gives its function from the wrapper's parameters", async () => {
       const timed = wrap({})(async (id: string, _signal: AbortSignal) => id.length, { timeout: 100 })
       assertType<Equals<Parameters<typeof timed>, [id: string]>>(true)
       const untimed = wrap({})(async (id: string, _signal: AbortSignal) => id.length)
@@ -179,6 +181,12 @@ describe('Types', () => {
       assertType<
         Mutual<ReturnType<typeof withFallback>, Promise<{ id: string } | { id: string; stale: string }>>
       >(true)
+      const never = { signal: new AbortController().signal }
+      expect([await timed('ab'), await untimed('abc', never.signal), await withFallback('x')]).toEqual([
+        2,
+        3,
+        { id: 'x' }
+      ])
     })
   })
 })

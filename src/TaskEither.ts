@@ -235,27 +235,31 @@ export function withBreaker(
   }
   const substitute = fallback as Fallback<unknown, unknown, unknown> | undefined
   const onOpen =
-    substitute === undefined || on === 'failure'
-      ? openLeft
-      : (r: CircuitOpenError) => fallBack(breaker, substitute, r)
+    substitute !== undefined && on === 'open'
+      ? (r: CircuitOpenError) => fallBack(breaker, substitute, r)
+      : openLeft
   const guard = guardOf<unknown>(g, onOpen)
-  return substitute === undefined || on === 'open' ? guard : recovering(guard, breaker, substitute)
+  return substitute === undefined || on === 'open'
+    ? guard
+    : recovering(guard, breaker, substitute, on === 'both')
 }
 
-// A guard whose `Left`s (other than the rejection it made itself) run the fallback.
+// A guard whose `Left`s run the fallback: the call's own, and with `rejections` the rejection the
+// guard made itself (which `on: 'failure'` leaves alone). Each `Left` meets the fallback once.
 const recovering = <F>(
   guard: Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError>,
   breaker: B.Breaker,
-  fallback: Fallback<unknown, F, unknown>
+  fallback: Fallback<unknown, F, unknown>,
+  rejections: boolean
 ): GuardRecovering<F, unknown> => {
   const recover = <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<unknown, A | F> => {
     const guarded = guard(task)
     return () =>
-      guarded().then((result): E.Either<unknown, A | F> | Promise<E.Either<unknown, A | F>> =>
-        E.isLeft(result) && !(isCircuitOpenError(result.left) && reporterOf(result.left) === breaker)
-          ? fallBack(breaker, fallback, result.left)
-          : result
-      )
+      guarded().then((result): E.Either<unknown, A | F> | Promise<E.Either<unknown, A | F>> => {
+        if (E.isRight(result)) return result
+        const own = isCircuitOpenError(result.left) && reporterOf(result.left) === breaker
+        return own && !rejections ? result : fallBack(breaker, fallback, result.left)
+      })
   }
   return Object.assign(recover, { breaker })
 }
