@@ -6,7 +6,7 @@ import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
 import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
-import { limitRetries } from 'retry-ts'
+import { constantDelay, limitRetries, Monoid } from 'retry-ts'
 import {
   Breaker,
   Bulkhead,
@@ -21,7 +21,8 @@ import {
   retryTE,
   withBreaker,
   withBulkhead,
-  wrap
+  wrap,
+  wrapSync
 } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import { flush, manualTimers } from './_support/timers'
@@ -330,7 +331,34 @@ describe('Compose', () => {
     })
   })
 
+  it("stops a plain function's retries when its caller's signal (its last argument) aborts", async () => {
+    const clock = testClock()
+    const timers = manualTimers(clock)
+    const controller = new AbortController()
+    let attempts = 0
+    const call = wrap({})(
+      async (_signal: AbortSignal) => {
+        attempts++
+        throw boom
+      },
+      { retry: { policy: Monoid.concat(constantDelay(100), limitRetries(5)), scheduler: timers.scheduler } }
+    )
+    const pending = call(controller.signal)
+    await flush()
+    expect(attempts).toBe(1)
+    controller.abort()
+    await expect(pending).rejects.toBe(boom)
+    expect(attempts).toBe(1)
+    expect(timers.pending()).toBe(0)
+  })
+
   it('checks the stacking options', () => {
+    expect(() => wrap({})(async () => 1, { retries: 3 } as never)).toThrow(
+      /wrap\.retries: unknown option \(known options: fallback, on, timeout, scheduler, retry, bulkhead\)/
+    )
+    expect(() => wrapSync({})(() => 1, { timeout: 5 } as never)).toThrow(
+      /wrapSync\.timeout: unknown option \(known options: fallback\); timeouts, retries and bulkheads are for async functions: use wrap/
+    )
     expect(() => wrap({})(async () => 1, { on: 'failure' })).toThrow(/wrap\.on: 'failure' needs a fallback/)
     expect(() => wrap({})(async () => 1, { on: 'sometimes' as never, fallback: async () => 0 })).toThrow(
       ConfigError

@@ -15,7 +15,8 @@
  *   does (returns, throws synchronously, rejects, resolves to anything). A call that never settles
  *   holds its slot: give it a timeout (`withBreaker`'s or `timeoutTE`) inside the bulkhead.
  * - No timer when idle or uncontended; a waiting call uses at most one timer (its `maxWait`), cleared
- *   when it gets a slot or leaves.
+ *   when it gets a slot or leaves. A scheduler that throws when asked for that timer leaves the call
+ *   waiting without a limit (it still leaves on its caller's abort): a broken timer never refuses work.
  * - A refusal is the bulkhead's, not the dependency's: a breaker never records it as a failure.
  * - Listeners (`subscribe`) hear every refusal, after the update; one that throws or rejects is
  *   reported to `onListenerError` and never reaches a caller.
@@ -615,20 +616,6 @@ export const bulkheaded = (bulkheadOrSettings: Bulkhead | Settings) => {
     return Object.assign(preserveIdentity(guarded, fn), { bulkhead: bh })
   }
   return decorate
-}
-
-/**
- * Calls a plain function, its value or throw as a promise that settles once.
- *
- * @internal
- */
-export const callPlain = <This, Args extends ReadonlyArray<unknown>, R>(
-  fn: (this: This, ...args: Args) => PromiseLike<R> | R,
-  self: This,
-  args: Args
-): Promise<R> => {
-  const out = Reflect.apply(fn, self, args) as PromiseLike<R> | R
-  return out instanceof Promise ? (out as Promise<R>) : Promise.resolve(out)
 }
 
 // -------------------------------------------------------------------------------------

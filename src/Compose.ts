@@ -104,9 +104,10 @@ export const compose = <This, Args extends ReadonlyArray<unknown>, Res>(
   // the work the breaker runs: `fn` once, or `fn` retried; given the call's signal when timed
   function work(this: This, args: Args, signal: AbortSignal | undefined): Promise<Res> {
     const once = (): Promise<Res> =>
-      BH.callPlain(fn, this, signal === undefined ? args : (signalled(fn, args, signal) as unknown as Args))
+      callPlain(fn, this, signal === undefined ? args : (signalled(fn, args, signal) as unknown as Args))
     if (retry === undefined) return once()
-    return R.run(retry, () => attempt(once), signal).then(unwrap)
+    // retries stop when the call's timeout fires, or when its caller aborts
+    return R.run(retry, () => attempt(once), signal ?? BH.callerSignal(args)).then(unwrap)
   }
 
   return function guarded(this: This, ...args: Args): Promise<Res> {
@@ -162,6 +163,20 @@ const signalled = (
     return out
   }
   return withArgument(args, signal, fn.length)
+}
+
+/**
+ * Calls a plain function, its value or throw as a promise that settles once.
+ *
+ * @internal
+ */
+const callPlain = <This, Args extends ReadonlyArray<unknown>, R>(
+  fn: (this: This, ...args: Args) => PromiseLike<R> | R,
+  self: This,
+  args: Args
+): Promise<R> => {
+  const out = Reflect.apply(fn, self, args) as PromiseLike<R> | R
+  return out instanceof Promise ? (out as Promise<R>) : Promise.resolve(out)
 }
 
 // one attempt of a retried plain function: its value a `Right`, its throw or rejection a `Left`

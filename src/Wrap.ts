@@ -121,8 +121,20 @@ type Fallback<This> = (this: This, ...args: ReadonlyArray<unknown>) => unknown
 const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: string): F | undefined => {
   if (typeof fn !== 'function')
     throw new ConfigError([`${where}: expected a function to guard, got ${typeof fn}`])
+  const known = where === 'wrapSync' ? syncKeys : asyncKeys
   if (typeof options !== 'object' || options === null) {
-    throw new ConfigError([`${where}: expected options { fallback? }, got ${String(options)}`])
+    throw new ConfigError([
+      `${where}: expected options { ${known.map((k) => `${k}?`).join(', ')} }, got ${String(options)}`
+    ])
+  }
+  const unknown = Object.keys(options).filter((k) => !known.includes(k))
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map(
+        (k) =>
+          `${where}.${k}: unknown option (known options: ${known.join(', ')})${asyncKeys.includes(k) ? '; timeouts, retries and bulkheads are for async functions: use wrap' : ''}`
+      )
+    )
   }
   const { fallback } = options
   if (fallback !== undefined && typeof fallback !== 'function') {
@@ -130,6 +142,9 @@ const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: stri
   }
   return fallback
 }
+
+const syncKeys: ReadonlyArray<string> = ['fallback']
+const asyncKeys: ReadonlyArray<string> = ['fallback', 'on', 'timeout', 'scheduler', 'retry', 'bulkhead']
 
 /**
  * Wraps a synchronous function. While the circuit rejects, the wrapper throws a `CircuitOpenError`
