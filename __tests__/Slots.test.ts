@@ -96,7 +96,7 @@ describe('Slots', () => {
       fc.property(
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 0, max: 4 }),
-        fc.array(command, { maxLength: 120 }),
+        fc.array(command, { minLength: 10, maxLength: 120, size: 'max' }),
         (limit, queue, commands) => {
           const lim = { limit, queue }
           const model = new Model(lim)
