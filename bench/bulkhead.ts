@@ -9,15 +9,9 @@ import * as TE from 'fp-ts/TaskEither'
 import { bulkhead as cockatielBulkhead } from 'cockatiel'
 import { Bulkhead, bulkheaded, withBulkhead } from '../src/index'
 import type { Contender, Observed, Scenario } from './contenders'
+import { bulkheadNames } from './names'
 
-/** Names, in the order of the table. */
-export const bulkheadNames = {
-  raw: 'raw async call',
-  te: 'raw TaskEither (TE.tryCatch)',
-  withBulkhead: 'tripswitch withBulkhead(TE)',
-  bulkheaded: 'tripswitch bulkheaded(fn)',
-  cockatiel: 'cockatiel bulkhead'
-} as const
+export { bulkheadNames } from './names'
 
 const succeed = async (): Promise<number> => 1
 const swallow = (): void => undefined

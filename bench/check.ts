@@ -3,6 +3,7 @@
  * after a few calls, and what a half-open burst lets through. Prints JSON; `__tests__/Bench.test.ts`
  * runs it in a child process (cockatiel is ESM-only, which jest's module loader cannot require).
  */
+import { bulkheadFull, bulkheadUncontended } from './bulkhead'
 import {
   closedSuccess,
   closedTenPercent,
@@ -48,6 +49,7 @@ const look = async (s: Scenario): Promise<ReadonlyArray<Seen>> => {
 export const checkSetups = async (): Promise<ReadonlyArray<Seen>> => {
   const out: Array<Seen> = []
   for (const s of [closedSuccess(), closedTenPercent(), await openRejection()]) out.push(...(await look(s)))
+  for (const s of [bulkheadUncontended(), bulkheadFull()]) out.push(...(await look(s)))
   for (const c of await halfOpen()) {
     const ran: Array<number> = []
     let before: Observed = 'n/a'
