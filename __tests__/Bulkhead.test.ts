@@ -56,6 +56,7 @@ describe('Bulkhead', () => {
       queued: 0,
       counts: { calls: 10_000, ran: 10_000, waited: 9_992 }
     })
+    expect(guard.bulkhead).toBe(bh)
   })
 
   it('refuses a call at once with Left(BulkheadRejectedError) when every slot is taken and the queue is full', async () => {

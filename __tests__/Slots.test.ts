@@ -136,7 +136,7 @@ describe('Slots', () => {
           }
         }
       ),
-      { numRuns: 300 }
+      { numRuns: 150 }
     )
   })
 })

@@ -529,15 +529,28 @@ const runIn = <T, X extends ReadonlyArray<unknown>, A>(
  * @category combinators
  * @since 0.1.0
  */
-export const withBulkhead = (bulkheadOrSettings: Bulkhead | Settings) => {
+export const withBulkhead = (bulkheadOrSettings: Bulkhead | Settings): BulkheadGuard => {
   const bh = from(bulkheadOrSettings)
-  return <E, A>(task: TaskEither<E, A> | Abortable<E, A>): BulkheadTask<E | BulkheadRejectedError, A> =>
+  const guard =
+    <E, A>(task: TaskEither<E, A> | Abortable<E, A>): BulkheadTask<E | BulkheadRejectedError, A> =>
     (signal?: AbortSignal) =>
       within<
         undefined,
         readonly [typeof task, AbortSignal | undefined, Bulkhead],
         E.Either<E | BulkheadRejectedError, A>
       >(bh, signal, checkedLaunch<E, A>, undefined, [task, signal, bh], refusedLeft)
+  return Object.assign(guard, { bulkhead: bh })
+}
+
+/**
+ * A bulkhead lifted over `TaskEither`: apply it to any number of tasks; they share `bulkhead`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface BulkheadGuard {
+  <E, A>(task: TaskEither<E, A> | Abortable<E, A>): BulkheadTask<E | BulkheadRejectedError, A>
+  readonly bulkhead: Bulkhead
 }
 
 /**
