@@ -10,7 +10,7 @@ import { constantDelay, limitRetries, Monoid } from 'retry-ts'
 import {
   Breaker,
   Bulkhead,
-  type BulkheadRejectedError,
+  BulkheadRejectedError,
   CallTimeoutError,
   CircuitOpenError,
   ConfigError,
@@ -312,6 +312,30 @@ describe('Compose', () => {
       const slow = users.get('slow')
       timers.advance(20)
       await expect(slow).rejects.toBeInstanceOf(CallTimeoutError)
+    })
+
+    it('stacks a bulkhead and a retry on a decorated method, shared by every instance', async () => {
+      let attempts = 0
+      let release: () => void = () => undefined
+      class Search {
+        @guarded(
+          { name: 'search' },
+          { bulkhead: { name: 'search', limit: 1 }, retry: { policy: limitRetries(1) } }
+        )
+        async find(q: string): Promise<string> {
+          if (++attempts === 1) throw boom
+          await new Promise<void>((resolve) => (release = resolve))
+          return q
+        }
+      }
+      const a = new Search()
+      const b = new Search()
+      const first = a.find('x')
+      await flush()
+      await expect(b.find('y')).rejects.toBeInstanceOf(BulkheadRejectedError)
+      release()
+      expect(await first).toBe('x')
+      expect(attempts).toBe(2)
     })
 
     it("combines the caller's own signal with the timeout's", async () => {
