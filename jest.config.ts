@@ -3,7 +3,7 @@ import type { Config } from 'jest'
 
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/__tests__'],
+  roots: ['<rootDir>/__tests__', '<rootDir>/examples'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }]
@@ -12,6 +12,8 @@ const config: Config = {
     '^tripswitch$': '<rootDir>/src/index.ts',
     '^tripswitch/(.*)$': '<rootDir>/src/$1/index.ts'
   },
+  // every fast-check property runs from a fixed seed; FC_SEED=<seed> or FC_SEED=random to vary it
+  setupFiles: ['<rootDir>/__tests__/_support/seed.ts'],
   collectCoverageFrom: ['src/**/*.ts'],
   coverageReporters: ['text-summary', 'lcov'],
   testTimeout: 30000

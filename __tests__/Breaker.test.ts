@@ -12,6 +12,8 @@ import {
   type Config,
   Decision,
   Event,
+  guarded,
+  guardedSync,
   type Listener,
   Registry,
   type Scheduler,
@@ -23,6 +25,7 @@ import {
 } from 'tripswitch'
 import { testClock, type TestClock } from 'tripswitch/testing'
 import { type Action, action, configInput } from './_support/arbitraries'
+import { thrownProblems } from './_support/problems'
 
 // -------------------------------------------------------------------------------------
 // helpers
@@ -855,6 +858,86 @@ describe('Breaker', () => {
     })
   })
 
+  describe('a breaker or settings', () => {
+    // every combinator that takes "a breaker or settings", named as its errors name it
+    const takers: ReadonlyArray<readonly [string, (u: never) => unknown]> = [
+      ['withBreaker', (u) => withBreaker(u)],
+      ['wrap', (u) => wrap(u)(async () => 1)],
+      ['wrapSync', (u) => wrapSync(u)(() => 1)],
+      ['@guarded', (u) => guarded(u)(async () => 1, { kind: 'method', name: 'm' } as never)],
+      ['@guardedSync', (u) => guardedSync(u)(() => 1, { kind: 'method', name: 'm' } as never)]
+    ]
+    const wrong: ReadonlyArray<readonly [string, unknown, RegExp]> = [
+      [
+        'an IO not run (Breaker.make(...))',
+        Breaker.make({ failureThreshold: 2 }),
+        /got an IO .*run it, Breaker\.make\(\.\.\.\)\(\)/
+      ],
+      ['a function', (a: number) => a, /got a function$/],
+      ['a registry', Registry.make()(), /got a Registry \(pass one of its breakers: registry\.get\(name\)\)/],
+      ['a promise', Promise.resolve(Breaker.unsafeMake()), /got a promise \(await it first\)/],
+      ['a spread copy of a breaker', { ...Breaker.unsafeMake() }, /got a copy of a breaker/],
+      ['an array', [Breaker.unsafeMake()], /got an array/],
+      ['another tagged value', { _tag: 'Closed' }, /got a value tagged "Closed"/],
+      ['a number', 3, /got 3$/],
+      ['null', null, /got null$/]
+    ]
+    for (const [where, take] of takers) {
+      it.each(wrong)(`${where} rejects %s, naming it, before any call`, (_, value, message) => {
+        let error: unknown
+        try {
+          take(value as never)
+        } catch (e) {
+          error = e
+        }
+        expect(error).toBeInstanceOf(ConfigError)
+        const [problem] = (error as ConfigError).problems
+        expect(problem).toMatch(
+          new RegExp(`^${where.replace('@', '@?')}: expected a Breaker or settings, got `)
+        )
+        expect(problem).toMatch(message)
+      })
+
+      it(`${where} rejects settings with an unknown key, naming the key`, () => {
+        expect(() => take({ name: 'x', failureTreshold: 3 } as never)).toThrow(/failureTreshold/)
+      })
+
+      it(`${where} takes a breaker and settings`, () => {
+        expect(() => take(Breaker.unsafeMake() as never)).not.toThrow()
+        expect(() => take({ name: 'x', failureThreshold: 3 } as never)).not.toThrow()
+      })
+    }
+  })
+
+  describe('names', () => {
+    it('makes an independent breaker from each settings, whatever its name', async () => {
+      const settings = { name: 'users', failureThreshold: 1 }
+      const guard = withBreaker(settings)
+      const fetchUser = wrap(settings)(async (id: string) => id)
+      class Users {
+        @guarded(settings)
+        async get(id: string): Promise<string> {
+          return id
+        }
+      }
+      await guard(TE.left('down'))()
+      expect(guard.breaker.state()._tag).toBe('Open')
+      expect(fetchUser.breaker).not.toBe(guard.breaker)
+      expect(fetchUser.breaker.name).toBe('users')
+      expect(await fetchUser('42')).toBe('42')
+      expect(await new Users().get('7')).toBe('7')
+    })
+
+    it('shares one breaker by passing it, or by its name in a registry', async () => {
+      const registry = Registry.make({ config: { defaults: { failureThreshold: 1 } } })()
+      const guard = withBreaker(registry.get('users'))
+      const fetchUser = wrap(registry.get('users'))(async (id: string) => id)
+      expect(fetchUser.breaker).toBe(guard.breaker)
+      await guard(TE.left('down'))()
+      await expect(fetchUser('42')).rejects.toThrow(/Circuit "users" is open/)
+    })
+  })
+
   // -------------------------------------------------------------------------------------
   // callsOf
   // -------------------------------------------------------------------------------------
@@ -935,6 +1018,94 @@ describe('Breaker', () => {
       await withBreaker(b, { classify: Classifier.ofResult(classify) })(TE.right(1))()
       expect(seen).toHaveLength(1)
       expect(seen[0]).toBeNaN()
+    })
+  })
+})
+
+describe('Breaker settings', () => {
+  const problemsOf = thrownProblems
+
+  it('takes thresholds and options in one object, durations as numbers or strings', () => {
+    const b = Breaker.make({ name: 'users', failureThreshold: 2, openFor: '2s', storeTimeout: '250ms' })()
+    expect(b.name).toBe('users')
+    expect(b.circuit.config).toMatchObject({ failureThreshold: 2, openFor: 2_000, probeLease: 2_000 })
+    const two = Breaker.make({ failureThreshold: 2, openFor: 2_000 }, { name: 'users' })()
+    expect(two.circuit).toBe(b.circuit)
+  })
+
+  it('names an unknown setting with a hint from thresholds and options alike', () => {
+    expect(problemsOf(() => Breaker.make({ nmae: 'users' } as never)())).toEqual([
+      'nmae: unknown setting; did you mean name?'
+    ])
+    expect(problemsOf(() => Breaker.make({ failureTreshold: 2 } as never)())).toEqual([
+      'failureTreshold: unknown setting; did you mean failureThreshold?'
+    ])
+  })
+
+  it('says where a setting belongs in the two-object form, and when one is given twice', () => {
+    expect(
+      problemsOf(() => Breaker.make({ name: 'a' } as never, { openFor: 5, name: 'b' } as never)())
+    ).toEqual([
+      'openFor: a threshold, not an option: give it in the first argument, or all settings in one object',
+      'name: given in both arguments; give it once'
+    ])
+  })
+
+  it('names every problem of thresholds and options at once', () => {
+    expect(
+      problemsOf(() =>
+        Breaker.make({ failureThreshold: 0, openFor: '2 s', storeTimeout: -1, clock: 5 } as never)()
+      )
+    ).toEqual([
+      'failureThreshold: expected a positive integer, got 0',
+      'openFor: expected a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m", got "2 s" (not a sequence of <number><unit> with units ms, s, m, h and no spaces)',
+      'clock: expected a function, got 5',
+      'storeTimeout: expected a duration > 0 (finite milliseconds, or a string such as "2s"), got -1'
+    ])
+    expect(Breaker.problems({ name: 'users', openFor: '1m30s' })).toEqual([])
+  })
+
+  describe('initialState and toJSON', () => {
+    it('restores what toJSON wrote: the same state, open for the rest of its time, with a Restored event', async () => {
+      const clock = testClock(1_000)
+      const settings = { name: 'payments', failureThreshold: 1, openFor: '30s', clock: clock.now } as const
+      const before = Breaker.make(settings)()
+      await withBreaker(before)(TE.left('down'))()
+      const saved = JSON.stringify(before)
+      clock.advance(10_000) // the process restarts
+      const events: Array<Listener.BreakerEvent> = []
+      const after = Breaker.make({
+        ...settings,
+        initialState: JSON.parse(saved),
+        listeners: [(e) => void events.push(e)]
+      })()
+      expect(after.ref.get()).toEqual(before.ref.get())
+      expect(after.state()._tag).toBe('Open')
+      expect(after.retryAfter()).toBe(20_000)
+      expect(events).toEqual([{ _tag: 'Restored', breaker: 'payments', at: 11_000, state: before.ref.get() }])
+    })
+
+    it('rejects a state the circuit could not have produced, naming initialState', () => {
+      const persisted = Breaker.make({ failureThreshold: 1, openFor: '1s' })()
+      persisted.control(Event.forceOpen)()
+      persisted.control(Event.reset)()
+      const state = { ...(persisted.toJSON() as object), generation: -1 }
+      const problems = problemsOf(() => Breaker.make({ openFor: 1_000, initialState: state })())
+      expect(problems.length).toBeGreaterThan(0)
+      expect(problems.every((p) => p.startsWith('initialState.'))).toBe(true)
+      expect(problemsOf(() => Breaker.make({ initialState: { _tag: 'Shut' } })())[0]).toMatch(
+        /^initialState\./
+      )
+    })
+
+    it('starts fresh without initialState, and reports no Restored event', () => {
+      const events: Array<string> = []
+      const b = Breaker.make({ listeners: [(e) => void events.push(e._tag)] })()
+      expect(b.state()._tag).toBe('Closed')
+      expect(events).toEqual([])
+      expect(problemsOf(() => Breaker.make({ listeners: [1] } as never)())).toEqual([
+        'listeners: expected an array of functions (see Listener), got an array'
+      ])
     })
   })
 })

@@ -236,9 +236,16 @@ describe('Bulkhead', () => {
         'bulkhead.size: unknown setting (known settings: name, limit, queue, maxWait, scheduler, clock, onListenerError)',
         'bulkhead.limit: expected an integer >= 1, got 1.5',
         'bulkhead.queue: expected an integer >= 0, got -1',
-        'bulkhead.maxWait: expected a finite number of milliseconds > 0 and <= 2147483647, got -3'
+        'bulkhead.maxWait: expected a finite number of milliseconds > 0 and <= 2147483647, or a string such as "2s", got -3'
       ])
     }
     expect.assertions(2)
+  })
+
+  it('takes maxWait in milliseconds or as a duration string', () => {
+    expect(Bulkhead.unsafeMake({ limit: 1, maxWait: '1.5s' }).metrics().maxWait).toBe(1_500)
+    expect(Bulkhead.unsafeMake({ limit: 1, maxWait: 250 }).metrics().maxWait).toBe(250)
+    // @ts-expect-error: not a duration string
+    expect(() => Bulkhead.unsafeMake({ limit: 1, maxWait: 'soon' })).toThrow(/bulkhead\.maxWait: expected/)
   })
 })

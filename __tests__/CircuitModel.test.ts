@@ -1,6 +1,7 @@
 /**
- * Model-based test: random sequences of admit, succeed, fail, ignore and advance-time, checked step by
- * step against a small imperative reference model written straight from the decided semantics.
+ * Model-based test: random sequences of admit, succeed, fail, ignore, advance-time and adopt-a-fleet-
+ * record (`Circuit.merge`), checked step by step against a small imperative reference model written
+ * straight from the decided semantics.
  */
 import * as fc from 'fast-check'
 import { Circuit, Decision, Event, type State } from 'tripswitch'
@@ -72,6 +73,24 @@ class Model {
     return { retryAfter: Number.isFinite(soonest) ? soonest - now : 0 }
   }
 
+  /**
+   * A record adopted from the fleet: its phase under a new generation, deadlines from the time
+   * remaining; another process's probe lease holds every slot until it expires (at most `probeLease`).
+   */
+  adopt(phase: 'Closed' | 'Open' | 'HalfOpen', remaining: number, held: boolean, now: number): void {
+    this.mode = phase
+    this.generation += 1
+    this.consecutive = 0
+    this.successes = 0
+    if (phase === 'Open') this.openedAt = now + Math.min(remaining, this.s.openFor) - this.s.openFor
+    if (phase === 'HalfOpen') {
+      const taken = held ? 0 : this.s.halfOpenProbes
+      const expiresAt = now + Math.min(remaining, this.s.probeLease)
+      this.leases = new Map(Array.from({ length: taken }, (_, ticket) => [ticket, expiresAt]))
+      this.nextTicket = taken
+    }
+  }
+
   answer(t: Ticket, answer: Answer, now: number): void {
     if (t.generation !== this.generation) return
     if (this.mode === 'Closed') {
@@ -93,11 +112,28 @@ class Model {
 }
 
 type Action =
+  | {
+      readonly _tag: 'adopt'
+      readonly phase: 'Closed' | 'Open' | 'HalfOpen'
+      readonly epoch: number
+      readonly remaining: number
+      readonly held: boolean
+    }
   | { readonly _tag: 'admit' }
   | { readonly _tag: 'answer'; readonly pick: number; readonly answer: Answer }
   | { readonly _tag: 'advance'; readonly ms: number }
 
 const action: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      _tag: fc.constant('adopt' as const),
+      phase: fc.constantFrom<'Closed' | 'Open' | 'HalfOpen'>('Closed', 'Open', 'HalfOpen'),
+      epoch: fc.nat({ max: 1_000 }),
+      remaining: fc.integer({ min: 0, max: 2_000 }),
+      held: fc.boolean()
+    })
+  },
   { weight: 4, arbitrary: fc.constant<Action>({ _tag: 'admit' }) },
   {
     weight: 4,
@@ -140,6 +176,19 @@ describe('Circuit (model-based)', () => {
           const outstanding: Array<Decision.Permit> = []
           for (const a of actions) {
             switch (a._tag) {
+              case 'adopt': {
+                const record = {
+                  phase: a.phase,
+                  epoch: a.epoch,
+                  attempt: 0,
+                  openFor: a.phase === 'Open' ? config.openFor : 0,
+                  remaining: a.remaining,
+                  holder: ''
+                }
+                state = circuit.merge(state, record, now, a.held)
+                model.adopt(a.phase, a.remaining, a.held, now)
+                break
+              }
               case 'advance':
                 now += a.ms
                 break

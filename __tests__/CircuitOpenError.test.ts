@@ -7,7 +7,7 @@ describe('CircuitOpenError', () => {
     expect(e._tag).toBe('CircuitOpenError')
     expect(e.name).toBe('CircuitOpenError')
     expect(e.breaker).toBe('payments')
-    expect(e.retryAfter).toBe(1_234.5)
+    expect(e.retryAfter).toBe(1_235) // whole milliseconds, rounded up
   })
 
   it('explains itself in its message, stack and string form', () => {

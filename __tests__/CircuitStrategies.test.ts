@@ -492,7 +492,8 @@ describe('Circuit with strategies', () => {
       { input: { jitter: -0.1 }, problem: 'jitter: expected a number in [0, 1], got -0.1' },
       {
         input: { healthyPeriod: 0 },
-        problem: 'healthyPeriod: expected a finite positive duration in milliseconds, got 0'
+        problem:
+          'healthyPeriod: expected a finite positive duration in milliseconds, or a string such as "500ms", "30s", "2m", got 0'
       },
       { input: { halfOpenFailureRate: 0 }, problem: 'halfOpenFailureRate: expected a rate in (0, 1], got 0' },
       {
@@ -506,7 +507,8 @@ describe('Circuit with strategies', () => {
       },
       {
         input: { halfOpenMaxDuration: -1 },
-        problem: 'halfOpenMaxDuration: expected a finite positive duration in milliseconds, got -1'
+        problem:
+          'halfOpenMaxDuration: expected a finite positive duration in milliseconds, or a string such as "500ms", "30s", "2m", got -1'
       },
       {
         input: { halfOpenMaxDurations: 10 },

@@ -378,10 +378,10 @@ describe('Compose', () => {
 
   it('checks the stacking options', () => {
     expect(() => wrap({})(async () => 1, { retries: 3 } as never)).toThrow(
-      /wrap\.retries: unknown option \(known options: fallback, on, timeout, scheduler, retry, bulkhead\)/
+      /wrap\.retries: unknown option \(known options: fallback, classify, isFailure, isResultFailure, isIgnored, on, timeout, scheduler, retry, bulkhead\)/
     )
     expect(() => wrapSync({})(() => 1, { timeout: 5 } as never)).toThrow(
-      /wrapSync\.timeout: unknown option \(known options: fallback\); timeouts, retries and bulkheads are for async functions: use wrap/
+      /wrapSync\.timeout: unknown option \(known options: fallback, classify, isFailure, isResultFailure, isIgnored\); timeouts, retries and bulkheads are for async functions: use wrap/
     )
     expect(() => wrap({})(async () => 1, { on: 'failure' })).toThrow(/wrap\.on: 'failure' needs a fallback/)
     expect(() => wrap({})(async () => 1, { on: 'sometimes' as never, fallback: async () => 0 })).toThrow(

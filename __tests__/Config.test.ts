@@ -69,7 +69,7 @@ describe('Config', () => {
         'halfOpenExpiry: expected "open" or "close", got "shut"'
       ])
       expect(resolveProblems({ halfOpenMaxDuration: -1, halfOpenExpiry: 'close' })).toStrictEqual([
-        'halfOpenMaxDuration: expected a finite positive duration in milliseconds, got -1'
+        'halfOpenMaxDuration: expected a finite positive duration in milliseconds, or a string such as "500ms", "30s", "2m", got -1'
       ])
     })
 
@@ -89,7 +89,7 @@ describe('Config', () => {
     )
     expect(resolveProblems({ openFor: null, strategy: null })).toStrictEqual([
       'strategy: expected a strategy (see Strategy), got null',
-      'openFor: expected a finite non-negative duration in milliseconds, got null'
+      'openFor: expected a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m", got null'
     ])
   })
 

@@ -478,3 +478,65 @@ describe('ConfigCodec', () => {
     })
   })
 })
+
+describe('ConfigCodec: overrides and every problem at once', () => {
+  const rate = { kind: 'failureRate', window: { kind: 'count', size: 20 }, threshold: 0.5 }
+
+  it('lets an override replace what it overrides: a strategy over defaults with a failureThreshold', () => {
+    const doc = right(
+      decodeRegistryConfig({
+        defaults: { failureThreshold: 5, openFor: '10s' },
+        breakers: { payments: { strategy: rate }, search: { backoff: { kind: 'constant', delay: '1s' } } }
+      })
+    )
+    expect(doc.defaults).toEqual({ failureThreshold: 5, openFor: 10_000 })
+    const payments = Circuit.make(Config.merge(doc.defaults, doc.breakers['payments'] ?? {}))
+    expect(payments.config.strategy?._tag).toBe('FailureRate')
+    expect(payments.config.openFor).toBe(10_000)
+    const search = Config.merge(doc.defaults, doc.breakers['search'] ?? {})
+    expect(Object.keys(search).sort()).toEqual(['backoff', 'failureThreshold'])
+  })
+
+  it('still names a clash within one config', () => {
+    expect(
+      problemsOf(decodeRegistryConfig({ breakers: { payments: { strategy: rate, failureThreshold: 3 } } }))
+    ).toEqual([
+      'breakers.payments.strategy: give either failureThreshold or strategy, not both (failureThreshold: n is shorthand for strategy: consecutiveFailures(n); combine strategies with Strategy.any)'
+    ])
+  })
+
+  it('reports a bad field and a cross-field problem of the same config together, not one round at a time', () => {
+    expect(
+      problemsOf(
+        decodeRegistryConfig({
+          defaults: { halfOpenProbes: 2 },
+          breakers: { payments: { openFor: '10 s', successThreshold: 3, halfOpenExpiry: 'close' } }
+        })
+      )
+    ).toEqual([
+      'breakers.payments.openFor: expected a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m", got "10 s" (not a sequence of <number><unit> with units ms, s, m, h and no spaces)',
+      'breakers.payments.successThreshold: expected at most halfOpenProbes (2), got 3',
+      'breakers.payments.halfOpenExpiry: only with halfOpenMaxDuration (the deadline it applies at)'
+    ])
+  })
+
+  it('leaves out the cross-field rules that read a field which is itself wrong', () => {
+    expect(problemsOf(decodeConfig({ halfOpenProbes: 'two', successThreshold: 2 }))).toEqual([
+      'halfOpenProbes: expected a positive integer, got "two"'
+    ])
+  })
+
+  it('checks the overrides of bad defaults over the defaults that decode', () => {
+    expect(
+      problemsOf(
+        decodeRegistryConfig({
+          defaults: { halfOpenProbes: 2, jitter: 7 },
+          breakers: { payments: { successThreshold: 3 } }
+        })
+      )
+    ).toEqual([
+      'defaults.jitter: expected a number in [0, 1], got 7',
+      'breakers.payments.successThreshold: expected at most halfOpenProbes (2), got 3'
+    ])
+  })
+})

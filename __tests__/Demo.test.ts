@@ -1,6 +1,6 @@
 /**
  * The demo (examples/demo), run for real: a flaky HTTP service on 127.0.0.1 and two clients, with the
- * clock compressed (`speed`) so that the default 24 s story takes a few seconds. Real time is the
+ * clock compressed (`speed`) so that the default 24 s story takes 12 s. Real time is the
  * subject here, so these tests use real timers.
  */
 import { execFile } from 'node:child_process'
@@ -81,7 +81,9 @@ const parseXml = (xml: string): ReadonlyArray<string> => {
 
 describe('Demo', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'tripswitch-demo-'))
-  const options: Options = { ...defaults, speed: 4, out }
+  // speed 2 (12 s): at speed 4 a 300 ms demo timeout is 75 ms of real time, which a loaded machine
+  // (two cores shared by parallel test workers) misses in the healthy phase
+  const options: Options = { ...defaults, speed: 2, out }
   let result: Result
   let printed = ''
   let resourcesBefore: ReadonlyArray<string> = []
@@ -98,7 +100,7 @@ describe('Demo', () => {
     resourcesAfter = await new Promise((resolve) =>
       setImmediate(() => resolve(process.getActiveResourcesInfo()))
     )
-  }, 20_000)
+  }, 40_000)
 
   afterAll(() => rmSync(out, { recursive: true, force: true }))
 
@@ -140,6 +142,51 @@ describe('Demo', () => {
     expect(clients.protected.recoveredAfter).not.toBeNull()
   })
 
+  it('counts each second with the names of the summary, and each second adds up', () => {
+    const { seconds, clients } = result.report
+    for (const client of ['protected', 'unprotected'] as const) {
+      const total = { calls: 0, ok: 0, errors: 0, fallbacks: 0, rejections: 0, sent: 0 }
+      for (const s of seconds) {
+        const c = s[client]
+        expect(c.ok + c.errors + c.fallbacks).toBe(c.calls)
+        for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += c[k]
+      }
+      const summary = clients[client]
+      expect(total).toEqual({
+        calls: summary.calls,
+        ok: summary.ok,
+        errors: summary.errors,
+        fallbacks: summary.fallbacks,
+        rejections: summary.rejections,
+        sent: summary.sent
+      })
+    }
+  })
+
+  it('measures recovery from the end of the outage until callers get only fresh quotes', () => {
+    const { protected: p } = result.report.clients
+    expect(p.recoveredAfter).toBeGreaterThan(0)
+    expect(p.staleAfterOutage).toBeGreaterThan(0)
+    const closed = result.report.breaker.transitions.find(
+      (t) => t.to === 'Closed' && t.at >= result.report.outage.end
+    )
+    // the circuit closes on a probe's fresh quote: from then on, callers get fresh quotes
+    expect(result.report.outage.end + (p.recoveredAfter ?? NaN)).toBeGreaterThanOrEqual(
+      (closed?.at ?? NaN) - 1
+    )
+  })
+
+  it('gives every time and count of the report in whole numbers (no float noise)', () => {
+    const { options: _options, ...rest } = result.report
+    const numbers: Array<number> = []
+    JSON.stringify(rest, (_key, value: unknown) => {
+      if (typeof value === 'number') numbers.push(value)
+      return value
+    })
+    expect(numbers.length).toBeGreaterThan(100)
+    expect(numbers.filter((n) => !Number.isInteger(n))).toEqual([])
+  })
+
   it('writes the report it returns as JSON', () => {
     expect(JSON.parse(readFileSync(result.files.json, 'utf8'))).toEqual(
       JSON.parse(JSON.stringify(result.report))
@@ -152,8 +199,34 @@ describe('Demo', () => {
     for (const phase of ['healthy', 'failing', 'slow', 'recovering', 'healthy again']) {
       expect(texts).toContain(phase)
     }
-    expect(texts).toContain('calls per second')
+    expect(texts).toContain('calls made per second')
     expect(texts).toContain('a fallback (last good quote)')
+  })
+
+  it('draws half-open periods wide enough to see, and gives each colour one meaning', () => {
+    const svg = readFileSync(result.files.svg, 'utf8')
+    const fills = (colour: string): ReadonlyArray<number> =>
+      [...svg.matchAll(new RegExp(`<rect [^>]*width="([\\d.]+)"[^>]*fill="${colour}"`, 'g'))].map((m) =>
+        Number(m[1])
+      )
+    const halfOpen = fills('#8b5cf6')
+    // every half-open period and the legend's swatch
+    expect(halfOpen.length).toBe(
+      result.report.breaker.transitions.filter((t) => t.to === 'HalfOpen').length + 1
+    )
+    for (const w of halfOpen) expect(w).toBeGreaterThanOrEqual(9)
+    // the colours of the state band (drawn at y = 152) and of the bars (in the panels) are disjoint
+    const rects = [
+      ...svg.matchAll(/<rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" fill="([^"]+)"/g)
+    ]
+    const band = new Set(rects.filter((m) => m[1] === '152').map((m) => m[3]))
+    const bars = new Set(
+      rects.filter((m) => Number(m[1]) > 200 && Number(m[1]) < 620 && Number(m[2]) < 200).map((m) => m[3])
+    )
+    expect([...band].sort()).toEqual(['#1e293b', '#8b5cf6', '#cbd5e1'])
+    expect([...bars].sort()).toEqual(['#3f9a5f', '#4f83e0', '#dc4a4a'])
+    // the request line has no outline drawn over the bars
+    expect(svg).not.toContain('stroke="#ffffff" stroke-width="5"')
   })
 
   it('rejects malformed XML in its own check', () => {

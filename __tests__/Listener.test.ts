@@ -3,7 +3,18 @@ import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
 import { concatAll } from 'fp-ts/Monoid'
 import * as fc from 'fast-check'
-import { Breaker, Decision, Event, Listener, type Scheduler, withBreaker, wrap, wrapSync } from 'tripswitch'
+import {
+  Breaker,
+  Decision,
+  Event,
+  Listener,
+  once,
+  Registry,
+  type Scheduler,
+  withBreaker,
+  wrap,
+  wrapSync
+} from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import * as ListenerModule from '../src/Listener'
 
@@ -436,5 +447,69 @@ describe('Listener', () => {
         })
       )
     })
+  })
+})
+
+describe('once', () => {
+  const subscriptions = (b: Breaker.Breaker): { count: () => number; source: Breaker.Breaker } => {
+    let live = 0
+    const subscribe = b.subscribe.bind(b)
+    const source = Object.assign(Object.create(b) as Breaker.Breaker, {
+      subscribe: (l: Listener.Listener) => {
+        live++
+        const off = subscribe(l)
+        return () => {
+          live--
+          off()
+        }
+      }
+    })
+    return { count: () => live, source }
+  }
+
+  it('resolves with the next transition into a state, and unsubscribes', async () => {
+    const clock = testClock()
+    const b = Breaker.make({ name: 'p', failureThreshold: 1, openFor: 1_000, clock: clock.now })()
+    const { count, source } = subscriptions(b)
+    const closed = once(source, 'Closed')
+    const opened = once(source, 'Open')
+    expect(count()).toBe(2)
+    await withBreaker(b)(TE.left('down'))()
+    const t = await opened
+    expect([t._tag, t.from, t.to, t.why]).toEqual(['Transition', 'Closed', 'Open', 'tripped'])
+    expect(count()).toBe(1)
+    clock.advance(1_000)
+    await withBreaker(b)(TE.right(1))()
+    expect((await closed).from).toBe('HalfOpen')
+    expect(count()).toBe(0)
+  })
+
+  it('resolves with the next event of a tag, from a registry too', async () => {
+    const clock = testClock()
+    const registry = Registry.make({ defaults: { failureThreshold: 1, clock: clock.now } })()
+    const failure = once(registry, 'Failure')
+    const rejection = once(registry, 'Rejection')
+    const call = withBreaker(registry.get('search'))
+    await call(TE.left('down'))()
+    await call(TE.left('down'))()
+    expect((await failure).breaker).toBe('search')
+    expect((await rejection).retryAfter).toBe(30_000)
+  })
+
+  it('rejects with the reason when its signal aborts, and unsubscribes', async () => {
+    const { count, source } = subscriptions(Breaker.make()())
+    const controller = new AbortController()
+    const waiting = once(source, 'Open', controller.signal)
+    controller.abort(new Error('shutting down'))
+    await expect(waiting).rejects.toThrow('shutting down')
+    expect(count()).toBe(0)
+    await expect(once(source, 'Open', controller.signal)).rejects.toThrow('shutting down')
+    expect(count()).toBe(0)
+  })
+
+  it('names the kinds it knows when given another', async () => {
+    await expect(once(Breaker.make()(), 'open' as never)).rejects.toThrow(
+      /once: expected the tag of an event or a state \(Transition, .*, MetricsOnly\), got open/
+    )
   })
 })

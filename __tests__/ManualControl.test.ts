@@ -149,6 +149,52 @@ describe('ManualControl', () => {
     })
   })
 
+  describe('methods and IOs', () => {
+    const forms = [
+      ['forceOpen', 'ForcedOpen'],
+      ['disable', 'Disabled'],
+      ['metricsOnly', 'MetricsOnly']
+    ] as const
+
+    it.each(forms)('b.%s() acts when called, and reports the move like the IO form', (method, tag) => {
+      const { breaker, transitions } = setup()
+      expect(breaker[method]()).toBeUndefined()
+      expect(breaker.state()._tag).toBe(tag)
+      breaker.reset()
+      expect(breaker.state()._tag).toBe('Closed')
+      expect(transitions.map((t) => `${t.from}->${t.to}:${t.why}`)).toEqual([
+        `Closed->${tag}:manual`,
+        `${tag}->Closed:manual`
+      ])
+    })
+
+    it.each(forms)('Breaker.%s(b) does nothing until the IO runs', (method, tag) => {
+      const { breaker, transitions } = setup()
+      const io = Breaker[method](breaker)
+      expect(breaker.state()._tag).toBe('Closed')
+      expect(transitions).toEqual([])
+      io()
+      expect(breaker.state()._tag).toBe(tag)
+    })
+
+    it('Breaker.reset(b) is an IO, b.reset() acts at once', () => {
+      const { breaker } = setup()
+      breaker.forceOpen()
+      const io = Breaker.reset(breaker)
+      expect(breaker.state()._tag).toBe('ForcedOpen')
+      io()
+      expect(breaker.state()._tag).toBe('Closed')
+    })
+
+    it('keeps the methods on the prototype, costing an idle breaker nothing', () => {
+      const { breaker } = setup()
+      for (const method of ['forceOpen', 'disable', 'metricsOnly', 'reset'] as const) {
+        expect(Object.prototype.hasOwnProperty.call(breaker, method)).toBe(false)
+        expect(typeof Breaker.Breaker.prototype[method]).toBe('function')
+      }
+    })
+  })
+
   it('moves between manual states directly, each move reported', () => {
     const { breaker, transitions } = setup()
     Breaker.forceOpen(breaker)()

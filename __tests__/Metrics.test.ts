@@ -195,3 +195,25 @@ describe('Metrics', () => {
     expect(JSON.stringify(breaker.metrics().latency).length).toBeLessThan(before + 64)
   })
 })
+
+describe('Metrics views for people', () => {
+  it('shows times in whole milliseconds, retryAfter rounded up, latencies to the microsecond', async () => {
+    let t = 1_796_139_399_255.0146
+    const b = Breaker.make({ failureThreshold: 1, openFor: 200, clock: () => t })()
+    await withBreaker(b)(() => {
+      t += 1.38119
+      return Promise.resolve({ _tag: 'Left', left: 'down' } as const)
+    })()
+    t += 1.3
+    const m = b.metrics()
+    expect(m.since).toBe(1_796_139_399_256)
+    expect(m.timeInState).toBe(1)
+    expect(m.retryAfter).toBe(199)
+    expect(m.latency.max).toBeCloseTo(1.381, 3)
+    for (const n of [m.since, m.timeInState, m.retryAfter]) expect(Number.isInteger(n)).toBe(true)
+    const ms = m.latency.max ?? NaN
+    expect(Math.round(ms * 1_000)).toBe(ms * 1_000)
+    const rejected = await withBreaker(b)(TE.right(1))()
+    expect(JSON.parse(JSON.stringify(rejected))).toMatchObject({ left: { retryAfter: 199 } })
+  })
+})

@@ -273,6 +273,20 @@ describe('Prometheus', () => {
     exporter([a], { register })().close()
   })
 
+  it('refuses a second exporter on one register, whose breakers would merge with the first by name', async () => {
+    const register = new client.Registry()
+    const first = exporter(Breaker.make({}, { name: 'payments' })(), { register })()
+    const twin = Breaker.make({}, { name: 'payments' })()
+    expect(() => exporter(twin, { register })()).toThrow(
+      /the register already has tripswitch_state, tripswitch_calls_total, .* \(from another exporter\).*one exporter/
+    )
+    expect((await register.getMetricsAsJSON()).map((m) => m.name).sort()).toEqual([...first.names].sort())
+    // with a prefix of its own, or once the first is closed, it may register
+    exporter(twin, { register, prefix: 'twin_' })().close()
+    first.close()
+    exporter(twin, { register })().close()
+  })
+
   it('exports a breaker listed twice once, counting each call once', async () => {
     const register = new client.Registry()
     const clock = testClock(0)

@@ -7,10 +7,13 @@ import {
   Decision,
   type Listener,
   Registry,
+  Strategy,
+  Window,
   withBreaker,
   withBulkhead
 } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
+import { thrownProblems } from './_support/problems'
 
 const setup = (options: Omit<Registry.Options, 'breakerOptions'> = {}) => {
   const clock = testClock(1_000)
@@ -97,7 +100,7 @@ describe('Registry', () => {
       expect(error).toBeInstanceOf(ConfigError)
       expect((error as ConfigError).problems).toEqual([
         'maxSize: expected a positive integer, got 0',
-        'config.defaults.openFor: expected a finite non-negative duration in milliseconds, got -1',
+        'config.defaults.openFor: expected a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m", got -1',
         'config.breakers.payments.failureThreshold: expected a positive integer, got 0',
         'config.breakers.search.successThreshold: expected at most halfOpenProbes (1), got 2'
       ])
@@ -107,15 +110,7 @@ describe('Registry', () => {
       expect(() => Registry.make({ scan: 1.5 })()).toThrow('scan: expected a positive integer, got 1.5')
     })
 
-    const problems = (f: () => unknown): ReadonlyArray<string> => {
-      try {
-        f()
-      } catch (error) {
-        if (error instanceof ConfigError) return error.problems
-        throw error
-      }
-      return []
-    }
+    const problems = thrownProblems
 
     it('rejects an unknown option with a did-you-mean hint', () => {
       expect(problems(() => Registry.make({ maxsize: 1 } as never)())).toStrictEqual([
@@ -134,7 +129,7 @@ describe('Registry', () => {
         'options: expected an object of registry options, got null'
       ])
       expect(problems(() => Registry.make({ config: { breakers: [] } } as never)())).toStrictEqual([
-        'config.breakers: expected an object of breaker configs by name, got an array'
+        'config.breakers: expected an object of breaker settings by name, got an array'
       ])
     })
 
@@ -360,5 +355,52 @@ describe('Registry', () => {
     const a = Bulkhead.make({ name: 'db', limit: 1 })()
     const b = Bulkhead.make({ name: 'db', limit: 1 })()
     expect(() => Registry.make({ bulkheads: [a, b] })()).toThrow(/bulkheads: two bulkheads are named "db"/)
+  })
+})
+
+describe('Registry settings', () => {
+  it('takes defaults and breakers as settings at the top level: thresholds and options in one object', () => {
+    const clock = testClock(5)
+    const registry = Registry.make({
+      defaults: { failureThreshold: 2, openFor: '10s', clock: clock.now },
+      breakers: { payments: { openFor: '1m' } }
+    })()
+    const payments = registry.get('payments')
+    expect(payments.circuit.config).toMatchObject({ failureThreshold: 2, openFor: 60_000 })
+    expect(payments.clock).toBe(clock.now)
+    expect(registry.get('search').circuit.config.openFor).toBe(10_000)
+  })
+
+  it('lets an override replace what it overrides, so defaults with failureThreshold and an override with strategy are valid', () => {
+    const strategy = Strategy.failureRate({ window: Window.count(10), threshold: 0.5 })
+    const registry = Registry.make({
+      defaults: { failureThreshold: 5 },
+      breakers: { payments: { strategy } }
+    })()
+    expect(registry.get('payments').circuit.config.strategy).toEqual(strategy)
+    expect(registry.get('search').circuit.config.strategy).toBeUndefined()
+    const overridden = registry.get('fresh', { strategy })
+    expect(overridden.circuit.config.strategy).toEqual(strategy)
+  })
+
+  it('names every problem of the defaults and the breakers at once, options included', () => {
+    let problems: ReadonlyArray<string> = []
+    try {
+      Registry.make({
+        defaults: { failureThreshold: 0, clock: 'now' },
+        breakers: { payments: { openFor: '1 m', nmae: 'x' } }
+      } as never)()
+    } catch (e) {
+      problems = (e as ConfigError).problems
+    }
+    expect(problems).toEqual([
+      'defaults.failureThreshold: expected a positive integer, got 0',
+      'defaults.clock: expected a function, got "now"',
+      'breakers.payments.nmae: unknown setting; did you mean name?',
+      'breakers.payments.openFor: expected a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m", got "1 m" (not a sequence of <number><unit> with units ms, s, m, h and no spaces)'
+    ])
+    expect(() => Registry.make({ config: { defaults: {} }, defaults: { failureThreshold: 2 } })()).toThrow(
+      /config: give the document either in config or as defaults and breakers, not both/
+    )
   })
 })

@@ -437,12 +437,12 @@ describe('withBreaker', () => {
       [{ failureThreshold: 2.5 }, /failureThreshold: expected a positive integer, got 2.5/],
       [
         { openFor: Infinity },
-        /openFor: expected a finite non-negative duration in milliseconds, got Infinity/
+        /openFor: expected a duration: milliseconds \(a finite number >= 0\)[^\n]*, got Infinity/
       ],
-      [{ openFor: -5 }, /openFor: expected a finite non-negative duration/],
+      [{ openFor: -5 }, /openFor: expected a duration: milliseconds[^\n]*got -5/],
       [{ probeLease: 0 }, /probeLease: expected a finite positive duration/],
       [{ halfOpenProbes: 2, successThreshold: 3 }, /successThreshold: expected at most halfOpenProbes \(2\)/],
-      [{ failureTreshold: 3 }, /failureTreshold: unknown option/],
+      [{ failureTreshold: 3 }, /failureTreshold: unknown setting; did you mean failureThreshold\?/],
       [{ name: '' }, /name: expected a non-empty string/]
     ])('rejects %j at construction with a message naming the field', (settings, message) => {
       expect(() => withBreaker(settings as never)).toThrow(message)

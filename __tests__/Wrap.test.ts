@@ -141,3 +141,37 @@ describe('wrapSync', () => {
     expect(f(7)).toBe(-7)
   })
 })
+
+describe('wrap: classification per function', () => {
+  interface Reply {
+    readonly status: number
+  }
+
+  it("classifies one function's outcomes by its own options, the others by the breaker's", async () => {
+    const breaker = Breaker.make({ failureThreshold: 2 })()
+    const reply = wrap(breaker)(async (status: number): Promise<Reply> => ({ status }), {
+      isResultFailure: (r) => r.status >= 500
+    })
+    const plain = wrap(breaker)(async (status: number): Promise<Reply> => ({ status }))
+    await plain(503) // a Right: a success for the breaker's own classifier
+    await reply(503)
+    expect(breaker.counts()).toMatchObject({ successes: 1, failures: 1 })
+    await reply(200)
+    await reply(503)
+    await reply(503)
+    expect(breaker.state()._tag).toBe('Open')
+  })
+
+  it('checks the options of untyped callers, naming the function form', () => {
+    const fn = async (): Promise<number> => 1
+    expect(() => wrap({})(fn, { isResultFailure: 5 } as never)).toThrow(
+      'wrap.isResultFailure: expected a function, got number'
+    )
+    expect(() => wrap({})(fn, { classify: () => 'success', isFailure: () => true })).toThrow(
+      'wrap.classify: give either classify or the isFailure/isResultFailure/isIgnored predicates'
+    )
+    expect(() => wrapSync({})(() => 1, { isIgnored: 'x' } as never)).toThrow(
+      'wrapSync.isIgnored: expected a function, got string'
+    )
+  })
+})

@@ -4,7 +4,7 @@
  *
  * Invariants:
  * - The state lives in one `Ref` cell, and every change of it is one `modify` whose function is the
- *   pure core (`Circuit.admit`, `Circuit.step`, `Circuit.adopt`). There is no second copy of the state
+ *   pure core (`Circuit.admit`, `Circuit.step`, `Circuit.merge`). There is no second copy of the state
  *   and no decision cached outside the core. Changes made through `breaker.ref` go through the same
  *   path: checked against the circuit, counted, reported and published like any other.
  * - The clock is read only when the core says the result depends on it (`Circuit.admitUntimed` and
@@ -17,8 +17,12 @@
  *   back into the breaker: an event emitted while listeners run waits in a queue. A listener that
  *   throws, or returns a promise that rejects, is reported to `onListenerError`; nothing a listener
  *   does reaches a caller or crashes the process.
- * - No call waits on the store; a store that throws, rejects or hangs is reported as a `StoreFailed`
- *   event (see `Store.ts`).
+ * - With a store (see `Store.ts`), each transition is proposed to the fleet after the update, and a
+ *   record of the fleet enters the cell through `Circuit.merge` under a new generation. No call waits
+ *   on the store but a half-open probe of an asynchronous call, which claims the fleet's probe lease
+ *   first (`claim`, at most `storeTimeout`). A store that throws, rejects, hangs or answers garbage is
+ *   reported (`StoreFailed`, and `StoreDegraded` once per outage, `StoreRecovered` after it); the
+ *   breaker meanwhile protects alone.
  *
  * Timing: a call is timed (`start` reads the clock) when a listener is subscribed, when the strategy or
  * the classifier reads durations (a slow-call strategy; `Classifier.readsDuration`), or, for the
@@ -46,17 +50,20 @@ import {
   verdictOf
 } from './Classifier'
 import { type Clock, monotonic } from './Clock'
-import { show } from './codec'
+import { show, unknownKey } from './codec'
 import * as Config from './Config'
+import * as Duration from './Duration'
 import type { Decision, Permit } from './Decision'
 import { Emitter, reportListenerError } from './Emitter'
+import { brand, isBranded, isThenable } from './internal'
 import * as Ev from './Event'
 import * as L from './Listener'
 import * as M from './Metrics'
 import type * as Ref from './Ref'
 import type { State } from './State'
-import { decodeStateFor, encodeState, maxTime } from './StateCodec'
-import { attempt, type Shared, type Store } from './Store'
+import { decodeShared, decodeStateFor, encodeState, maxTime, ReplyCodec, SharedCodec } from './StateCodec'
+import { proposal as proposalOf } from './Store'
+import { attempt, type Proposal, type Shared, type Store } from './Store'
 import * as Strategy from './Strategy'
 import { isTransition, type Cause } from './Transition'
 
@@ -66,17 +73,19 @@ import { isTransition, type Cause } from './Transition'
 
 /**
  * What a breaker needs beyond its thresholds. The classification may be given as a `classify`
- * function or as the predicates of `Classifier.Predicates` (not both).
+ * function or as the predicates of `Classifier.Predicates` (not both), typed by the error `E` and the
+ * value `A` of the calls it guards (where a combinator makes the breaker for a computation, they are
+ * inferred from it: see `withBreaker`, `wrap`, `guarded`).
  *
  * @category model
  * @since 0.1.0
  */
-export interface Options extends Predicates<unknown, unknown> {
+export interface Options<E = unknown, A = unknown> extends Predicates<E, A> {
   /** Shown in errors, events and metrics, and the breaker's key in a store (default `'breaker'`). */
   readonly name?: string
   /** Milliseconds (default `Clock.monotonic`). */
   readonly clock?: Clock
-  readonly classify?: Classifier<unknown, unknown>
+  readonly classify?: Classifier<E, A>
   /**
    * Receives what a listener threw (or its promise rejected with), and the event it was given; also
    * store failures that no listener saw. Default: one `console.warn` per breaker, then silence.
@@ -91,17 +100,28 @@ export interface Options extends Predicates<unknown, unknown> {
   readonly latencySamplesPerSecond?: number
   /** A store to share transitions with other breakers of the same name (see `Store`). */
   readonly store?: Store
-  /** Milliseconds each store operation may take before it counts as failed (default `1_000`). */
-  readonly storeTimeout?: number
+  /** How long each store operation may take before it counts as failed (default `1_000` ms). */
+  readonly storeTimeout?: Duration.Input
+  /**
+   * A persisted state to start in: what `breaker.toJSON()` (or `StateCodec.encodeState`) gave, for
+   * example before a restart. Decoded against this breaker's circuit (`StateCodec.decodeStateFor`); a
+   * state it could not have produced is a `ConfigError` naming what is wrong. The breaker reports a
+   * `Restored` event to `listeners`.
+   */
+  readonly initialState?: unknown
+  /** Listeners subscribed from the start, so that they also see what happens at construction. */
+  readonly listeners?: ReadonlyArray<L.Listener>
 }
 
 /**
- * Thresholds and options in one object, as the `withBreaker(config)` and `wrap(config)` forms take.
+ * Thresholds and options in one object: what every entry point takes (`Breaker.make(settings)`,
+ * `withBreaker(settings)`, `wrap(settings)`, `@guarded(settings)`, a registry's `defaults` and
+ * `breakers`). Durations are milliseconds or strings such as `'2s'`.
  *
  * @category model
  * @since 0.1.0
  */
-export type Settings = Config.ConfigInput & Options
+export type Settings<E = unknown, A = unknown> = Config.ConfigInput & Options<E, A>
 
 const optionKeys: ReadonlyArray<keyof Options> = [
   'name',
@@ -113,8 +133,12 @@ const optionKeys: ReadonlyArray<keyof Options> = [
   'onListenerError',
   'latencySamplesPerSecond',
   'store',
-  'storeTimeout'
+  'storeTimeout',
+  'initialState',
+  'listeners'
 ]
+
+const configKeys = Object.keys(Config.fields)
 
 const controlTags: ReadonlyArray<Ev.Control['_tag']> = ['ForceOpen', 'Disable', 'MetricsOnly', 'Reset']
 
@@ -151,6 +175,13 @@ export class Breaker {
   private sampledAt: number | undefined = undefined
   // what breakers with equal options share
   private readonly setup: Setup
+  // the fleet (with a store): the latest epoch seen, whether the store is failing, whether a transition
+  // could not be shared, and the calls counted when the store last asked whether the breaker is active
+  private synced = 0
+  private degraded = false
+  private unshared = false
+  private polled = 0
+  private unwatch: IO<void> | undefined = undefined
 
   /** Use `make` (or `unsafeMake`), which check their arguments. */
   constructor(
@@ -161,12 +192,14 @@ export class Breaker {
     readonly store: Store | undefined,
     onListenerError: L.OnListenerError | undefined,
     latencySamplesPerSecond: number,
-    storeTimeout: number
+    storeTimeout: number,
+    restored?: State,
+    listeners: ReadonlyArray<L.Listener> = []
   ) {
     // the first reading sets the time; a clock that fails from the start begins at 0
     this.last = -Infinity
     if (this.now() === -Infinity) this.last = 0
-    this.ref = new Cell(circuit.initial(this.last), this)
+    this.ref = new Cell(restored ?? circuit.initial(this.last), this)
     this.setup = setupFor(
       onListenerError,
       readsDuration(classify) || Strategy.slowCallDuration(circuit.strategy) !== undefined
@@ -175,6 +208,10 @@ export class Breaker {
       storeTimeout
     )
     this.sampleLeft = this.setup.sampleEvery === Infinity ? Infinity : 1
+    for (const listener of listeners) this.subscribe(listener)
+    if (restored !== undefined && this.listening()) {
+      this.emitter!.emit({ _tag: 'Restored', breaker: name, at: this.last, state: restored })
+    }
     if (store !== undefined) this.connect(store)
   }
 
@@ -210,12 +247,77 @@ export class Breaker {
     return M.counts(this.recorder ?? unused)
   }
 
+  /**
+   * The state to persist, as plain JSON (`StateCodec.encodeState` of the cell): what
+   * `JSON.stringify(breaker)` writes, and what the `initialState` option restores. Its times are the
+   * breaker's clock readings (the default clock is on the wall-clock scale, so they survive a restart:
+   * an open circuit stays open for what is left of its open time).
+   *
+   * @example
+   * import * as assert from 'node:assert'
+   * import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+   * import { tmpdir } from 'node:os'
+   * import { join } from 'node:path'
+   * import * as TE from 'fp-ts/TaskEither'
+   * import { Breaker, withBreaker } from 'tripswitch'
+   * import { testClock } from 'tripswitch/testing'
+   *
+   * const clock = testClock(1_000) // stands for the wall clock, which goes on across the restart
+   * const file = join(mkdtempSync(join(tmpdir(), 'breaker-')), 'payments.json')
+   * const settings: Breaker.Settings = { name: 'payments', failureThreshold: 1, openFor: '30s', clock: clock.now }
+   *
+   * // before the restart: the circuit opens, and its state is saved on shutdown
+   * const before = Breaker.make(settings)()
+   * await withBreaker(before)(TE.left('payments answered 503'))()
+   * writeFileSync(file, JSON.stringify(before))
+   *
+   * // 10 s later, the new process starts where the old one stopped
+   * clock.advance(10_000)
+   * const restored: Array<string> = []
+   * const after = Breaker.make({
+   *   ...settings,
+   *   initialState: JSON.parse(readFileSync(file, 'utf8')),
+   *   listeners: [(e) => void (e._tag === 'Restored' && restored.push(e.state._tag))]
+   * })()
+   * assert.strictEqual(after.state()._tag, 'Open')
+   * assert.strictEqual(after.retryAfter(), 20_000)
+   * assert.deepStrictEqual(restored, ['Open'])
+   */
+  toJSON(): unknown {
+    return encodeState(this.cell().get())
+  }
+
   // -- control and listeners -------------------------------------------------------------
 
   /**
-   * Applies a manual control event (`Event.forceOpen`, `disable`, `metricsOnly`, `reset`). An event
-   * that is not one of these throws a `ConfigError` naming it, when the effect runs, and changes
-   * nothing.
+   * Isolates the circuit, now: every call is rejected (`retryAfter` is `Infinity`) until `reset`. An
+   * admin kill switch calls this; `Breaker.forceOpen(b)` is the same as an fp-ts `IO`, which acts only
+   * when run.
+   */
+  forceOpen(): void {
+    this.control(Ev.forceOpen)()
+  }
+
+  /** Lets every call pass and records nothing in the circuit, now, until `reset`. */
+  disable(): void {
+    this.control(Ev.disable)()
+  }
+
+  /** Records outcomes but never opens (a trial of a config), now, until `reset`. */
+  metricsOnly(): void {
+    this.control(Ev.metricsOnly)()
+  }
+
+  /** Back to a fresh closed circuit (backoff forgotten), now. */
+  reset(): void {
+    this.control(Ev.reset)()
+  }
+
+  /**
+   * The effect of a manual control event (`Event.forceOpen`, `disable`, `metricsOnly`, `reset`), as an
+   * fp-ts `IO`: nothing happens until it is run (`b.control(Event.reset)()`). The methods above act
+   * when called. An event that is not one of these throws a `ConfigError` naming it, when the effect
+   * runs, and changes nothing.
    */
   control(event: Ev.Control): IO<void> {
     return () => {
@@ -497,11 +599,7 @@ export class Breaker {
   private updated(prev: State, next: State, cause: Cause, now: number): L.Transition | undefined {
     if (!isTransition(prev, next)) return undefined
     M.enter(this.counters(), next._tag)
-    if (this.store !== undefined && cause !== 'Adopted') {
-      const store = this.store
-      const record: Shared = { state: encodeState(next), at: now }
-      this.guarded('publish', () => store.publish(this.name, record))
-    }
+    if (this.store !== undefined) this.share(this.store, prev, next, cause)
     return !this.listening() ? undefined : L.transition(this.name, prev, next, cause, now)
   }
 
@@ -520,44 +618,174 @@ export class Breaker {
 
   // -- the store ---------------------------------------------------------------------------
 
+  /**
+   * Claims the fleet's probe lease for `probe` (a half-open permit) before it runs, when the breaker
+   * has a store: resolves to `probe` if this process may probe (the lease is its own, the fleet is not
+   * open, or the store failed or took longer than `storeTimeout`), otherwise to the decision on the
+   * fleet's record, adopted (a rejection while another process probes; a permit if the fleet has
+   * closed). Only asynchronous calls claim; a synchronous probe runs as a probe of this process.
+   */
+  claim(probe: Permit): Promise<Decision> {
+    const { store } = this
+    if (store === undefined || !probe.probe) return Promise.resolve(probe)
+    return new Promise((resolve) =>
+      attempt(
+        () => store.claim(this.name, this.synced, this.circuit.config.probeLease),
+        this.setup.storeTimeout,
+        (error) => {
+          this.storeFailed('claim', error)
+          resolve(probe)
+        },
+        (reply) => resolve(this.claimed(probe, reply))
+      )
+    )
+  }
+
+  private claimed(probe: Permit, answer: unknown): Decision {
+    const reply = decodeReply(answer)
+    if (E.isLeft(reply)) {
+      this.storeFailed('claim', reply.left)
+      return probe
+    }
+    const { outcome, record } = reply.right
+    this.answered()
+    // (no re-synchronization here: a probe runs only where the circuit is open, so there is no Open
+    // to push; the fleet's record is adopted below when the claim is refused)
+    if (outcome === 'granted' || outcome === 'local') {
+      if (outcome === 'granted' && record.epoch > this.synced) this.changedFleet('Claim', record)
+      this.synced = Math.max(this.synced, record.epoch)
+      return probe
+    }
+    if (!this.adopt(record)) return probe
+    // the probe lost: decide on the fleet's record (its permit, of an earlier generation, is late)
+    return this.admitAt(this.now())
+  }
+
+  /**
+   * Stops sharing with the fleet: the breaker stops watching its store (a `Registry` does this when
+   * it evicts a breaker). The breaker keeps working on its own; running it twice stops once.
+   */
+  close(): void {
+    const unwatch = this.unwatch
+    this.unwatch = undefined
+    unwatch?.()
+  }
+
   private connect(store: Store): void {
-    const onRecord = (record: Shared): void => this.adopt(record)
     try {
-      store.watch(this.name, onRecord)
+      this.unwatch = store.watch(this.name, {
+        onRecord: (record) => this.received(record),
+        onFailure: (error) => this.storeFailed('poll', error),
+        active: () => {
+          const calls = this.recorder?.calls ?? 0
+          const active = calls !== this.polled
+          this.polled = calls
+          return active
+        }
+      })
     } catch (error) {
       this.storeFailed('watch', error)
     }
     this.guarded(
       'load',
       () => store.load(this.name),
-      (loaded) => {
-        if (isSome(loaded)) this.adopt(loaded.value)
+      (record) => this.received(record)
+    )
+  }
+
+  // A transition of the local circuit, proposed to the fleet (see `Store.proposal`).
+  private share(store: Store, prev: State, next: State, cause: Cause): void {
+    const proposal = proposalOf(prev, next, cause, this.synced)
+    if (O.isSome(proposal)) this.propose(store, proposal.value)
+  }
+
+  private propose(store: Store, proposal: Proposal): void {
+    attempt(
+      () => store.propose(this.name, proposal),
+      this.setup.storeTimeout,
+      (error) => {
+        this.unshared = true
+        this.storeFailed('propose', error)
+      },
+      (answer) => {
+        const reply = decodeReply(answer)
+        if (E.isLeft(reply)) {
+          this.unshared = true
+          this.storeFailed('propose', reply.left)
+          return
+        }
+        const { outcome, record } = reply.right
+        if (this.answered(record)) return
+        if (outcome === 'refused') {
+          this.adopt(record)
+          return
+        }
+        if (outcome === 'accepted' && record.epoch > this.synced) this.changedFleet(proposal._tag, record)
+        this.synced = Math.max(this.synced, record.epoch)
       }
     )
   }
 
-  // A record from the store: decoded against the circuit, rebased onto the local clock, merged.
-  private adopt(record: Shared): void {
-    const now = this.now()
-    const decoded =
-      typeof record === 'object' &&
-      record !== null &&
-      typeof record.at === 'number' &&
-      Number.isFinite(record.at)
-        ? decodeStateFor(this.circuit)(record.state)
-        : E.left(new Error('expected a record { state, at } with a finite `at`'))
-    if (E.isLeft(decoded)) {
-      this.storeFailed('adopt', decoded.left)
+  // A record pushed, polled or loaded: adopted if it is newer than what the breaker has seen.
+  private received(answer: unknown): void {
+    const record = decodeRecord(answer)
+    if (E.isLeft(record)) {
+      this.storeFailed('adopt', record.left)
       return
     }
+    if (this.answered(record.right)) return
+    if (record.right.epoch > this.synced) this.adopt(record.right)
+  }
+
+  /**
+   * The store answered. After an outage, reports `StoreRecovered` and re-synchronizes with `record`
+   * (the fleet's, when known): an Open entered meanwhile is pushed as a trip; otherwise the caller goes
+   * on adopting what is newer. Returns whether it pushed.
+   */
+  private answered(record?: Shared): boolean {
+    if (!this.degraded) return false
+    this.degraded = false
+    const now = this.now()
+    const event: L.StoreRecovered = { _tag: 'StoreRecovered', breaker: this.name, at: now }
+    if (this.listening()) this.emitter!.emit(event)
+    if (!this.unshared || record === undefined) return false
+    this.unshared = false
+    const s = this.circuit.asOf(this.cell().get(), now)
+    if (s._tag !== 'Open' || this.store === undefined) return false
+    this.synced = Math.max(this.synced, record.epoch)
+    this.propose(this.store, { _tag: 'Trip', expect: this.synced, openFor: s.openFor, attempt: s.attempt })
+    return true
+  }
+
+  // A record of the fleet, merged into the cell through the core and checked against the circuit;
+  // returns whether it was adopted.
+  private adopt(record: Shared): boolean {
+    const now = this.now()
     const { circuit } = this
-    const shift = now - record.at
     const prev = this.cell().get()
-    const next = this.cell().update((s) => {
-      const n = circuit.adopt(s, decoded.right, shift)
-      return [n, n]
+    const merged = circuit.merge(prev, record, now, record.holder === this.store?.id)
+    const checked = decodeStateFor(circuit)(encodeState(merged))
+    if (E.isLeft(checked)) {
+      this.storeFailed('adopt', checked.left)
+      return false
+    }
+    this.synced = record.epoch
+    this.cell().update(() => [merged, merged])
+    this.report(prev, merged, 'Adopted', now)
+    return true
+  }
+
+  private changedFleet(change: L.FleetChanged['change'], record: Shared): void {
+    if (!this.listening()) return
+    const at = this.now()
+    this.emitter!.emit({
+      _tag: 'FleetChanged',
+      breaker: this.name,
+      at,
+      change,
+      to: record.phase,
+      epoch: record.epoch
     })
-    this.report(prev, next, 'Adopted', now)
   }
 
   /** Runs a store operation with the store timeout; a failure is reported, never thrown. */
@@ -567,7 +795,12 @@ export class Breaker {
 
   private storeFailed(operation: StoreOperation, error: unknown): void {
     const event: L.StoreFailed = { _tag: 'StoreFailed', breaker: this.name, at: this.last, operation, error }
-    if (this.listening()) this.emitter!.emit(event)
+    const degraded: L.StoreDegraded | undefined =
+      this.degraded || operation === 'adopt'
+        ? undefined
+        : { _tag: 'StoreDegraded', breaker: this.name, at: this.last, error }
+    if (degraded !== undefined) this.degraded = true
+    if (this.listening()) this.emitter!.emit(event, degraded)
     else this.listenerFailed(error, event)
   }
 }
@@ -577,7 +810,9 @@ type StoreOperation = L.StoreFailed['operation']
 // the breakers whose clock failure has been reported (once each)
 const clockReported = new WeakSet<Breaker>()
 
+const breakerMark = brand('Breaker')
 Object.defineProperty(Breaker.prototype, '_tag', { value: 'Breaker', enumerable: true })
+Object.defineProperty(Breaker.prototype, breakerMark, { value: true })
 
 // The cell, and `breaker.ref`: a `Ref` whose functions live on its prototype, so that each breaker's
 // costs one small object (call them as methods: `b.ref.get()`). `get` reads the state; `set` and
@@ -607,8 +842,8 @@ class Cell implements Ref.Ref<State> {
 // What a breaker that has not run a call yet reports: never written to.
 const unused: M.Recorder = M.recorder()
 
-const isSome = <A>(u: unknown): u is O.Some<A> =>
-  typeof u === 'object' && u !== null && (u as { readonly _tag?: unknown })._tag === 'Some'
+const decodeReply = decodeShared(ReplyCodec, 'reply')
+const decodeRecord = decodeShared(SharedCodec, 'record')
 
 // How many calls to let pass until the next timed one, after `span` calls took `elapsed` ms: about as
 // many as arrive in `every` ms at that rate, but at most twice `span` (one burst does not silence a
@@ -649,22 +884,87 @@ const checkFunction = (problems: Array<string>, field: string, u: unknown): void
 }
 
 /**
- * Allocates a breaker outside of `IO`. Prefer `make`; use this for module-level singletons. Throws a
- * `ConfigError` naming every bad field of the config or the options.
+ * The settings of `unsafeMake(first, second)`, sorted into the config (thresholds) and the options,
+ * with what is wrong with where they were given: one merged object (`second` absent), or a config and
+ * options as two objects. Every problem is listed, each naming its key.
+ */
+const split = (
+  first: unknown,
+  second: unknown
+): {
+  readonly config: Record<string, unknown>
+  readonly options: Record<string, unknown>
+  readonly problems: Array<string>
+} => {
+  const config: Record<string, unknown> = {}
+  const options: Record<string, unknown> = {}
+  const problems: Array<string> = []
+  const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null
+  if (!isObject(first)) {
+    problems.push(`settings: expected an object of settings (thresholds and options), got ${show(first)}`)
+  }
+  if (second !== undefined && !isObject(second)) {
+    problems.push(`options: expected an object, got ${show(second)}`)
+  }
+  const sort = (key: string, value: unknown): void => {
+    if (value === undefined) return
+    if ((optionKeys as ReadonlyArray<string>).includes(key)) options[key] = value
+    else if (configKeys.includes(key)) config[key] = value
+    else problems.push(`${key}: ${unknownKey(key, [...configKeys, ...optionKeys], 'setting')}`)
+  }
+  if (isObject(first)) for (const key of Object.keys(first)) sort(key, first[key])
+  if (isObject(second)) {
+    for (const key of Object.keys(second)) {
+      if (configKeys.includes(key)) {
+        problems.push(
+          `${key}: a threshold, not an option: give it in the first argument, or all settings in one object`
+        )
+      } else if (isObject(first) && first[key] !== undefined && second[key] !== undefined) {
+        problems.push(`${key}: given in both arguments; give it once`)
+      } else sort(key, second[key])
+    }
+  }
+  return { config, options, problems }
+}
+
+// Milliseconds of a duration option (`NaN` when it is not one).
+const msOf = (u: unknown): unknown => (typeof u === 'string' ? E.getOrElse(() => NaN)(Duration.parse(u)) : u)
+
+/**
+ * What is wrong with settings (the one object that every entry point takes, see `Settings`), every
+ * problem at once, each naming its key; empty when `unsafeMake` would accept them. A registry checks
+ * its document with it.
  *
- * @category constructors
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Breaker } from 'tripswitch'
+ * assert.deepStrictEqual(Breaker.problems({ name: 'users', openFor: '2s' }), [])
+ * assert.deepStrictEqual(Breaker.problems({ nmae: 'users', failureThreshold: 0 }), [
+ *   'nmae: unknown setting; did you mean name?',
+ *   'failureThreshold: expected a positive integer, got 0'
+ * ])
+ *
+ * @category utils
  * @since 0.1.0
  */
-export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {}): Breaker => {
-  const circuit = circuitFor(config)
-  const problems: Array<string> = []
-  if (typeof options !== 'object' || options === null) {
-    throw new Config.ConfigError([`options: expected an object, got ${show(options)}`])
-  }
-  for (const key of Object.keys(options)) {
-    if (!(optionKeys as ReadonlyArray<string>).includes(key)) {
-      problems.push(`${key}: unknown option (known options: ${optionKeys.join(', ')})`)
-    }
+export const problems = (settings: unknown, options?: unknown): ReadonlyArray<string> =>
+  check(settings, options).problems
+
+const check = (
+  first: unknown,
+  second: unknown
+): { readonly problems: ReadonlyArray<string>; readonly make: () => Breaker } => {
+  const sorted = split(first, second)
+  const { problems } = sorted
+  const config = sorted.config as Config.ConfigInput
+  const options = sorted.options as Options
+  // one resolution of the config: the circuit, or its problems
+  let circuit: Circuit.Circuit | undefined = undefined
+  try {
+    circuit = circuitFor(config)
+  } catch (error) {
+    if (!(error instanceof Config.ConfigError)) throw error
+    problems.push(...error.problems)
   }
   const name = options.name ?? 'breaker'
   const max = Config.maxNameLength
@@ -691,81 +991,169 @@ export const unsafeMake = (config: Config.ConfigInput = {}, options: Options = {
       `latencySamplesPerSecond: expected a number >= 0 (Infinity to time every call), got ${show(perSecond)}`
     )
   }
-  const storeTimeout = options.storeTimeout ?? defaultStoreTimeout
+  const storeTimeout = msOf(options.storeTimeout ?? defaultStoreTimeout)
   if (typeof storeTimeout !== 'number' || !Number.isFinite(storeTimeout) || storeTimeout <= 0) {
-    problems.push(`storeTimeout: expected a finite number of milliseconds > 0, got ${show(storeTimeout)}`)
+    problems.push(
+      `storeTimeout: expected a duration > 0 (finite milliseconds, or a string such as "2s"), got ${show(options.storeTimeout)}`
+    )
   }
-  const { store } = options
+  const { store, listeners = [] } = options
   if (store !== undefined) {
-    for (const f of ['load', 'publish', 'watch'] as const) {
+    for (const f of ['load', 'propose', 'claim', 'watch'] as const) {
       if (typeof store !== 'object' || store === null || typeof store[f] !== 'function') {
         problems.push(`store.${f}: expected a function (see Store), got ${show(store?.[f])}`)
       }
     }
+    if (typeof store === 'object' && store !== null && (typeof store.id !== 'string' || store.id === '')) {
+      problems.push(`store.id: expected a non-empty string naming this process, got ${show(store.id)}`)
+    }
   }
-  if (problems.length > 0) throw new Config.ConfigError(problems)
-  return new Breaker(
-    name,
-    circuit,
-    options.clock ?? monotonic,
-    options.classify ?? fromPredicates(options),
-    store,
-    options.onListenerError,
-    perSecond,
-    storeTimeout
-  )
+  if (!Array.isArray(listeners) || !listeners.every((l) => typeof l === 'function')) {
+    problems.push(`listeners: expected an array of functions (see Listener), got ${show(listeners)}`)
+  }
+  // a persisted state is checked against the circuit, which needs a valid config
+  let restored: State | undefined = undefined
+  if (circuit !== undefined && options.initialState !== undefined) {
+    const decoded = decodeStateFor(circuit)(options.initialState)
+    if (E.isLeft(decoded)) problems.push(...decoded.left.problems.map((p) => `initialState.${p}`))
+    else restored = decoded.right
+  }
+  return {
+    problems,
+    make: () => {
+      if (problems.length > 0 || circuit === undefined) throw new Config.ConfigError(problems)
+      return new Breaker(
+        name,
+        circuit,
+        options.clock ?? monotonic,
+        options.classify ?? fromPredicates(options),
+        store,
+        options.onListenerError,
+        perSecond,
+        storeTimeout as number,
+        restored,
+        listeners
+      )
+    }
+  }
 }
 
 /**
- * Makes a breaker: its thresholds (see `Config`) and its options.
- *
- * @example
- * import * as assert from 'node:assert'
- * import { Breaker } from 'tripswitch'
- * const payments = Breaker.make({ failureThreshold: 5 }, { name: 'payments' })()
- * assert.strictEqual(payments.state()._tag, 'Closed')
+ * Allocates a breaker outside of `IO`. Prefer `make`; use this for module-level singletons. Takes the
+ * same arguments as `make`, and throws a `ConfigError` naming every problem at once.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const make =
-  (config: Config.ConfigInput = {}, options: Options = {}): IO<Breaker> =>
-  () =>
-    unsafeMake(config, options)
+export function unsafeMake<E = unknown, A = unknown>(settings?: Settings<E, A>): Breaker
+export function unsafeMake<E = unknown, A = unknown>(
+  config: Config.ConfigInput,
+  options: Options<E, A>
+): Breaker
+export function unsafeMake(settings: unknown = {}, options?: unknown): Breaker {
+  return check(settings, options).make()
+}
+
+/**
+ * Makes a breaker from its settings: thresholds (see `Config`) and options in one object, durations in
+ * milliseconds or as strings such as `'2s'`. The form with two objects, thresholds then options, is
+ * accepted too. A `ConfigError` names every problem at once, an unknown key with a "did you mean" hint.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Breaker } from 'tripswitch'
+ * const payments = Breaker.make({ name: 'payments', failureThreshold: 5, openFor: '10s' })()
+ * assert.strictEqual(payments.state()._tag, 'Closed')
+ * const same = Breaker.make({ failureThreshold: 5, openFor: 10_000 }, { name: 'payments' })()
+ * assert.deepStrictEqual(same.circuit.config, payments.circuit.config)
+ * const typo = '{ "name": "payments", "failureTreshold": 5, "openFor": "10 s" }' // from a file, say
+ * assert.throws(
+ *   () => Breaker.make(JSON.parse(typo))(),
+ *   /failureTreshold: unknown setting; did you mean failureThreshold\?[\s\S]*openFor: expected a duration/
+ * )
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export function make<E = unknown, A = unknown>(settings?: Settings<E, A>): IO<Breaker>
+export function make<E = unknown, A = unknown>(
+  config: Config.ConfigInput,
+  options: Options<E, A>
+): IO<Breaker>
+export function make(settings: unknown = {}, options?: unknown): IO<Breaker> {
+  return () => check(settings, options).make()
+}
 
 // -------------------------------------------------------------------------------------
 // guards
 // -------------------------------------------------------------------------------------
 
 /**
+ * Whether `u` is a breaker, also one made by the other build of tripswitch in the same process (the
+ * CommonJS one, for the ES module build, and the other way round).
+ *
  * @category guards
  * @since 0.1.0
  */
-export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker
+export const isBreaker = (u: unknown): u is Breaker => u instanceof Breaker || isBranded(u, breakerMark)
 
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
 
 /**
- * A breaker given as such, or made from settings.
+ * A breaker given as such, or made from settings. Anything else throws a `ConfigError` that says what
+ * was given, prefixed by `where` (the combinator's name): an `IO` such as `Breaker.make(...)` not run
+ * yet, a registry, a promise, a spread copy of a breaker, or a value that is no object. Settings are
+ * then checked as `make` checks them.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Breaker } from 'tripswitch'
+ * assert.throws(() => Breaker.from(Breaker.make() as never, 'wrap'), /wrap: expected a Breaker or settings, got an IO/)
  *
  * @category utils
  * @since 0.1.0
  */
-export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
+export const from = <E = unknown, A = unknown>(
+  breakerOrSettings: Breaker | Settings<E, A>,
+  where = 'breaker'
+): Breaker => {
   if (isBreaker(breakerOrSettings)) return breakerOrSettings
-  if (typeof breakerOrSettings !== 'object' || breakerOrSettings === null) {
-    throw new Config.ConfigError([`breaker: expected a Breaker or settings, got ${show(breakerOrSettings)}`])
+  const wrong = notSettings(breakerOrSettings)
+  if (wrong !== undefined) {
+    throw new Config.ConfigError([`${where}: expected a Breaker or settings, got ${wrong}`])
   }
-  const config: Record<string, unknown> = {}
-  const options: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(breakerOrSettings)) {
-    if (value !== undefined)
-      ((optionKeys as ReadonlyArray<string>).includes(key) ? options : config)[key] = value
-  }
-  return unsafeMake(config as Config.ConfigInput, options as Options)
+  return check(breakerOrSettings, undefined).make()
 }
+
+// What a value given for "a breaker or settings" is, when it is neither: `undefined` for an object
+// that may be settings (whose fields `unsafeMake` checks).
+const notSettings = (u: unknown): string | undefined => {
+  if (typeof u === 'function') {
+    return u.length === 0
+      ? 'an IO or another function of no arguments (Breaker.make(...) returns an IO: run it, Breaker.make(...)(), or use Breaker.unsafeMake)'
+      : 'a function'
+  }
+  if (typeof u !== 'object' || u === null) return show(u)
+  if (Array.isArray(u)) return 'an array'
+  if (isThenable(u)) return 'a promise (await it first)'
+  const tag = (u as { readonly _tag?: unknown })._tag
+  if (tag === 'Registry') return 'a Registry (pass one of its breakers: registry.get(name))'
+  if (tag !== undefined) return `a value tagged ${show(tag)}`
+  if ('ref' in u && 'circuit' in u)
+    return 'a copy of a breaker (a spread { ...breaker } is no breaker: pass the breaker)'
+  return undefined
+}
+
+// The `IO` of a breaker's method of no arguments: what the module functions below are.
+type Nullary =
+  'state' | 'retryAfter' | 'metrics' | 'counts' | 'forceOpen' | 'disable' | 'metricsOnly' | 'reset'
+const io =
+  <K extends Nullary>(method: K) =>
+  (b: Breaker): IO<ReturnType<Breaker[K]>> =>
+  () =>
+    b[method]() as ReturnType<Breaker[K]>
 
 /**
  * The state as of now, as an `IO`: `b.state()` for a `pipe`. `retryAfter`, `metrics` and `counts`
@@ -784,39 +1172,61 @@ export const from = (breakerOrSettings: Breaker | Settings): Breaker => {
  * @category combinators
  * @since 0.1.0
  */
-export const state =
-  (b: Breaker): IO<State> =>
-  () =>
-    b.state()
+export const state: (b: Breaker) => IO<State> = io('state')
 
 /** Milliseconds until a call may pass, as an `IO`. @category combinators @since 0.1.0 */
-export const retryAfter =
-  (b: Breaker): IO<number> =>
-  () =>
-    b.retryAfter()
+export const retryAfter: (b: Breaker) => IO<number> = io('retryAfter')
 
 /** The metrics snapshot, as an `IO`. @category combinators @since 0.1.0 */
-export const metrics =
-  (b: Breaker): IO<M.Snapshot> =>
-  () =>
-    b.metrics()
+export const metrics: (b: Breaker) => IO<M.Snapshot> = io('metrics')
 
 /** The counts, as an `IO`. @category combinators @since 0.1.0 */
-export const counts =
-  (b: Breaker): IO<M.Counts> =>
-  () =>
-    b.counts()
+export const counts: (b: Breaker) => IO<M.Counts> = io('counts')
 
 /**
- * Manual control: isolate the circuit (reject every call) until `reset`.
+ * Manual control as an fp-ts `IO`: isolate the circuit (reject every call) until `reset`. Nothing
+ * happens until the `IO` runs: `Breaker.forceOpen(b)()`, or in a `pipe`. Outside fp-ts, call the
+ * method, which acts at once: `b.forceOpen()`.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { pipe } from 'fp-ts/function'
+ * import * as IO from 'fp-ts/IO'
+ * import { Breaker } from 'tripswitch'
+ * const b = Breaker.make()()
+ * const isolate = pipe(Breaker.forceOpen(b), IO.map(() => b.state()._tag))
+ * assert.strictEqual(b.state()._tag, 'Closed') // not run yet
+ * assert.strictEqual(isolate(), 'ForcedOpen')
+ * b.reset() // the method form acts when called
+ * assert.strictEqual(b.state()._tag, 'Closed')
  *
  * @category combinators
  * @since 0.1.0
  */
-export const forceOpen = (b: Breaker): IO<void> => b.control(Ev.forceOpen)
-/** Manual control: let every call pass and record nothing until `reset`. @category combinators @since 0.1.0 */
-export const disable = (b: Breaker): IO<void> => b.control(Ev.disable)
-/** Manual control: record outcomes but never open, until `reset`. @category combinators @since 0.1.0 */
-export const metricsOnly = (b: Breaker): IO<void> => b.control(Ev.metricsOnly)
-/** Manual control: back to a fresh closed state. @category combinators @since 0.1.0 */
-export const reset = (b: Breaker): IO<void> => b.control(Ev.reset)
+export const forceOpen: (b: Breaker) => IO<void> = io('forceOpen')
+
+/**
+ * Manual control as an `IO`: let every call pass and record nothing until `reset` (`b.disable()`
+ * acts at once).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const disable: (b: Breaker) => IO<void> = io('disable')
+
+/**
+ * Manual control as an `IO`: record outcomes but never open, until `reset` (`b.metricsOnly()` acts at
+ * once).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const metricsOnly: (b: Breaker) => IO<void> = io('metricsOnly')
+
+/**
+ * Manual control as an `IO`: back to a fresh closed state (`b.reset()` acts at once).
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const reset: (b: Breaker) => IO<void> = io('reset')

@@ -31,6 +31,7 @@ import { BulkheadRejectedError, type Refusal } from './BulkheadRejectedError'
 import { type Clock, monotonic } from './Clock'
 import { show } from './codec'
 import { ConfigError, maxNameLength } from './Config'
+import type * as Duration from './Duration'
 import { Emitter } from './Emitter'
 import { isThenable, preserveIdentity, rejectSoon } from './internal'
 import * as Slots from './Slots'
@@ -53,8 +54,8 @@ export interface Settings {
   readonly limit: number
   /** Calls that may wait for a slot: an integer >= 0 (default `0`, no queue). */
   readonly queue?: number
-  /** Milliseconds a call may wait in the queue before it is refused (default: no limit). */
-  readonly maxWait?: number
+  /** How long a call may wait in the queue before it is refused, ms or `'2s'` (default: no limit). */
+  readonly maxWait?: Duration.Input
   /** Timers for `maxWait` (default `realTimers`); tests inject their own. */
   readonly scheduler?: Scheduler
   /** Milliseconds, for the `at` of events (default `Clock.monotonic`); read only while someone listens. */

@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 
-import { cheapError } from './internal'
+import { cheapError, isBranded } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -96,7 +96,7 @@ export class BulkheadRejectedError {
 }
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
-cheapError(BulkheadRejectedError, 'BulkheadRejectedError')
+const mark = cheapError(BulkheadRejectedError, 'BulkheadRejectedError')
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface BulkheadRejectedError extends Error {}
@@ -122,4 +122,4 @@ export interface BulkheadRejectedError extends Error {}
  * @since 0.1.0
  */
 export const isBulkheadRejectedError = (u: unknown): u is BulkheadRejectedError =>
-  u instanceof BulkheadRejectedError
+  u instanceof BulkheadRejectedError || isBranded(u, mark)

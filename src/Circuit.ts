@@ -50,9 +50,9 @@
  * - `isUnmovedBySuccess(s, permit)` says when a success of unknown duration leaves `s` as it is at
  *   every time (the closed path of the default breaker), so the runtime counts it without a step.
  *
- * Shared state: `adopt(local, remote, shift)` merges a state published by another breaker of the same
- * name (see `Store.ts`): the newer generation wins, its times shifted onto the local clock, tallies stay
- * local. Its laws are property-tested.
+ * Shared state: `merge(local, record, now, held)` adopts a record shared by the fleet (see `Store.ts`):
+ * its phase and deadlines under a new local generation, tallies kept local. Its laws are
+ * property-tested.
  *
  * @since 0.1.0
  */
@@ -63,6 +63,7 @@ import * as HalfOpen from './HalfOpen'
 import * as Ev from './Event'
 import * as O from 'fp-ts/Option'
 import * as S from './State'
+import type { Shared } from './Store'
 import * as Strategy from './Strategy'
 import { isTransition } from './Transition'
 
@@ -117,13 +118,18 @@ export interface Circuit {
    */
   readonly isUnmovedBySuccess: (state: S.State, permit: D.Permit) => boolean
   /**
-   * The merge of the local state with one adopted from a store: `remote`, its times shifted by `shift`
-   * ms onto the local clock, when its generation is newer than `local`'s; `local` otherwise. Tallies
-   * stay local: an adopted Closed or MetricsOnly state starts a fresh tally. Laws (property-tested):
-   * `adopt(s, s, 0)` is `s`; adopting the same record twice is adopting it once; the generation of
-   * the result is the larger of the two.
+   * The merge of the local state with a record adopted from the fleet at `now` (see `Store`): the
+   * record's phase, its deadlines rebased from the time remaining onto the local clock, under the next
+   * local generation, so that every permit issued before it is late. Tallies stay local: an adopted
+   * Closed or MetricsOnly state starts a fresh tally. Another process's probe lease (`held` false)
+   * takes every half-open slot until it expires, for at most `probeLease`. Laws (property-tested):
+   * - the generation grows by one, and no outcome of an earlier permit moves the result;
+   * - the result's phase and `retryAfter` at `now` are the record's (`remaining`), whatever the local
+   *   state and whatever `now` is: clock offsets between processes do not matter;
+   * - merging a record twice is merging it once, but for the generation;
+   * - the result decodes (`StateCodec.decodeStateFor`) for every record of the circuit's config.
    */
-  readonly adopt: (local: S.State, remote: S.State, shift: number) => S.State
+  readonly merge: (local: S.State, record: Shared, now: number, held: boolean) => S.State
   /**
    * Whether the update from `prev` to `next` (one recorded outcome) is the moment a `MetricsOnly`
    * circuit would have tripped: the same generation, the new tally trips the strategy as recorded
@@ -436,29 +442,30 @@ export const fromConfig = (config: Config.Config): Circuit => {
 
   // -- shared state ----------------------------------------------------------------------
 
-  const adopt = (local: S.State, remote: S.State, shift: number): S.State => {
-    if (remote.generation <= local.generation) return local
-    switch (remote._tag) {
+  const merge = (local: S.State, record: Shared, now: number, held: boolean): S.State => {
+    // a new generation, and never one below the record's backoff level (`attempt <= generation`)
+    const generation = Math.max(local.generation + 1, record.attempt)
+    switch (record.phase) {
       case 'Closed':
-        return S.closed(remote.generation, remote.since + shift, remote.attempt, freshTally)
+        return S.closed(generation, now, record.attempt, freshTally)
       case 'MetricsOnly':
-        return S.metricsOnly(remote.generation, remote.since + shift, freshTally)
-      case 'Open':
-        return S.open(remote.generation, remote.openedAt + shift, remote.openFor, remote.attempt)
-      case 'HalfOpen':
-        return S.halfOpen(
-          remote.generation,
-          remote.since + shift,
-          remote.attempt,
-          remote.nextTicket,
-          remote.leases.map((l) => ({ ticket: l.ticket, expiresAt: l.expiresAt + shift })),
-          remote.successes,
-          remote.failures
-        )
+        return S.metricsOnly(generation, now, freshTally)
+      case 'Open': {
+        const remaining = Math.min(Math.max(record.remaining, 0), record.openFor)
+        return S.open(generation, now + remaining - record.openFor, record.openFor, record.attempt)
+      }
+      case 'HalfOpen': {
+        // another process's lease takes every slot until it expires; a lease of this process's own
+        // leaves them free (its probes are those of an earlier generation)
+        const expiresAt = now + Math.min(Math.max(record.remaining, 0), config.probeLease)
+        const taken = held ? 0 : config.halfOpenProbes
+        const leases = Array.from({ length: taken }, (_, ticket) => ({ ticket, expiresAt }))
+        return S.halfOpen(generation, now, record.attempt, taken, leases, 0, 0)
+      }
       case 'ForcedOpen':
-        return S.forcedOpen(remote.generation, remote.since + shift)
+        return S.forcedOpen(generation, now)
       case 'Disabled':
-        return S.disabled(remote.generation, remote.since + shift)
+        return S.disabled(generation, now)
     }
   }
 
@@ -474,7 +481,7 @@ export const fromConfig = (config: Config.Config): Circuit => {
     admitUntimed,
     stepUntimed,
     isUnmovedBySuccess,
-    adopt,
+    merge,
     wouldTrip
   }
 }

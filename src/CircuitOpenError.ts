@@ -7,8 +7,7 @@
  *
  * @since 0.1.0
  */
-
-import { cheapError } from './internal'
+import { cheapError, isBranded } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -51,16 +50,21 @@ export class CircuitOpenError {
   /** Always `'CircuitOpenError'`. */
   declare readonly _tag: 'CircuitOpenError'
   declare readonly name: 'CircuitOpenError'
+  /**
+   * Whole milliseconds until a probe may pass, rounded up (waiting this long is never early);
+   * `Infinity` while the circuit is forced open.
+   */
+  readonly retryAfter: number
   // who counts a fallback that stands in for this rejection (the breaker that made it), if anyone
   readonly #reporter: FallbackReporter | undefined
   constructor(
     /** The name of the breaker that rejected the call. */
     readonly breaker: string,
-    /** Milliseconds until a probe may pass; `Infinity` while the circuit is forced open. */
-    readonly retryAfter: number,
+    retryAfter: number,
     /** @internal The breaker that rejected the call, which counts a fallback used for it. */
     reporter?: FallbackReporter
   ) {
+    this.retryAfter = Math.ceil(retryAfter)
     this.#reporter = reporter
   }
 
@@ -72,7 +76,7 @@ export class CircuitOpenError {
     const when =
       this.retryAfter === Infinity
         ? 'it is forced open until reset'
-        : `a call may pass in ${Math.ceil(this.retryAfter)} ms`
+        : `a call may pass in ${this.retryAfter} ms`
     return `Circuit "${this.breaker}" is open: call rejected without running it; ${when}`
   }
 
@@ -95,7 +99,7 @@ export class CircuitOpenError {
 }
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
-cheapError(CircuitOpenError, 'CircuitOpenError')
+const mark = cheapError(CircuitOpenError, 'CircuitOpenError')
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface CircuitOpenError extends Error {}
@@ -105,10 +109,12 @@ export interface CircuitOpenError extends Error {}
 // -------------------------------------------------------------------------------------
 
 /**
- * Whether `u` is a `CircuitOpenError`. Usable as a retry-ts `check` to stop retrying an open circuit:
+ * Whether `u` is a `CircuitOpenError`, also one of the other build of tripswitch in the process
+ * (CommonJS or ES module). Usable as a retry-ts `check` to stop retrying an open circuit:
  * `retrying(policy, action, (e) => E.isLeft(e) && !isCircuitOpenError(e.left))`.
  *
  * @category guards
  * @since 0.1.0
  */
-export const isCircuitOpenError = (u: unknown): u is CircuitOpenError => u instanceof CircuitOpenError
+export const isCircuitOpenError = (u: unknown): u is CircuitOpenError =>
+  u instanceof CircuitOpenError || isBranded(u, mark)

@@ -25,6 +25,8 @@ import type { BulkheadRejectedError } from './BulkheadRejectedError'
 import type { CircuitOpenError } from './CircuitOpenError'
 import { show } from './codec'
 import { ConfigError } from './Config'
+import type * as Duration from './Duration'
+import type { Classifier } from './Classifier'
 import * as G from './Guard'
 import { withArgument } from './internal'
 import * as R from './Retry'
@@ -52,7 +54,7 @@ export type On = 'open' | 'failure' | 'both'
  */
 export interface Policies {
   readonly on?: On
-  readonly timeout?: number | undefined
+  readonly timeout?: Duration.Input | undefined
   readonly scheduler?: Scheduler
   readonly retry?: R.RetryOptions
   readonly bulkhead?: BH.Bulkhead | BH.Settings
@@ -86,7 +88,7 @@ export const compose = <This, Args extends ReadonlyArray<unknown>, Res>(
   breaker: B.Breaker,
   fn: (this: This, ...args: Args) => PromiseLike<Res> | Res,
   fallback: ((this: This, ...args: ReadonlyArray<unknown>) => unknown) | undefined,
-  options: Policies,
+  options: Policies & { readonly classify?: Classifier<unknown, unknown> | undefined },
   where: string
 ): ((this: This, ...args: Args) => Promise<Res>) => {
   const on = options.on ?? 'open'
@@ -96,7 +98,12 @@ export const compose = <This, Args extends ReadonlyArray<unknown>, Res>(
   if (on !== 'open' && fallback === undefined) {
     throw new ConfigError([`${where}.on: '${on}' needs a fallback to run`])
   }
-  const g = G.spec(breaker, 'work', { timeout: options.timeout, scheduler: options.scheduler }, where)
+  const g = G.spec(
+    breaker,
+    'work',
+    { timeout: options.timeout, scheduler: options.scheduler, classify: options.classify },
+    where
+  )
   const retry = options.retry === undefined ? undefined : R.spec(options.retry, `${where}.retry`)
   const bulkhead = options.bulkhead === undefined ? undefined : checkedBulkhead(options.bulkhead, where)
   const onRefused = on === 'failure' ? undefined : fallback

@@ -33,7 +33,10 @@
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import * as Backoff from './Backoff'
+import type * as Duration from './Duration'
+import { expected as durationExpected } from './Duration'
 import {
+  durationOf,
   fraction,
   isRecord,
   nonNegativeMs,
@@ -103,7 +106,18 @@ export type HalfOpenExpiry = 'open' | 'close'
  * @category model
  * @since 0.1.0
  */
-export type ConfigInput = { readonly [K in keyof Config]?: Config[K] }
+export type ConfigInput = {
+  readonly [K in keyof Config]?: K extends DurationField ? Duration.Input : Config[K]
+}
+
+/**
+ * The options that are durations: milliseconds, or strings such as `'2s'` (see `Duration.Input`), in
+ * code as in config documents.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type DurationField = 'openFor' | 'healthyPeriod' | 'halfOpenMaxDuration' | 'probeLease'
 
 /**
  * Thrown at construction when a config is invalid. Lists every problem, each naming its field.
@@ -170,8 +184,9 @@ const RetryPolicy = new t.Type<Backoff.RetryPolicy, Backoff.RetryPolicy, unknown
 )
 
 /**
- * The io-ts codecs of each option, as programmatic config gives it (durations in milliseconds). The
- * document form (`ConfigCodec.ConfigDocument`) uses the same codecs, durations also as strings.
+ * The io-ts codecs of each option, as programmatic config gives it: durations are milliseconds or
+ * strings such as `'2s'`, decoded to milliseconds. The document form (`ConfigCodec.ConfigDocument`)
+ * uses the same codecs, with `strategy` and `backoff` described as data.
  *
  * @example
  * import * as assert from 'node:assert'
@@ -184,29 +199,44 @@ const RetryPolicy = new t.Type<Backoff.RetryPolicy, Backoff.RetryPolicy, unknown
 export const fields = {
   failureThreshold: positiveInteger,
   strategy: Strategy.Strategy,
-  openFor: nonNegativeMs,
+  openFor: durationOf(nonNegativeMs, durationExpected),
   backoff: RetryPolicy,
   jitter: fraction,
-  healthyPeriod: positiveMs,
+  healthyPeriod: durationOf(positiveMs),
   halfOpenProbes: positiveInteger,
   successThreshold: positiveInteger,
   halfOpenFailureRate: rate,
-  halfOpenMaxDuration: positiveMs,
+  halfOpenMaxDuration: durationOf(positiveMs),
   halfOpenExpiry: t.keyof({ open: null, close: null }, '"open" or "close"') as t.Type<
     HalfOpenExpiry,
     HalfOpenExpiry,
     unknown
   >,
-  probeLease: positiveMs
+  probeLease: durationOf(positiveMs)
 }
 
 type Input = StructOf<Record<never, t.Mixed>, typeof fields>
 
-const either = <K extends keyof Input & string>(
-  field: K,
-  other: keyof Input & string,
-  hint: string
-): Rule<Input> => ({
+/**
+ * The options that exclude each other, each pair with the hint its error gives. Where a config is laid
+ * over another (registry defaults and a breaker's overrides), an option replaces its counterpart (see
+ * `merge`).
+ */
+const exclusive: ReadonlyArray<readonly [keyof Input & string, keyof Input & string, string]> = [
+  [
+    'strategy',
+    'failureThreshold',
+    'failureThreshold: n is shorthand for strategy: consecutiveFailures(n); combine strategies with Strategy.any'
+  ],
+  ['backoff', 'openFor', 'openFor: ms is shorthand for backoff: constantDelay(ms)'],
+  [
+    'halfOpenFailureRate',
+    'successThreshold',
+    'the half-open verdict is by probe successes or by the failure rate over the probes'
+  ]
+]
+
+const either = ([field, other, hint]: (typeof exclusive)[number]): Rule<Input> => ({
   reads: [field, other],
   check: (c) =>
     c[field] !== undefined && c[other] !== undefined
@@ -225,17 +255,7 @@ const rules: ReadonlyArray<Rule<Input>> = [
         : []
     }
   },
-  either(
-    'strategy',
-    'failureThreshold',
-    'failureThreshold: n is shorthand for strategy: consecutiveFailures(n); combine strategies with Strategy.any'
-  ),
-  either('backoff', 'openFor', 'openFor: ms is shorthand for backoff: constantDelay(ms)'),
-  either(
-    'halfOpenFailureRate',
-    'successThreshold',
-    'the half-open verdict is by probe successes or by the failure rate over the probes'
-  ),
+  ...exclusive.map(either),
   {
     reads: ['halfOpenExpiry', 'halfOpenMaxDuration'],
     check: (c) =>
@@ -306,3 +326,70 @@ export const resolve = (input: ConfigInput = {}, allowed: ReadonlyArray<string> 
     probeLease: c.probeLease ?? (openFor > 0 ? openFor : defaults.probeLease)
   }
 }
+
+/**
+ * Lays `override` over `base`, as a registry lays a breaker's overrides over its defaults: every option
+ * `override` gives replaces the one in `base`, and so does its counterpart among the options that
+ * exclude each other (`strategy` and `failureThreshold`, `backoff` and `openFor`,
+ * `halfOpenFailureRate` and `successThreshold`): defaults with `failureThreshold: 5` and an override
+ * with a `strategy` make a config with that strategy alone. Other keys (a breaker's options) are laid
+ * over as they are; an option given as `undefined` overrides nothing.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Config, failureRate, Window } from 'tripswitch'
+ * const strategy = failureRate({ window: Window.count(20), threshold: 0.5, minimumCalls: 10 })
+ * const merged = Config.merge({ failureThreshold: 5, openFor: '10s' }, { strategy })
+ * assert.deepStrictEqual(Object.keys(merged).sort(), ['openFor', 'strategy'])
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const merge = <A extends object, B extends object>(base: A, override: B): A & B => {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) }
+  const gives = (key: string): boolean => (override as Record<string, unknown>)[key] !== undefined
+  for (const [a, b] of exclusive) {
+    if (gives(a) && !gives(b)) delete out[b]
+    if (gives(b) && !gives(a)) delete out[a]
+  }
+  for (const [key, value] of Object.entries(override)) if (value !== undefined) out[key] = value
+  return out as A & B
+}
+
+/**
+ * `resolve`'s problems with `input`, as a list (empty when it resolves): what the constructors and
+ * decoders that gather the problems of several configs use.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Config } from 'tripswitch'
+ * assert.deepStrictEqual(Config.problems({ failureThreshold: 0 }), ['failureThreshold: expected a positive integer, got 0'])
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const problems = (input: ConfigInput): ReadonlyArray<string> => {
+  try {
+    resolve(input)
+    return []
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+}
+
+/**
+ * The cross-field problems of a config whose fields are decoded (`Config.ConfigInput`'s refinements),
+ * each as a line `field: what was expected`, leaving out the rules that read a field in `invalid` (one
+ * whose own problem is reported already). What a document decoder uses to report every problem at once.
+ *
+ * @internal
+ */
+export const crossFieldProblems = (
+  input: ConfigInput,
+  invalid: ReadonlySet<string> = new Set()
+): ReadonlyArray<string> =>
+  rules
+    .filter((r) => r.reads.every((k) => !invalid.has(k)))
+    .flatMap((r) => r.check(input as Input))
+    .map((p) => `${p.path.join('.')}: ${p.message}`)

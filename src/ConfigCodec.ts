@@ -44,8 +44,16 @@ import {
   struct,
   tagged
 } from './codec'
-import { ConfigError, fields, maxNameLength, resolve, type ConfigInput } from './Config'
-import { Duration, expected } from './Duration'
+import {
+  ConfigError,
+  crossFieldProblems,
+  fields,
+  maxNameLength,
+  merge,
+  problems as resolveProblemsOf,
+  type ConfigInput
+} from './Config'
+import { Duration } from './Duration'
 import * as S from './Strategy'
 import * as W from './Window'
 
@@ -126,16 +134,16 @@ export const ConfigDocument = struct(
   {
     failureThreshold: fields.failureThreshold,
     strategy: StrategyDocument,
-    openFor: durationOf(fields.openFor, expected),
+    openFor: fields.openFor,
     backoff: BackoffDocument,
     jitter: fields.jitter,
-    healthyPeriod: durationOf(fields.healthyPeriod),
+    healthyPeriod: fields.healthyPeriod,
     halfOpenProbes: fields.halfOpenProbes,
     successThreshold: fields.successThreshold,
     halfOpenFailureRate: fields.halfOpenFailureRate,
-    halfOpenMaxDuration: durationOf(fields.halfOpenMaxDuration),
+    halfOpenMaxDuration: fields.halfOpenMaxDuration,
     halfOpenExpiry: fields.halfOpenExpiry,
-    probeLease: durationOf(fields.probeLease)
+    probeLease: fields.probeLease
   }
 )
 
@@ -148,7 +156,8 @@ export const ConfigDocument = struct(
 export type ConfigDocument = t.TypeOf<typeof ConfigDocument>
 
 /**
- * A decoded registry document: the config of breaker `name` is `{ ...defaults, ...breakers[name] }`.
+ * A decoded registry document: the config of breaker `name` is `Config.merge(defaults, breakers[name])`
+ * (an override replaces what it overrides).
  *
  * @category model
  * @since 0.1.0
@@ -177,38 +186,59 @@ const toInput = ({ strategy, backoff, ...rest }: ConfigDocument): ConfigInput =>
   ...(backoff === undefined ? {} : { backoff: toPolicy(backoff) })
 })
 
-/** `Config.resolve`'s problems with `input`, each prefixed with `at` (the path of the config). */
-const crossFieldProblems = (input: ConfigInput, at: string): ReadonlyArray<string> => {
-  try {
-    resolve(input)
-    return []
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => (at === '' ? p : `${at}.${p}`))
-    throw error
+/**
+ * The fields of the config document `u` that decode, and the names of those that do not: what the
+ * cross-field checks of a document with bad fields can still look at.
+ */
+const validFields = (u: unknown): readonly [ConfigInput, ReadonlySet<string>] => {
+  const valid: Record<string, unknown> = {}
+  const invalid = new Set<string>()
+  if (isRecord(u)) {
+    for (const key of ConfigDocument.keys) {
+      const v = own(u, key)
+      if (v === undefined) continue
+      const decoded = ConfigDocument.decode({ [key]: v })
+      if (E.isRight(decoded)) Object.assign(valid, decoded.right)
+      else invalid.add(key)
+    }
   }
+  return [toInput(valid as ConfigDocument), invalid]
 }
 
 /**
- * Decodes the config at `context`: its shape, then, if `base` is given (the defaults it is merged
- * over), the cross-field checks of the merged config, leaving out problems that `base` has alone.
+ * The problems of the merged config `input`, some of whose fields (`invalid`) did not decode: what
+ * `Config.resolve` finds in the fields that did, but no cross-field rule that reads a field in
+ * `invalid` (its own problem says what is wrong there).
+ */
+const problemsOf = (input: ConfigInput, invalid: ReadonlySet<string>): ReadonlyArray<string> => {
+  if (invalid.size === 0) return resolveProblemsOf(input)
+  const kept = crossFieldProblems(input, invalid)
+  const skipped = crossFieldProblems(input).filter((p) => !kept.includes(p))
+  return resolveProblemsOf(input).filter((p) => !skipped.includes(p))
+}
+
+/**
+ * Decodes the config at `context`, laid over `base` (the defaults it overrides, see `Config.merge`):
+ * its shape, then `Config.resolve`'s checks of the merged config, every problem at once (with bad
+ * fields, the checks look at the fields that decode), leaving out problems that `base` has alone.
  */
 const decodeAt = (
   u: unknown,
   context: t.Context,
-  base: ConfigInput | undefined
-): E.Either<ReadonlyArray<string>, ConfigInput> =>
-  pipe(
-    ConfigDocument.validate(u, context),
-    E.mapLeft((errors) => report(errors, 'config')),
-    E.chain((doc) => {
-      const input = toInput(doc)
-      if (base === undefined) return E.right(input)
-      const at = pathOf(context)
-      const inherited = crossFieldProblems(base, at)
-      const problems = crossFieldProblems({ ...base, ...input }, at).filter((p) => !inherited.includes(p))
-      return problems.length > 0 ? E.left(problems) : E.right(input)
-    })
-  )
+  base: ConfigInput
+): E.Either<ReadonlyArray<string>, ConfigInput> => {
+  const shape = ConfigDocument.validate(u, context)
+  const [input, invalid] = E.isRight(shape) ? [toInput(shape.right), new Set<string>()] : validFields(u)
+  const at = pathOf(context)
+  const inherited = resolveProblemsOf(base)
+  const problems = [
+    ...(E.isLeft(shape) ? report(shape.left, 'config') : []),
+    ...problemsOf(merge(base, input), invalid)
+      .filter((p) => !inherited.includes(p))
+      .map((p) => (at === '' ? p : `${at}.${p}`))
+  ]
+  return problems.length > 0 ? E.left(problems) : E.right(input)
+}
 
 /**
  * Decodes one breaker's config from untrusted input, reporting every problem at once.
@@ -240,17 +270,26 @@ const RegistryShape = struct(
 
 /**
  * Decodes a registry document (`{ defaults, breakers: { [name]: overrides } }`) from untrusted input,
- * reporting every problem of every breaker at once. Each breaker's overrides are checked merged over
- * the defaults, as the registry uses them; a problem of the defaults alone is reported once, under
- * `defaults`. Both keys are optional; breaker names `__proto__`, `constructor` and `prototype` are
- * rejected.
+ * reporting every problem of every breaker at once. Each breaker's overrides are checked laid over
+ * the defaults (`Config.merge`), as the registry uses them: an override replaces what it overrides, so
+ * a `strategy` over defaults with a `failureThreshold` is valid. A problem of the defaults alone is
+ * reported once, under `defaults`. Both keys are optional; breaker names `__proto__`, `constructor` and
+ * `prototype` are rejected.
  *
  * @example
- * import { decodeRegistryConfig } from 'tripswitch'
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { Config, decodeRegistryConfig } from 'tripswitch'
  * const doc = decodeRegistryConfig({
- *   defaults: { openFor: '30s' },
- *   breakers: { payments: { failureThreshold: 5 }, search: { openFor: '5s' } }
+ *   defaults: { failureThreshold: 5, openFor: '30s' },
+ *   breakers: {
+ *     payments: { strategy: { kind: 'failureRate', window: { kind: 'count', size: 20 }, threshold: 0.5 } },
+ *     search: { openFor: '5s' }
+ *   }
  * })
+ * assert.ok(E.isRight(doc))
+ * const payments = Config.merge(doc.right.defaults, doc.right.breakers['payments'] ?? {})
+ * assert.deepStrictEqual(Object.keys(payments).sort(), ['openFor', 'strategy'])
  *
  * @category decoders
  * @since 0.1.0
@@ -263,9 +302,11 @@ export const decodeRegistryConfig = (input: unknown): E.Either<ConfigError, Regi
   const doc = isRecord(input) ? input : {}
   const named = own(doc, 'breakers')
   const listed = isRecord(named) ? named : {}
-  const defaults = decodeAt(own(doc, 'defaults') ?? {}, t.appendContext(root, 'defaults', ConfigDocument), {})
+  const rawDefaults = own(doc, 'defaults') ?? {}
+  const defaults = decodeAt(rawDefaults, t.appendContext(root, 'defaults', ConfigDocument), {})
   if (E.isLeft(defaults)) problems.push(...defaults.left)
-  const base = E.isRight(defaults) ? defaults.right : undefined
+  // the overrides of bad defaults are still checked, over the defaults' fields that decode
+  const base = E.isRight(defaults) ? defaults.right : validFields(rawDefaults)[0]
   const within = t.appendContext(root, 'breakers', t.unknown)
   const breakers: Array<readonly [string, ConfigInput]> = []
   for (const name of Object.keys(listed)) {
@@ -281,7 +322,7 @@ export const decodeRegistryConfig = (input: unknown): E.Either<ConfigError, Regi
     if (E.isLeft(decoded)) problems.push(...decoded.left)
     else breakers.push([name, decoded.right])
   }
-  return problems.length > 0 || base === undefined
+  return problems.length > 0
     ? E.left(new ConfigError(problems))
     : E.right({ defaults: base, breakers: Object.fromEntries(breakers) })
 }

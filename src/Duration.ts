@@ -27,6 +27,39 @@ import * as t from 'io-ts'
  */
 export type Duration = number
 
+/**
+ * The units of a duration string.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Unit = 'ms' | 's' | 'm' | 'h'
+
+/**
+ * A duration string as the type checker sees it: a number and a unit, then optionally more parts
+ * (`'500ms'`, `'2s'`, `'1m30s'`). The codec checks the rest at run time (no sign, exponent or spaces).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type DurationString = `${number}${Unit}` | `${number}${Unit}${number}${string}`
+
+/**
+ * What every duration option accepts, in code as in config documents: milliseconds, or a duration
+ * string.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Breaker, type Duration } from 'tripswitch'
+ * const openFor: Duration.Input = '2s'
+ * const b = Breaker.make({ name: 'search', openFor, probeLease: 500 })()
+ * assert.strictEqual(b.circuit.config.openFor, 2_000)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Input = Duration | DurationString
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------

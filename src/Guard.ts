@@ -24,6 +24,7 @@ import type { Breaker } from './Breaker'
 import { CircuitOpenError, type FallbackReporter } from './CircuitOpenError'
 import { type Classifier, readsDuration } from './Classifier'
 import { ConfigError } from './Config'
+import type * as Duration from './Duration'
 import type { Permit } from './Decision'
 import { checkScheduler, checkTimeout, race, type Scheduler } from './Timeout'
 
@@ -78,7 +79,7 @@ export const spec = (
   mode: Mode,
   options: {
     readonly classify?: Classifier<unknown, unknown> | undefined
-    readonly timeout?: number | undefined
+    readonly timeout?: Duration.Input | undefined
     readonly scheduler?: Scheduler | undefined
   },
   where: string
@@ -130,6 +131,28 @@ export const run = <T, X extends ReadonlyArray<unknown>>(
   if (decision._tag === 'Rejection') {
     return onOpen(new CircuitOpenError(b.name, decision.retryAfter, b), self, args)
   }
+  if (decision.probe && b.store !== undefined) {
+    // a fleet's probe first claims the lease (at most `storeTimeout`; see `Breaker.claim`)
+    return b
+      .claim(decision)
+      .then((claimed) =>
+        claimed._tag === 'Rejection'
+          ? onOpen(new CircuitOpenError(b.name, claimed.retryAfter, b), self, args)
+          : proceed(g, claimed, start, fn, self, args)
+      )
+  }
+  return proceed(g, decision, start, fn, self, args)
+}
+
+// `run` once admitted
+const proceed = <T, X extends ReadonlyArray<unknown>>(
+  g: Spec,
+  decision: Permit,
+  start: O.Option<number>,
+  fn: (this: T, ...args: X) => unknown,
+  self: T,
+  args: X
+): Promise<unknown> => {
   if (g.timeout !== undefined) return runWithin(g, decision, start, fn, self, args, g.timeout)
   const h = handlers(g, decision, start)
   return launch(

@@ -21,6 +21,7 @@
  *
  * @since 0.1.0
  */
+import type { IO } from 'fp-ts/IO'
 import type * as Mo from 'fp-ts/Monoid'
 import { isThenable } from './internal'
 import type { State, StateTag } from './State'
@@ -155,8 +156,8 @@ export interface FallbackFailed {
 }
 
 /**
- * An operation of the breaker's store failed: it threw, rejected, timed out, or gave a record that did
- * not decode. No call was affected; the breaker goes on with its local state.
+ * An operation of the breaker's store failed: it threw, rejected, timed out, or gave an answer that
+ * did not decode (`adopt`). No call was affected; the breaker goes on with its local state.
  *
  * @category model
  * @since 0.1.0
@@ -165,8 +166,55 @@ export interface StoreFailed {
   readonly _tag: 'StoreFailed'
   readonly breaker: string
   readonly at: number
-  readonly operation: 'load' | 'publish' | 'watch' | 'adopt'
+  readonly operation: 'load' | 'propose' | 'claim' | 'watch' | 'poll' | 'adopt'
   readonly error: unknown
+}
+
+/**
+ * This process changed the fleet's record (see `Store`): its proposal (a trip, a verdict, a manual
+ * control) or its claim of the probe lease won the compare-and-set, and the fleet is now in `to` at
+ * `epoch`. Emitted by exactly one process per change of the fleet, so an alert on it fires once per
+ * outage, however many processes there are; the others see the change as a `Transition` with
+ * `why: 'adopted'`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface FleetChanged {
+  readonly _tag: 'FleetChanged'
+  readonly breaker: string
+  readonly at: number
+  readonly change: 'Trip' | 'Verdict' | 'Control' | 'Claim'
+  readonly to: StateTag
+  readonly epoch: number
+}
+
+/**
+ * The breaker's store stopped answering (its first `StoreFailed` since it last answered): the breaker
+ * works alone, with its own trips and at most one probe of its own at a time, until `StoreRecovered`.
+ * Emitted once per outage.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface StoreDegraded {
+  readonly _tag: 'StoreDegraded'
+  readonly breaker: string
+  readonly at: number
+  readonly error: unknown
+}
+
+/**
+ * The breaker's store answered again after `StoreDegraded`; the breaker re-synchronizes with the fleet
+ * (an Open it entered meanwhile is pushed, otherwise the fleet's record is adopted).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface StoreRecovered {
+  readonly _tag: 'StoreRecovered'
+  readonly breaker: string
+  readonly at: number
 }
 
 /**
@@ -207,6 +255,20 @@ export interface ClockFailed {
 }
 
 /**
+ * A breaker was made with a persisted state (the `initialState` option): the state it starts in, as
+ * decoded. Its listeners of the `listeners` option see it (it happens before anyone can subscribe).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Restored {
+  readonly _tag: 'Restored'
+  readonly breaker: string
+  readonly at: number
+  readonly state: State
+}
+
+/**
  * Everything a breaker reports to its listeners.
  *
  * @category model
@@ -222,8 +284,12 @@ export type BreakerEvent =
   | FallbackUsed
   | FallbackFailed
   | StoreFailed
+  | FleetChanged
+  | StoreDegraded
+  | StoreRecovered
   | ClockFailed
   | WouldTrip
+  | Restored
 
 /**
  * The tag of a `BreakerEvent`.
@@ -355,6 +421,112 @@ export const on =
   ): Listener =>
   (event) =>
     event._tag === tag ? handler(event as Extract<BreakerEvent, { _tag: K }>) : undefined
+
+/**
+ * What `once` waits for: the tag of an event (`'Rejection'`, `'Transition'`, ...), or the tag of a
+ * state (`'Open'`: the next transition into it).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type Kind = BreakerEventTag | StateTag
+
+/**
+ * The event that `once(source, kind)` resolves with.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type EventOf<K extends Kind> = K extends BreakerEventTag
+  ? Extract<BreakerEvent, { _tag: K }>
+  : Transition & { readonly to: K }
+
+// every kind, checked exhaustive by the compiler
+const eventTags: Readonly<Record<BreakerEventTag, null>> = {
+  Transition: null,
+  Success: null,
+  Failure: null,
+  Ignored: null,
+  Rejection: null,
+  Timeout: null,
+  FallbackUsed: null,
+  FallbackFailed: null,
+  StoreFailed: null,
+  FleetChanged: null,
+  StoreDegraded: null,
+  StoreRecovered: null,
+  ClockFailed: null,
+  WouldTrip: null,
+  Restored: null
+}
+const stateTags: Readonly<Record<StateTag, null>> = {
+  Closed: null,
+  Open: null,
+  HalfOpen: null,
+  ForcedOpen: null,
+  Disabled: null,
+  MetricsOnly: null
+}
+
+/**
+ * A promise of the next event of a kind from a breaker or a registry (anything with `subscribe`), as
+ * cockatiel's `Event.toPromise`: for tests ("wait until it opens") and graceful shutdown ("wait until
+ * the probe closed it"). It subscribes when called, so call it before what causes the event; it
+ * unsubscribes when the event comes. With `signal`, aborting rejects it with the signal's reason and
+ * unsubscribes. For an fp-ts `Task`, write `() => once(breaker, 'Open')` (it subscribes when run).
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as TE from 'fp-ts/TaskEither'
+ * import { Breaker, once, withBreaker } from 'tripswitch'
+ *
+ * const b = Breaker.make({ name: 'payments', failureThreshold: 2 })()
+ * const opened = once(b, 'Open')
+ * const rejected = once(b, 'Rejection')
+ * const call = withBreaker(b)
+ * for (let i = 0; i < 3; i++) await call(TE.left('down'))()
+ * const transition = await opened
+ * assert.deepStrictEqual([transition.from, transition.to, transition.why], ['Closed', 'Open', 'tripped'])
+ * assert.strictEqual((await rejected).breaker, 'payments')
+ *
+ * @category combinators
+ * @since 0.1.0
+ */
+export const once = <K extends Kind>(
+  source: { readonly subscribe: (listener: Listener) => IO<void> },
+  kind: K,
+  signal?: AbortSignal
+): Promise<EventOf<K>> => {
+  if (!Object.hasOwn(eventTags, kind) && !Object.hasOwn(stateTags, kind)) {
+    const kinds = [...Object.keys(eventTags), ...Object.keys(stateTags)].join(', ')
+    return Promise.reject(
+      new TypeError(`once: expected the tag of an event or a state (${kinds}), got ${String(kind)}`)
+    )
+  }
+  if (signal?.aborted === true) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    let unsubscribe: IO<void> | undefined = undefined
+    let done = false
+    const finish = (): void => {
+      done = true
+      unsubscribe?.()
+      signal?.removeEventListener('abort', onAbort)
+    }
+    const onAbort = (): void => {
+      finish()
+      reject(signal?.reason)
+    }
+    unsubscribe = source.subscribe((event) => {
+      if (done) return
+      if (event._tag === kind || (event._tag === 'Transition' && event.to === kind)) {
+        finish()
+        resolve(event as EventOf<K>)
+      }
+    })
+    if (done) unsubscribe()
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
 
 /**
  * A listener that ignores every event: the `Monoid`'s identity.

@@ -76,11 +76,14 @@ export interface Latency {
 export interface Snapshot {
   readonly name: string
   readonly state: StateTag
-  /** When the circuit entered its state, on the breaker's clock. */
+  /** When the circuit entered its state, on the breaker's clock, in whole milliseconds. */
   readonly since: number
-  /** Milliseconds in the current state. */
+  /** Whole milliseconds in the current state. */
   readonly timeInState: number
-  /** Milliseconds until a call may pass: `0` if one would now, `null` while forced open. */
+  /**
+   * Whole milliseconds until a call may pass, rounded up (a caller that waits this long is not early):
+   * `0` if one would now, `null` while forced open.
+   */
   readonly retryAfter: number | null
   /** Failures among recorded outcomes, over the strategy's window or the period; `null` before the first. */
   readonly failureRate: number | null
@@ -247,6 +250,10 @@ export const enter = (r: Recorder, to: StateTag): void => {
 
 const finite = (n: number): number | null => (Number.isFinite(n) ? n : null)
 
+// Views are read by people: times in whole milliseconds, latencies (often below a millisecond) to the
+// microsecond, never binary floating-point noise such as 1796139399255.0146.
+const micros = (n: number): number | null => (Number.isFinite(n) ? Math.round(n * 1_000) / 1_000 : null)
+
 type Rate = number | null | undefined
 
 interface WindowRates {
@@ -330,12 +337,12 @@ export const latency = (r: Recorder): Latency => {
   const h = r.latency
   return {
     count: h.count,
-    mean: finite(H.mean(h)),
-    min: finite(h.min),
-    max: finite(h.max),
-    p50: finite(H.quantile(0.5)(h)),
-    p90: finite(H.quantile(0.9)(h)),
-    p99: finite(H.quantile(0.99)(h))
+    mean: micros(H.mean(h)),
+    min: micros(h.min),
+    max: micros(h.max),
+    p50: micros(H.quantile(0.5)(h)),
+    p90: micros(H.quantile(0.9)(h)),
+    p99: micros(H.quantile(0.99)(h))
   }
 }
 
@@ -374,9 +381,9 @@ export const snapshot = (
   return {
     name,
     state: state._tag,
-    since: since(state),
-    timeInState: Math.max(0, now - since(state)),
-    retryAfter: finite(retryAfter),
+    since: Math.round(since(state)),
+    timeInState: Math.max(0, Math.round(now - since(state))),
+    retryAfter: finite(Math.ceil(retryAfter)),
     failureRate: windowed.failure !== undefined ? windowed.failure : period(r.periodFailures),
     slowCallRate:
       windowed.slow !== undefined

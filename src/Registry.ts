@@ -1,8 +1,9 @@
 /**
  * A keyed, bounded registry of breakers: one per downstream service, host or tenant.
  *
- * `registry.get(name)` returns the breaker of `name`, making it on first use from the registry's config
- * document (`defaults` merged with `breakers[name]`, then the `overrides` given to that first `get`).
+ * `registry.get(name)` returns the breaker of `name`, making it on first use from the registry's
+ * document: the settings of `breakers[name]` laid over `defaults`, then the `overrides` given to that
+ * first `get`, each replacing what it overrides (`Config.merge`).
  *
  * Bounded: at most `maxSize` breakers are kept, so keying by host or tenant cannot leak memory. When a
  * new name arrives at a full registry, the least recently used breaker that is idle is evicted: idle
@@ -35,25 +36,28 @@ import type { StateTag } from './State'
 // -------------------------------------------------------------------------------------
 
 /**
- * A registry config document: the config of breaker `name` is `{ ...defaults, ...breakers[name] }`.
+ * A registry config document: the settings of breaker `name` are `breakers[name]` laid over
+ * `defaults` (`Config.merge`: what an override gives replaces what it overrides, so defaults with a
+ * `failureThreshold` and an override with a `strategy` make a breaker with that strategy). Both hold
+ * settings (`Breaker.Settings`: thresholds and options in one object, durations as numbers or strings).
  * Accepts already-decoded plain objects (see `decodeRegistryConfig` to decode one from `unknown`).
  *
  * @category model
  * @since 0.1.0
  */
 export interface Document {
-  readonly defaults?: Config.ConfigInput
-  readonly breakers?: Readonly<Record<string, Config.ConfigInput>>
+  readonly defaults?: Overrides
+  readonly breakers?: Readonly<Record<string, Overrides>>
 }
 
 /**
  * @category model
  * @since 0.1.0
  */
-export interface Options {
-  /** Defaults and per-name configs. */
+export interface Options extends Document {
+  /** The document in a key of its own (the form `decodeRegistryConfig` gives): not with `defaults` or `breakers`. */
   readonly config?: Document
-  /** Options shared by every breaker (clock, classifier, `onListenerError`). */
+  /** Options shared by every breaker, laid over the document's settings (the same as giving them in `defaults`). */
   readonly breakerOptions?: Omit<B.Options, 'name'>
   /** The most breakers kept (default `10_000`). */
   readonly maxSize?: number
@@ -135,7 +139,8 @@ interface Entry {
  */
 export const unsafeMake = (options: Options = {}): Registry => {
   check(options)
-  const { config = {}, breakerOptions = {}, maxSize = 10_000, scan = 32, bulkheads = [] } = options
+  const { breakerOptions = {}, maxSize = 10_000, scan = 32, bulkheads = [] } = options
+  const config = documentOf(options)
   const defaults = config.defaults ?? {}
   const named = config.breakers ?? {}
   const entries = new Map<string, Entry>()
@@ -145,9 +150,15 @@ export const unsafeMake = (options: Options = {}): Registry => {
   let forward: L.Listener = L.empty
   const forwarder: L.Listener = (event) => forward(event)
 
-  const create = (name: string, overrides: Overrides): B.Breaker => {
+  // a transient breaker (made when the registry is full of busy ones) is never shared with a store:
+  // it serves one call and is not kept, so it must not watch the fleet
+  const create = (name: string, overrides: Overrides, transient: boolean): B.Breaker => {
     const perName = Object.hasOwn(named, name) ? named[name] : undefined
-    return B.from({ ...defaults, ...perName, ...breakerOptions, ...overrides, name })
+    const merged = [perName ?? {}, breakerOptions, overrides].reduce<Overrides>(Config.merge, defaults)
+    const settings = { ...merged, name }
+    if (!transient || settings.store === undefined) return B.from(settings)
+    const { store: _unshared, ...local } = settings
+    return B.from(local)
   }
 
   const isIdle = (b: B.Breaker): boolean => b.state()._tag === 'Closed' && b.counts().inFlight === 0
@@ -155,6 +166,7 @@ export const unsafeMake = (options: Options = {}): Registry => {
   const remove = (name: string, entry: Entry): void => {
     entries.delete(name)
     entry.detach?.()
+    entry.breaker.close()
   }
 
   // Frees one slot if an idle breaker is found among the `scan` least recently used. The busy ones
@@ -186,9 +198,10 @@ export const unsafeMake = (options: Options = {}): Registry => {
       entries.set(name, found)
       return found.breaker
     }
-    const breaker = create(name, overrides)
+    const full = entries.size >= maxSize && !evictOne()
+    const breaker = create(name, overrides, full)
     const detach = listeners.length === 0 ? undefined : breaker.subscribe(forwarder)
-    if (entries.size >= maxSize && !evictOne()) {
+    if (full) {
       overflows++
       return breaker
     }
@@ -309,6 +322,8 @@ export const isRegistry = (u: unknown): u is Registry =>
 
 const optionKeys: ReadonlyArray<keyof Options & string> = [
   'config',
+  'defaults',
+  'breakers',
   'breakerOptions',
   'maxSize',
   'scan',
@@ -316,6 +331,13 @@ const optionKeys: ReadonlyArray<keyof Options & string> = [
 ]
 
 const documentKeys: ReadonlyArray<keyof Document & string> = ['defaults', 'breakers']
+
+// The document of `options`: in `config`, or at the top level.
+const documentOf = (options: Options): Document =>
+  options.config ?? {
+    ...(options.defaults === undefined ? {} : { defaults: options.defaults }),
+    ...(options.breakers === undefined ? {} : { breakers: options.breakers })
+  }
 
 /** The own property `key` of `o`, `fallback` when it is absent or `undefined` (`null` is a value). */
 const field = (o: Readonly<Record<string, unknown>>, key: string, fallback: unknown): unknown =>
@@ -355,56 +377,58 @@ const check = (options: unknown): void => {
     const twice = names.filter((n, i) => names.indexOf(n) !== i)
     if (twice.length > 0) problems.push(`bulkheads: two bulkheads are named ${JSON.stringify(twice[0])}`)
   }
-  const breakerOptions = field(options, 'breakerOptions', undefined)
-  if (breakerOptions !== undefined && !isRecord(breakerOptions)) {
+  const breakerOptions = field(options, 'breakerOptions', {})
+  if (!isRecord(breakerOptions)) {
     problems.push(`breakerOptions: expected an object of breaker options, got ${objectOf(breakerOptions)}`)
   }
-  const config = field(options, 'config', {})
+  const inConfig = field(options, 'config', undefined) !== undefined
+  if (inConfig && documentKeys.some((k) => field(options, k, undefined) !== undefined)) {
+    problems.push('config: give the document either in config or as defaults and breakers, not both')
+  }
+  const config = inConfig ? field(options, 'config', {}) : options
+  const at = inConfig ? 'config' : ''
   if (!isRecord(config)) {
     problems.push(
       `config: expected a registry config document ({ defaults, breakers }), got ${objectOf(config)}`
     )
     throw new Config.ConfigError(problems)
   }
-  problems.push(...unknownKeys(config, documentKeys, 'key', 'config'))
+  if (inConfig) problems.push(...unknownKeys(config, documentKeys, 'key', 'config'))
   const defaults = field(config, 'defaults', {})
   const breakers = field(config, 'breakers', {})
   if (!isRecord(defaults)) {
-    problems.push(`config.defaults: expected an object (a breaker config), got ${objectOf(defaults)}`)
+    problems.push(
+      `${appendPath(at, 'defaults')}: expected an object (a breaker's settings), got ${objectOf(defaults)}`
+    )
   }
   if (!isRecord(breakers)) {
-    problems.push(`config.breakers: expected an object of breaker configs by name, got ${objectOf(breakers)}`)
+    problems.push(
+      `${appendPath(at, 'breakers')}: expected an object of breaker settings by name, got ${objectOf(breakers)}`
+    )
   }
-  if (!isRecord(defaults) || !isRecord(breakers)) throw new Config.ConfigError(problems)
-  // Each named config is checked merged over the defaults; a problem of the defaults alone is
-  // reported once, under `config.defaults`.
-  const inherited = problemsOf(defaults)
-  problems.push(...inherited.map((p) => `config.defaults.${p}`))
+  if (!isRecord(defaults) || !isRecord(breakers) || !isRecord(breakerOptions)) {
+    throw new Config.ConfigError(problems)
+  }
+  // Each breaker's settings are checked laid over the defaults (and the shared options); a problem
+  // of the defaults alone is reported once, under `defaults`.
+  const base = Config.merge(defaults, breakerOptions)
+  const inherited = B.problems(base)
+  problems.push(...inherited.map((p) => `${appendPath(at, 'defaults')}.${p}`))
   for (const [name, input] of Object.entries(breakers)) {
-    const at = appendPath('config.breakers', shownKey(name))
+    const under = appendPath(appendPath(at, 'breakers'), shownKey(name))
     if (name.length > Config.maxNameLength) {
       problems.push(
-        `${at}: expected a name of at most ${Config.maxNameLength} characters, got ${name.length}`
+        `${under}: expected a name of at most ${Config.maxNameLength} characters, got ${name.length}`
       )
       continue
     }
     if (!isRecord(input)) {
-      problems.push(`${at}: expected an object (a breaker config), got ${objectOf(input)}`)
+      problems.push(`${under}: expected an object (a breaker's settings), got ${objectOf(input)}`)
       continue
     }
-    for (const p of problemsOf({ ...defaults, ...input })) {
-      if (!inherited.includes(p)) problems.push(`${at}.${p}`)
+    for (const p of B.problems(Config.merge(base, input))) {
+      if (!inherited.includes(p)) problems.push(`${under}.${p}`)
     }
   }
   if (problems.length > 0) throw new Config.ConfigError(problems)
-}
-
-const problemsOf = (input: Config.ConfigInput): ReadonlyArray<string> => {
-  try {
-    Config.resolve(input)
-    return []
-  } catch (error) {
-    if (error instanceof Config.ConfigError) return error.problems
-    throw error
-  }
 }

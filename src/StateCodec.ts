@@ -49,6 +49,7 @@ import { array, finite, nonNegativeInteger, number, report, struct, tagged } fro
 import * as HalfOpen from './HalfOpen'
 import type { Lease, State } from './State'
 import * as Strategy from './Strategy'
+import type { Phase, Reply, Shared } from './Store'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -373,3 +374,61 @@ export const decodeState: (input: unknown) => E.Either<StateDecodeError, State> 
  */
 export const decodeStateFor = (circuit: Circuit): ((input: unknown) => E.Either<StateDecodeError, State>) =>
   decodeWith((s) => circuitProblems(circuit, s))
+
+// -------------------------------------------------------------------------------------
+// shared records
+// -------------------------------------------------------------------------------------
+
+const phases = ['Closed', 'Open', 'HalfOpen', 'ForcedOpen', 'Disabled', 'MetricsOnly'] as const
+
+/**
+ * The io-ts codec of a record shared by a fleet (`Store.Shared`): a known phase, a non-negative
+ * integer `epoch` and `attempt`, finite `openFor` and `remaining` of at least 0 (`remaining` at most
+ * `maxTime`), a string `holder`. Unknown keys are rejected. Whether its `openFor` and `attempt` fit a
+ * circuit is checked when it is merged (`decodeStateFor` of the merged state).
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const SharedCodec: t.Type<Shared, Shared, unknown> = struct(
+  'a shared record',
+  {
+    phase: t.keyof(Object.fromEntries(phases.map((p) => [p, null])) as Record<Phase, null>),
+    epoch: nonNegativeInteger,
+    attempt: nonNegativeInteger,
+    openFor: number('a finite number >= 0, at most 1e15', (n) => n >= 0 && n <= maxTime),
+    remaining: number('a finite number >= 0, at most 1e15', (n) => n >= 0 && n <= maxTime),
+    holder: t.string
+  },
+  {}
+)
+
+/**
+ * The io-ts codec of a store's `Reply`: a known outcome and a `SharedCodec` record.
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const ReplyCodec: t.Type<Reply, Reply, unknown> = struct(
+  "a store's reply",
+  {
+    outcome: t.keyof({ accepted: null, voted: null, granted: null, local: null, refused: null }),
+    record: SharedCodec
+  },
+  {}
+)
+
+/**
+ * Decodes what a store answered (a `Reply`, or a `Shared` record with `SharedCodec`), naming every
+ * problem with its path. Never throws.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const decodeShared =
+  <A>(codec: t.Type<A, A, unknown>, root: string) =>
+  (input: unknown): E.Either<StateDecodeError, A> =>
+    pipe(
+      codec.decode(input),
+      E.mapLeft((errors) => new StateDecodeError(report(errors, root)))
+    )

@@ -25,6 +25,7 @@ import {
 import { show } from './codec'
 import type { Classifier } from './Classifier'
 import { ConfigError } from './Config'
+import type * as Duration from './Duration'
 import * as G from './Guard'
 import { isThenable } from './internal'
 import type { Abortable, CallTimeoutError, Scheduler } from './Timeout'
@@ -44,6 +45,60 @@ export interface Guard<X = never> {
   <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | CircuitOpenError | X, A>
   readonly breaker: B.Breaker
 }
+
+/**
+ * A guard for the computations of error `E0` and value `A0`: what `withBreaker` gives when its
+ * classifier options read them (`isResultFailure: (reply) => reply.status >= 500`), inferred from the
+ * `pipe` it is used in or given as type arguments (`withBreaker<ApiError, Reply>(settings)`). It takes
+ * any task whose error and value are `E0` and `A0` or narrower.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GuardFor<E0, A0, X = never> {
+  <E extends E0, A extends A0>(
+    task: TaskEither<E, A> | Abortable<E, A>
+  ): TaskEither<E | CircuitOpenError | X, A>
+  (task: TaskEither<E0, A0> | Abortable<E0, A0>): TaskEither<E0 | CircuitOpenError | X, A0>
+  readonly breaker: B.Breaker
+}
+
+/**
+ * `GuardFor` with a fallback (see `GuardWithFallback`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GuardWithFallbackFor<E0, A0, F, X = never> {
+  <E extends E0, A extends A0>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | X, A | F>
+  (task: TaskEither<E0, A0> | Abortable<E0, A0>): TaskEither<E0 | X, A0 | F>
+  readonly breaker: B.Breaker
+}
+
+/**
+ * What `withBreaker` gives for computations of error `E` and value `A`: a `Guard` of any task while
+ * both are `unknown` (nothing reads them), else a `GuardFor<E, A>`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type GuardOf<E, A, X = never> = Untyped<E, A, Guard<X>, GuardFor<E, A, X>>
+
+// `Any` while `E` and `A` are both `unknown` (no classifier option reads them), else `For`
+type Untyped<E, A, Any, For> = unknown extends E ? (unknown extends A ? Any : For) : For
+
+/**
+ * `GuardOf` with a fallback.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type GuardWithFallbackOf<E, A, F, X = never> = Untyped<
+  E,
+  A,
+  GuardWithFallback<F, X>,
+  GuardWithFallbackFor<E, A, F, X>
+>
 
 /**
  * A guard whose rejections run a fallback instead of returning `Left(CircuitOpenError)`.
@@ -67,6 +122,32 @@ export interface GuardRecovering<F, X = never> {
   <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<X, A | F>
   readonly breaker: B.Breaker
 }
+
+/**
+ * `GuardFor` whose failures run a fallback (see `GuardRecovering`).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface GuardRecoveringFor<E0, A0, F, X = never> {
+  <E extends E0, A extends A0>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<X, A | F>
+  (task: TaskEither<E0, A0> | Abortable<E0, A0>): TaskEither<X, A0 | F>
+  readonly breaker: B.Breaker
+}
+
+/**
+ * `GuardOf` whose failures run a fallback: a `GuardRecovering` while `E` and `A` are both `unknown`,
+ * else a `GuardRecoveringFor<E, A>`.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type GuardRecoveringOf<E, A, F, X = never> = Untyped<
+  E,
+  A,
+  GuardRecovering<F, X>,
+  GuardRecoveringFor<E, A, F, X>
+>
 
 /**
  * The `Left` of a fallback `TaskEither` that failed: its error, and the reason it ran (the
@@ -104,7 +185,7 @@ export type Fallback<R, F, E2 = never> = (reason: R) => Task<F> | TaskEither<E2,
  * @category model
  * @since 0.1.0
  */
-export interface GuardOptions<F> {
+export interface GuardOptions<F, E = unknown, A = unknown> {
   /**
    * Runs instead of returning the `Left` of a rejection (or, with `on`, of a failure): given the
    * reason, a `Task` of the value, or a `TaskEither` whose `Left` becomes a `FallbackError`.
@@ -113,17 +194,38 @@ export interface GuardOptions<F> {
   /** When the fallback runs (default `'open'`). */
   readonly on?: FallbackOn
   /** Classifies outcomes of this guard's tasks, instead of the breaker's classifier. */
-  readonly classify?: Classifier<unknown, unknown>
-  /** Milliseconds a call may take before it yields `Left(CallTimeoutError)`, recorded as a failure. */
-  readonly timeout?: number | undefined
+  readonly classify?: Classifier<E, A>
+  /** How long a call may take before it yields `Left(CallTimeoutError)`, recorded as a failure (ms or `'2s'`). */
+  readonly timeout?: Duration.Input | undefined
   /** Timers for `timeout` (default `realTimers`, ref'd while a call is in flight); tests inject their own. */
   readonly scheduler?: Scheduler
 }
 
-type Base = Omit<GuardOptions<never>, 'fallback' | 'on' | 'timeout'>
-
-/** `CallTimeoutError` when `T` (a guard's `timeout`) is a number. */
-type Timed<T> = T extends number ? CallTimeoutError : never
+// The options of `withBreaker`'s overloads, told apart by their fallback and `on`, and by their timeout:
+// none, or one (which may be `undefined` at run time). `Base` is the rest.
+type Base<E, A> = Omit<GuardOptions<never, E, A>, 'fallback' | 'on' | 'timeout'>
+interface Untimed {
+  readonly timeout?: undefined
+}
+interface Timed {
+  readonly timeout?: Duration.Input | undefined
+}
+interface NoFallback {
+  readonly fallback?: undefined
+  readonly on?: FallbackOn
+}
+interface WhenOpen<R> {
+  readonly fallback: (rejection: CircuitOpenError) => R
+  readonly on?: 'open'
+}
+interface WhenFailed<R> {
+  readonly fallback: (error: unknown) => R
+  readonly on: 'failure'
+}
+interface Always<R> {
+  readonly fallback: (reason: unknown) => R
+  readonly on: 'both'
+}
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -152,6 +254,14 @@ export const isFallbackError = (u: unknown): u is FallbackError<unknown> =>
  * Lifts `TaskEither`s through a breaker. Given settings instead of a breaker, it makes the breaker
  * once and every task it guards shares it (`guard.breaker`).
  *
+ * The guard's type follows its options: a `timeout` adds `CallTimeoutError` to the error channel; a
+ * fallback (a `Task`, or a `TaskEither` whose `Left` becomes a `FallbackError`) removes
+ * `CircuitOpenError` with `on: 'open'` (default), the task's own error with `on: 'failure'`, both with
+ * `on: 'both'`. Classifier options (in the settings, or `classify`) are typed by the guarded task,
+ * inferred from the `pipe` or given as type arguments: `withBreaker<ApiError, Reply>(settings)`, and
+ * with a fallback its value's type first (`withBreaker<Cached, ApiError, Reply>`; for a `TaskEither`
+ * fallback, its error's and value's types first).
+ *
  * @example
  * import { pipe } from 'fp-ts/function'
  * import * as TE from 'fp-ts/TaskEither'
@@ -164,65 +274,93 @@ export const isFallbackError = (u: unknown): u is FallbackError<unknown> =>
  * @category combinators
  * @since 0.1.0
  */
-export function withBreaker<T extends number | undefined = undefined>(
-  breaker: B.Breaker | B.Settings,
-  options?: Base & { readonly fallback?: undefined; readonly on?: FallbackOn; readonly timeout?: T }
-): Guard<Timed<T>>
-export function withBreaker<E2, F, T extends number | undefined = undefined>(
-  breaker: B.Breaker | B.Settings,
-  options: Base & {
-    readonly fallback: (rejection: CircuitOpenError) => TaskEither<E2, F>
-    readonly on?: 'open'
-    readonly timeout?: T
-  }
-): GuardWithFallback<F, Timed<T> | FallbackError<E2>>
-export function withBreaker<F, T extends number | undefined = undefined>(
-  breaker: B.Breaker | B.Settings,
-  options: Base & {
-    readonly fallback: (rejection: CircuitOpenError) => Task<F>
-    readonly on?: 'open'
-    readonly timeout?: T
-  }
-): GuardWithFallback<F, Timed<T>>
-export function withBreaker<E2, F>(
-  breaker: B.Breaker | B.Settings,
-  options: Base & {
-    readonly fallback: (error: unknown) => TaskEither<E2, F>
-    readonly on: 'failure'
-    readonly timeout?: number
-  }
-): GuardRecovering<F, CircuitOpenError | FallbackError<E2, unknown>>
-export function withBreaker<F>(
-  breaker: B.Breaker | B.Settings,
-  options: Base & {
-    readonly fallback: (error: unknown) => Task<F>
-    readonly on: 'failure'
-    readonly timeout?: number
-  }
-): GuardRecovering<F, CircuitOpenError>
-export function withBreaker<E2, F>(
-  breaker: B.Breaker | B.Settings,
-  options: Base & {
-    readonly fallback: (reason: unknown) => TaskEither<E2, F>
-    readonly on: 'both'
-    readonly timeout?: number
-  }
-): GuardRecovering<F, FallbackError<E2, unknown>>
-export function withBreaker<F>(
-  breaker: B.Breaker | B.Settings,
-  options: Base & {
-    readonly fallback: (reason: unknown) => Task<F>
-    readonly on: 'both'
-    readonly timeout?: number
-  }
-): GuardRecovering<F>
+export function withBreaker<E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options?: Base<E, A> & Untimed & NoFallback
+): GuardOf<E, A>
+export function withBreaker<E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: Base<E, A> & Timed & NoFallback
+): GuardOf<E, A, CallTimeoutError>
+export function withBreaker<E2, F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: Base<E, A> & Untimed & WhenOpen<TaskEither<E2, F>>
+): GuardWithFallbackOf<E, A, F, FallbackError<E2>>
+export function withBreaker<E2, F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: Base<E, A> & Timed & WhenOpen<TaskEither<E2, F>>
+): GuardWithFallbackOf<E, A, F, CallTimeoutError | FallbackError<E2>>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: Base<E, A> & Untimed & WhenOpen<Task<F>>
+): GuardWithFallbackOf<E, A, F>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: Base<E, A> & Timed & WhenOpen<Task<F>>
+): GuardWithFallbackOf<E, A, F, CallTimeoutError>
+export function withBreaker<E2, F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: Base<E, A> & Timed & WhenFailed<TaskEither<E2, F>>
+): GuardRecoveringOf<E, A, F, CircuitOpenError | FallbackError<E2, unknown>>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: Base<E, A> & Timed & WhenFailed<Task<F>>
+): GuardRecoveringOf<E, A, F, CircuitOpenError>
+export function withBreaker<E2, F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: Base<E, A> & Timed & Always<TaskEither<E2, F>>
+): GuardRecoveringOf<E, A, F, FallbackError<E2, unknown>>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Breaker,
+  options: Base<E, A> & Timed & Always<Task<F>>
+): GuardRecoveringOf<E, A, F>
+export function withBreaker<E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options?: Base<E, A> & Untimed & NoFallback
+): GuardOf<E, A>
+export function withBreaker<E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: Base<E, A> & Timed & NoFallback
+): GuardOf<E, A, CallTimeoutError>
+export function withBreaker<E2, F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: Base<E, A> & Untimed & WhenOpen<TaskEither<E2, F>>
+): GuardWithFallbackOf<E, A, F, FallbackError<E2>>
+export function withBreaker<E2, F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: Base<E, A> & Timed & WhenOpen<TaskEither<E2, F>>
+): GuardWithFallbackOf<E, A, F, CallTimeoutError | FallbackError<E2>>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: Base<E, A> & Untimed & WhenOpen<Task<F>>
+): GuardWithFallbackOf<E, A, F>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: Base<E, A> & Timed & WhenOpen<Task<F>>
+): GuardWithFallbackOf<E, A, F, CallTimeoutError>
+export function withBreaker<E2, F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: Base<E, A> & Timed & WhenFailed<TaskEither<E2, F>>
+): GuardRecoveringOf<E, A, F, CircuitOpenError | FallbackError<E2, unknown>>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: Base<E, A> & Timed & WhenFailed<Task<F>>
+): GuardRecoveringOf<E, A, F, CircuitOpenError>
+export function withBreaker<E2, F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: Base<E, A> & Timed & Always<TaskEither<E2, F>>
+): GuardRecoveringOf<E, A, F, FallbackError<E2, unknown>>
+export function withBreaker<F, E = unknown, A = unknown>(
+  breaker: B.Settings<E, A>,
+  options: Base<E, A> & Timed & Always<Task<F>>
+): GuardRecoveringOf<E, A, F>
 export function withBreaker(
   breakerOrSettings: B.Breaker | B.Settings,
   options: Omit<GuardOptions<unknown>, 'fallback'> & {
     readonly fallback?: Fallback<never, unknown, unknown> | undefined
   } = {}
 ): unknown {
-  const breaker = B.from(breakerOrSettings)
+  const breaker = B.from(breakerOrSettings, 'withBreaker')
   const g = G.spec(breaker, 'either', options, 'withBreaker')
   const { fallback, on = 'open' } = options
   if (fallback !== undefined && typeof fallback !== 'function') {

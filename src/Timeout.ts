@@ -22,10 +22,12 @@
  *
  * @since 0.1.0
  */
-import { cheapError } from './internal'
 import * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { ConfigError } from './Config'
+import { cheapError, isBranded } from './internal'
+import { parse } from './Duration'
+import type * as Duration from './Duration'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -130,7 +132,7 @@ export class CallTimeoutError {
 }
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
-cheapError(CallTimeoutError, 'CallTimeoutError')
+const mark = cheapError(CallTimeoutError, 'CallTimeoutError')
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface CallTimeoutError extends Error {}
@@ -162,7 +164,7 @@ export const realTimers: Scheduler = (callback, ms) => setTimeout(callback, ms)
 // -------------------------------------------------------------------------------------
 
 /**
- * Whether `u` is a `CallTimeoutError`.
+ * Whether `u` is a `CallTimeoutError`, also one of the other build of tripswitch in the process.
  *
  * @example
  * import { isCallTimeoutError } from 'tripswitch'
@@ -172,7 +174,8 @@ export const realTimers: Scheduler = (callback, ms) => setTimeout(callback, ms)
  * @category guards
  * @since 0.1.0
  */
-export const isCallTimeoutError = (u: unknown): u is CallTimeoutError => u instanceof CallTimeoutError
+export const isCallTimeoutError = (u: unknown): u is CallTimeoutError =>
+  u instanceof CallTimeoutError || isBranded(u, mark)
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -197,7 +200,7 @@ export const isCallTimeoutError = (u: unknown): u is CallTimeoutError => u insta
  * @category combinators
  * @since 0.1.0
  */
-export const timeoutTE = (ms: number, options: TimeoutOptions = {}) => {
+export const timeoutTE = (ms: Duration.Input, options: TimeoutOptions = {}) => {
   const timeout = checkTimeout(ms)
   const scheduler = checkScheduler(options.scheduler)
   return <E, A>(task: TaskEither<E, A> | Abortable<E, A>): TaskEither<E | CallTimeoutError, A> =>
@@ -223,11 +226,12 @@ export const maxTimeout = 2_147_483_647
  *
  * @internal
  */
-export const checkTimeout = (ms: unknown, field = 'timeout'): number => {
+export const checkTimeout = (given: unknown, field = 'timeout'): number => {
+  const ms = typeof given === 'string' ? E.getOrElse(() => NaN)(parse(given)) : given
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0 || ms > maxTimeout) {
-    const got = typeof ms === 'number' ? String(ms) : `${typeof ms} ${String(ms)}`
+    const got = typeof given === 'number' ? String(given) : `${typeof given} ${JSON.stringify(given)}`
     throw new ConfigError([
-      `${field}: expected a finite number of milliseconds > 0 and <= ${maxTimeout}, got ${got}`
+      `${field}: expected a finite number of milliseconds > 0 and <= ${maxTimeout}, or a string such as "2s", got ${got}`
     ])
   }
   return ms

@@ -11,9 +11,11 @@
  * @since 0.1.0
  */
 import * as B from './Breaker'
-import { ConfigError } from './Config'
-import * as G from './Guard'
+import { type Classifier, fromPredicates, type Predicates } from './Classifier'
 import { compose, isComposed, type Policies } from './Compose'
+import { ConfigError } from './Config'
+import type * as Duration from './Duration'
+import * as G from './Guard'
 import { preserveIdentity, rejectSoon, withArgument } from './internal'
 
 // -------------------------------------------------------------------------------------
@@ -21,10 +23,16 @@ import { preserveIdentity, rejectSoon, withArgument } from './internal'
 // -------------------------------------------------------------------------------------
 
 /**
+ * The options of `wrapSync`, and those `wrap` shares: the fallback, and a classifier of the function's
+ * own outcomes, typed by what it returns.
+ *
  * @category model
  * @since 0.1.0
  */
-export interface WrapOptions<This, Args extends ReadonlyArray<unknown>, R> {
+export interface WrapOptions<This, Args extends ReadonlyArray<unknown>, R, A = Awaited<R>> extends Predicates<
+  unknown,
+  A
+> {
   /**
    * Called with the same `this` and arguments, and the reason last, when the circuit rejects (a
    * `CircuitOpenError`; with a `bulkhead`, also its `BulkheadRejectedError`) or, with `on`, when the
@@ -32,22 +40,28 @@ export interface WrapOptions<This, Args extends ReadonlyArray<unknown>, R> {
    * the fallback's last declared parameter when the call passed fewer arguments.
    */
   readonly fallback?: (this: This, ...args: [...Args, reason: unknown]) => R
+  /**
+   * Classifies the outcomes of this function, instead of the breaker's classifier (or give the
+   * predicates `isFailure`, `isResultFailure`, `isIgnored`, typed by what the function returns).
+   */
+  readonly classify?: Classifier<unknown, A>
 }
 
 /**
- * The options of `wrap` and `@guarded`: the fallback, and the policies stacked around the breaker in
- * the order of docs/composition.md (fallback, bulkhead, breaker with its timeout, retry).
+ * The options of `wrap` and `@guarded`: the fallback, a classifier, and the policies stacked around
+ * the breaker in the order of docs/composition.md (fallback, bulkhead, breaker with its timeout, retry).
  *
  * @category model
  * @since 0.1.0
  */
-export interface WrapPolicies<This, Args extends ReadonlyArray<unknown>, R>
-  extends WrapOptions<This, Args, R>, Omit<Policies, 'timeout'> {
+export interface WrapPolicies<This, Args extends ReadonlyArray<unknown>, R, A = Awaited<R>>
+  extends WrapOptions<This, Args, R, A>, Omit<Policies, 'timeout'> {
   /**
-   * Milliseconds a call (with all its retries) may run before it fails with a `CallTimeoutError`,
-   * recorded as a failure; the function is then given the call's `AbortSignal` as its last argument.
+   * How long a call (with all its retries) may run before it fails with a `CallTimeoutError`,
+   * recorded as a failure (ms or `'2s'`); the function is then given the call's `AbortSignal` as its
+   * last argument.
    */
-  readonly timeout?: number | undefined
+  readonly timeout?: Duration.Input | undefined
 }
 
 /**
@@ -64,42 +78,87 @@ export type WithoutSignal<Args extends ReadonlyArray<unknown>> = Args extends re
   ? P
   : Args
 
+/**
+ * What `wrap` gives: a function that wraps async functions whose value is `A` or narrower.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface Wrapper<A = unknown> {
+  <This, Args extends ReadonlyArray<unknown>, R extends A>(
+    fn: (this: This, ...args: Args) => PromiseLike<R>,
+    options: WrapPolicies<This, WithoutSignal<Args>, R | PromiseLike<R>, R> & {
+      readonly timeout: Duration.Input
+    }
+  ): ((this: This, ...args: WithoutSignal<Args>) => Promise<R>) & { readonly breaker: B.Breaker }
+  <This, Args extends ReadonlyArray<unknown>, R extends A>(
+    fn: (this: This, ...args: Args) => PromiseLike<R>,
+    options?: WrapPolicies<This, Args, R | PromiseLike<R>, R>
+  ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker }
+}
+
+/**
+ * What `wrapSync` gives: a function that wraps sync functions whose value is `A` or narrower.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface SyncWrapper<A = unknown> {
+  <This, Args extends ReadonlyArray<unknown>, R extends A>(
+    fn: (this: This, ...args: Args) => R,
+    options?: WrapOptions<This, Args, R, R>
+  ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker }
+}
+
 // -------------------------------------------------------------------------------------
 // combinators
 // -------------------------------------------------------------------------------------
 
 /**
- * Wraps an async function (one that returns a promise). The wrapper always returns a promise.
+ * Wraps an async function (one that returns a promise). The wrapper always returns a promise. The
+ * classification may be given for the function, typed by what it returns (`isResultFailure`, `classify`
+ * in the options), or in the settings, typed by type arguments (`wrap<Error, Reply>(settings)`).
  *
  * @example
+ * import * as assert from 'node:assert'
  * import { wrap } from 'tripswitch'
  *
  * const getUser = async (id: string) => ({ id })
  * const guarded = wrap({ name: 'users' })(getUser, { fallback: async (id) => ({ id, stale: true }) })
+ * const fetchStatus = async (code: number) => ({ status: code })
+ * const status = wrap({ name: 'status', failureThreshold: 1 })(fetchStatus, {
+ *   isResultFailure: (reply) => reply.status >= 500 // typed by fetchStatus: no cast
+ * })
+ * await status(503)
+ * assert.strictEqual(status.breaker.state()._tag, 'Open')
+ * assert.deepStrictEqual(await guarded('1'), { id: '1' })
  *
  * @category combinators
  * @since 0.1.0
  */
-export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
-  const breaker = B.from(breakerOrSettings)
-  const g = G.spec(breaker, 'value', {}, 'wrap')
-  function guard<This, Args extends ReadonlyArray<unknown>, R>(
+export function wrap(breaker: B.Breaker): Wrapper
+export function wrap<E = unknown, A = unknown>(settings: B.Settings<E, A>): Wrapper<A>
+export function wrap(breakerOrSettings: B.Breaker | B.Settings): Wrapper
+export function wrap(breakerOrSettings: B.Breaker | B.Settings): Wrapper {
+  const breaker = B.from(breakerOrSettings, 'wrap')
+  const shared = G.spec(breaker, 'value', {}, 'wrap')
+  return (<This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => PromiseLike<R>,
-    options: WrapPolicies<This, WithoutSignal<Args>, R | PromiseLike<R>> & { readonly timeout: number }
-  ): ((this: This, ...args: WithoutSignal<Args>) => Promise<R>) & { readonly breaker: B.Breaker }
-  function guard<This, Args extends ReadonlyArray<unknown>, R>(
-    fn: (this: This, ...args: Args) => PromiseLike<R>,
-    options?: WrapPolicies<This, Args, R | PromiseLike<R>>
-  ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker }
-  function guard<This, Args extends ReadonlyArray<unknown>, R>(
-    fn: (this: This, ...args: Args) => PromiseLike<R>,
-    options: WrapPolicies<This, Args, R | PromiseLike<R>> = {}
-  ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } {
+    options: WrapPolicies<This, Args, R | PromiseLike<R>, R> = {}
+  ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } => {
     const fallback = checked(fn, options, 'wrap')
+    const classify = classifierOf(options, 'wrap')
     if (isComposed(options)) {
-      const composed = compose(breaker, fn, fallback as Fallback<This> | undefined, options, 'wrap')
+      const composed = compose(
+        breaker,
+        fn,
+        fallback as Fallback<This> | undefined,
+        { ...options, classify },
+        'wrap'
+      )
       return Object.assign(preserveIdentity(composed, fn), { breaker })
     }
+    const g = classify === undefined ? shared : G.spec(breaker, 'value', { classify }, 'wrap')
     const onOpen =
       fallback === undefined
         ? rejectSoon
@@ -111,12 +170,37 @@ export const wrap = (breakerOrSettings: B.Breaker | B.Settings) => {
       return G.run(g, fn, this, args, onOpen) as Promise<R>
     }
     return Object.assign(preserveIdentity(guarded, fn), { breaker })
-  }
-  return guard
+  }) as Wrapper
 }
 
 type Fallback<This> = (this: This, ...args: ReadonlyArray<unknown>) => unknown
 
+// The classifier of one wrapped function's options, if they give one (checked: untyped callers exist).
+const classifierOf = <A>(
+  options: WrapOptions<never, never, unknown, A>,
+  where: string
+): Classifier<unknown, unknown> | undefined => {
+  const { classify, isFailure, isResultFailure, isIgnored } = options
+  if (
+    classify === undefined &&
+    isFailure === undefined &&
+    isResultFailure === undefined &&
+    isIgnored === undefined
+  ) {
+    return undefined
+  }
+  if (classify !== undefined && (isFailure ?? isResultFailure ?? isIgnored) !== undefined) {
+    throw new ConfigError([
+      `${where}.classify: give either classify or the isFailure/isResultFailure/isIgnored predicates`
+    ])
+  }
+  for (const [field, f] of Object.entries({ isFailure, isResultFailure, isIgnored })) {
+    if (f !== undefined && typeof f !== 'function') {
+      throw new ConfigError([`${where}.${field}: expected a function, got ${typeof f}`])
+    }
+  }
+  return (classify ?? fromPredicates(options)) as Classifier<unknown, unknown>
+}
 // Checks what untyped callers may get wrong: the function, and the fallback if any.
 const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: string): F | undefined => {
   if (typeof fn !== 'function')
@@ -132,7 +216,7 @@ const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: stri
     throw new ConfigError(
       unknown.map(
         (k) =>
-          `${where}.${k}: unknown option (known options: ${known.join(', ')})${asyncKeys.includes(k) ? '; timeouts, retries and bulkheads are for async functions: use wrap' : ''}`
+          `${where}.${k}: unknown option (known options: ${known.join(', ')})${asyncKeys.includes(k) && !syncKeys.includes(k) ? '; timeouts, retries and bulkheads are for async functions: use wrap' : ''}`
       )
     )
   }
@@ -143,8 +227,9 @@ const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: stri
   return fallback
 }
 
-const syncKeys: ReadonlyArray<string> = ['fallback']
-const asyncKeys: ReadonlyArray<string> = ['fallback', 'on', 'timeout', 'scheduler', 'retry', 'bulkhead']
+const classifierKeys: ReadonlyArray<string> = ['classify', 'isFailure', 'isResultFailure', 'isIgnored']
+const syncKeys: ReadonlyArray<string> = ['fallback', ...classifierKeys]
+const asyncKeys: ReadonlyArray<string> = [...syncKeys, 'on', 'timeout', 'scheduler', 'retry', 'bulkhead']
 
 /**
  * Wraps a synchronous function. While the circuit rejects, the wrapper throws a `CircuitOpenError`
@@ -158,14 +243,19 @@ const asyncKeys: ReadonlyArray<string> = ['fallback', 'on', 'timeout', 'schedule
  * @category combinators
  * @since 0.1.0
  */
-export const wrapSync = (breakerOrSettings: B.Breaker | B.Settings) => {
-  const breaker = B.from(breakerOrSettings)
-  const g = G.spec(breaker, 'value', {}, 'wrapSync')
+export function wrapSync(breaker: B.Breaker): SyncWrapper
+export function wrapSync<E = unknown, A = unknown>(settings: B.Settings<E, A>): SyncWrapper<A>
+export function wrapSync(breakerOrSettings: B.Breaker | B.Settings): SyncWrapper
+export function wrapSync(breakerOrSettings: B.Breaker | B.Settings): SyncWrapper {
+  const breaker = B.from(breakerOrSettings, 'wrapSync')
+  const shared = G.spec(breaker, 'value', {}, 'wrapSync')
   return <This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => R,
-    options: WrapOptions<This, Args, R> = {}
+    options: WrapOptions<This, Args, R, R> = {}
   ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker } => {
     const fallback = checked(fn, options, 'wrapSync')
+    const classify = classifierOf(options, 'wrapSync')
+    const g = classify === undefined ? shared : G.spec(breaker, 'value', { classify }, 'wrapSync')
     function guarded(this: This, ...args: Args): R {
       return G.runSync(
         g,

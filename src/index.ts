@@ -80,4 +80,5 @@ export {
   type Scheduler,
   type TimeoutOptions
 } from './Timeout'
-export { guarded, guardedSync } from './Decorator'
+export { guarded, guardedSync, type MethodDecorator } from './Decorator'
+export { once } from './Listener'

@@ -30,6 +30,23 @@ export const isThenable = (u: unknown): u is PromiseLike<unknown> =>
   typeof (u as { readonly then?: unknown }).then === 'function'
 
 /**
+ * The mark of one of tripswitch's classes, shared by every copy of tripswitch in the process
+ * (`Symbol.for`): a program that loads both the CommonJS and the ES module build has two copies of
+ * each class, and `instanceof` alone would not recognize a value made by the other copy.
+ *
+ * @internal
+ */
+export const brand = (name: string): symbol => Symbol.for(`tripswitch/${name}`)
+
+/**
+ * Whether `u` carries the mark `mark` (see `brand`).
+ *
+ * @internal
+ */
+export const isBranded = (u: unknown, mark: symbol): boolean =>
+  typeof u === 'object' && u !== null && (u as { readonly [k: symbol]: unknown })[mark] === true
+
+/**
  * `args` with `extra` appended as the argument after them, or, when the function it is for declares
  * more parameters than were passed (`length`), as its last declared parameter (the ones between are
  * `undefined`). How a plain function gets its call's `AbortSignal` and a fallback its reason.
@@ -61,15 +78,19 @@ export const rejectSoon = (error: unknown): Promise<never> =>
 
 /**
  * Makes the instances of `ctor` `Error`s without the stack capture of `super()` (`instanceof Error`
- * holds, `new` stays cheap), tagged `tag` (`_tag`, enumerable, and `name`) on the prototype. What
- * `CircuitOpenError`, `BulkheadRejectedError` and `CallTimeoutError` share.
+ * holds, `new` stays cheap), tagged `tag` (`_tag`, enumerable, and `name`) and marked `brand(tag)` on
+ * the prototype; returns the mark, for the class's guard. What `CircuitOpenError`,
+ * `BulkheadRejectedError` and `CallTimeoutError` share.
  *
  * @internal
  */
-export const cheapError = (ctor: { readonly prototype: object }, tag: string): void => {
+export const cheapError = (ctor: { readonly prototype: object }, tag: string): symbol => {
+  const mark = brand(tag)
   Object.setPrototypeOf(ctor.prototype, Error.prototype)
   Object.defineProperties(ctor.prototype, {
     _tag: { value: tag, enumerable: true },
-    name: { value: tag }
+    name: { value: tag },
+    [mark]: { value: true }
   })
+  return mark
 }

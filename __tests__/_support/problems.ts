@@ -11,3 +11,14 @@ export const resolveProblems = (input: unknown): ReadonlyArray<string> => {
     throw e
   }
 }
+
+/** The problems of the `ConfigError` that `f` throws, or none. */
+export const thrownProblems = (f: () => unknown): ReadonlyArray<string> => {
+  try {
+    f()
+  } catch (e) {
+    if (e instanceof Config.ConfigError) return e.problems
+    throw e
+  }
+  return []
+}

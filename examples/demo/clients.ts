@@ -147,9 +147,6 @@ export const fetchQuote = (
     return { _tag: 'Reply', status: res.status, price: priceOf(await res.json()) }
   }, netError)
 
-const isServerError = (u: unknown): boolean =>
-  typeof u === 'object' && u !== null && (u as Partial<Reply>)._tag === 'Reply' && (u as Reply).status >= 500
-
 const describe = (e: NetError): string => (e._tag === 'Timeout' ? 'timeout' : `connection error ${e.reason}`)
 
 const answerOf = (result: E.Either<NetError, Reply | Stale>): Answer => {
@@ -199,14 +196,14 @@ export const protectedClient = (
   env: Env,
   settings: ProtectedSettings
 ): { readonly client: Client; readonly breaker: Breaker.Breaker } => {
-  const breaker = Breaker.make(
-    {
-      failureThreshold: settings.failureThreshold,
-      openFor: settings.openFor,
-      halfOpenProbes: settings.halfOpenProbes
-    },
-    { name: 'quotes', clock: settings.clock, isResultFailure: isServerError }
-  )()
+  const breaker = Breaker.make<NetError, Reply>({
+    name: 'quotes',
+    failureThreshold: settings.failureThreshold,
+    openFor: settings.openFor,
+    halfOpenProbes: settings.halfOpenProbes,
+    clock: settings.clock,
+    isResultFailure: (reply) => reply.status >= 500
+  })()
   const guard = withBreaker(breaker)
   const policy = RetryPolicyMonoid.concat(
     constantDelay(settings.retryDelay / env.speed),

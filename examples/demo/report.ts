@@ -3,10 +3,12 @@
  * breaker transitions), per-second counts for the live view, and the final `Report` written to
  * report.json and drawn in timeline.svg.
  *
- * Counting rules: a call counts in the second it was made (`calls`) and in the second its caller got
- * the answer (`ok`, `fallback`, `error`, `rejected`); a request counts as `sent` in the second it
- * reached the service, as the service logged it. Answers that come after the last second count in
- * the last second. All times are demo ms (see scenario.ts).
+ * Counting rules: a call and its answer count in the second the call was made, so that the counts of a
+ * second add up once its calls have settled (`calls = ok + errors + fallbacks`; `rejections` are the
+ * calls the open breaker answered without running them, with a fallback or, before any good quote,
+ * an error); a request counts as `sent` in the second it reached the service, as the service logged
+ * it (a retry is a second request). The same names are used per second and per client. All times are
+ * demo ms (see scenario.ts).
  *
  * @since 0.1.0
  */
@@ -49,7 +51,8 @@ export interface Transition {
 }
 
 /**
- * One client's counts in one second.
+ * One client's counts in one second: its calls made in that second and what their callers got, and
+ * the requests that reached the service in that second.
  *
  * @category model
  * @since 0.1.0
@@ -57,9 +60,9 @@ export interface Transition {
 export interface Counts {
   calls: number
   ok: number
-  fallback: number
-  error: number
-  rejected: number
+  errors: number
+  fallbacks: number
+  rejections: number
   sent: number
 }
 
@@ -99,8 +102,13 @@ export interface Summary {
   readonly latency: { readonly p50: number; readonly p99: number; readonly max: number }
   /** Demo ms from the start of the outage to the breaker opening; `null` if it never did. */
   readonly detectedAfter: number | null
-  /** Demo ms from the service being healthy again to a caller getting a fresh quote from a call made since. */
+  /**
+   * Demo ms from the end of the outage (the service answering again) to the first fresh quote after
+   * which every answer its callers got was fresh; `null` if that never happened.
+   */
   readonly recoveredAfter: number | null
+  /** Answers other than fresh quotes (fallbacks and errors) its callers got after the outage ended. */
+  readonly staleAfterOutage: number
 }
 
 /**
@@ -139,6 +147,8 @@ export interface Recorder {
   readonly transition: (t: Transition) => void
   /** The counts of second `i` so far. */
   readonly second: (i: number) => Second
+  /** Whether every call made in second `i` has been answered. */
+  readonly settled: (i: number) => boolean
   /** The transitions during second `i`. */
   readonly transitionsIn: (i: number) => ReadonlyArray<Transition>
   readonly report: () => Report
@@ -178,7 +188,30 @@ export const stateAt = (transitions: ReadonlyArray<Transition>, t: number): Stat
   return state
 }
 
-const zero = (): Counts => ({ calls: 0, ok: 0, fallback: 0, error: 0, rejected: 0, sent: 0 })
+const zero = (): Counts => ({ calls: 0, ok: 0, errors: 0, fallbacks: 0, rejections: 0, sent: 0 })
+
+const plural = { ok: 'ok', error: 'errors', fallback: 'fallbacks' } as const
+
+/**
+ * When the callers of `calls` got only fresh answers from `from` on: the settle time of the first
+ * fresh answer after the last answer that was not, at or after `from`; `undefined` if the last answer
+ * was not fresh, or there was none.
+ *
+ * @example
+ * freshFrom(calls, outage.end) // 17_480
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const freshFrom = (calls: ReadonlyArray<Call>, from: number): number | undefined => {
+  const after = calls.filter((c) => c.settledAt >= from).sort((a, b) => a.settledAt - b.settledAt)
+  let fresh: number | undefined
+  for (const c of after) {
+    if (c.answer.outcome !== 'ok') fresh = undefined
+    else fresh ??= c.settledAt
+  }
+  return fresh
+}
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -219,13 +252,10 @@ export const make = (options: Options, all: ReadonlyArray<Phase>): Recorder => {
   const summary = (client: ClientName): Summary => {
     const mine = calls.filter((c) => c.client === client)
     const sent = arrivals.filter((a) => a.client === client)
-    const healthyAgain = all.find((p) => p.name === 'healthy again')?.start ?? Infinity
-    const recovered = mine.find(
-      (c) => c.issuedAt >= healthyAgain && c.answer.outcome === 'ok' && c.answer.rejected === false
-    )
     const opened =
       client === 'protected' ? transitions.find((t) => t.to === 'Open' && t.at >= out.start) : undefined
     const latencies = mine.map((c) => c.settledAt - c.issuedAt)
+    const recovered = freshFrom(mine, out.end)
     const during = (t: number): boolean => t >= out.start && t < out.end
     return {
       calls: mine.length,
@@ -242,7 +272,8 @@ export const make = (options: Options, all: ReadonlyArray<Phase>): Recorder => {
         max: Math.round(percentile(latencies, 100))
       },
       detectedAfter: opened === undefined || opened.at >= out.end ? null : Math.round(opened.at - out.start),
-      recoveredAfter: recovered === undefined ? null : Math.round(recovered.settledAt - healthyAgain)
+      recoveredAfter: recovered === undefined ? null : Math.round(recovered - out.end),
+      staleAfterOutage: mine.filter((c) => c.settledAt >= out.end && c.answer.outcome !== 'ok').length
     }
   }
 
@@ -259,7 +290,8 @@ export const make = (options: Options, all: ReadonlyArray<Phase>): Recorder => {
       phases: all,
       outage: out,
       breaker: {
-        transitions,
+        // whole demo milliseconds for people; decisions above use the clock's readings as they were
+        transitions: transitions.map((t) => ({ ...t, at: Math.round(t.at) })),
         finalState,
         openedDuringOutage: transitions.some((t) => t.to === 'Open' && t.at >= out.start && t.at < out.end),
         closedAfterRecovery:
@@ -281,9 +313,9 @@ export const make = (options: Options, all: ReadonlyArray<Phase>): Recorder => {
     },
     answer: (c) => {
       calls.push(c)
-      const b = bucket(c.settledAt, c.client)
-      b[c.answer.outcome]++
-      if (c.answer.rejected) b.rejected++
+      const b = bucket(c.issuedAt, c.client)
+      b[plural[c.answer.outcome]]++
+      if (c.answer.rejected) b.rejections++
     },
     arrival: (a) => {
       arrivals.push(a)
@@ -293,6 +325,13 @@ export const make = (options: Options, all: ReadonlyArray<Phase>): Recorder => {
       transitions.push(t)
     },
     second,
+    settled: (i) => {
+      const b = buckets[i]
+      return (
+        b === undefined ||
+        [b.protected, b.unprotected].every((c) => c.ok + c.errors + c.fallbacks === c.calls)
+      )
+    },
     transitionsIn: (i) => transitions.filter((t) => t.at >= i * 1000 && t.at < (i + 1) * 1000),
     report
   }

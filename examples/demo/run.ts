@@ -100,28 +100,31 @@ const drive = async (
   const total = Math.round(options.duration * options.rate)
   const interval = 1000 / options.rate
   const end = options.duration * 1000
+  let printed = 0
   try {
     await new Promise<void>((resolve) => {
       let k = 0
-      let printed = 0
       const tick = (): void => {
         const now = clock()
         while (k < total && k * interval <= now) {
           for (const c of clients) issue(c, k)
           k++
         }
-        while (printed < seconds - 1 && (printed + 1) * 1000 <= now) {
+        // a second is printed once every call made in it has been answered, so that its row adds up
+        while (printed < seconds - 1 && (printed + 1) * 1000 <= now && recorder.settled(printed)) {
           view.second(recorder.second(printed), recorder.transitionsIn(printed))
           printed++
         }
         if (k >= total && now >= end) return resolve()
-        const next = Math.min(k < total ? k * interval : end, (printed + 1) * 1000, end)
+        const due = (printed + 1) * 1000
+        const next = Math.min(k < total ? k * interval : end, due <= now ? now + interval / 4 : due, end)
         setTimeout(tick, Math.max(0, (next - clock()) / options.speed))
       }
       tick()
     })
     await Promise.all([...pending])
-    view.second(recorder.second(seconds - 1), recorder.transitionsIn(seconds - 1))
+    for (; printed < seconds; printed++)
+      view.second(recorder.second(printed), recorder.transitionsIn(printed))
   } finally {
     view.done()
     unsubscribe()

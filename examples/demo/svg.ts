@@ -1,14 +1,18 @@
 /**
  * The picture of a run: an SVG timeline drawn from a `Report`.
  *
- * From top to bottom: the service's phases (tinted columns across the whole picture), the breaker's
- * state as coloured bands, then one panel per client with a stacked bar per second (fresh quotes,
- * fallbacks, errors, by the second the caller got them) and a line for the requests that reached the
- * service. Both panels share the y scale, so their heights compare directly. Pure: a string out.
+ * From top to bottom: the service's phases (the outage shaded grey across the whole picture), the
+ * breaker's state as a band, then one panel per client with a stacked bar per second (its calls made
+ * in that second, by what their callers got: fresh quotes, fallbacks, errors) and a line for the
+ * requests that reached the service (retries included). Both panels share the y scale, so their
+ * heights compare directly. Each encoding means one thing: green, blue and red are what callers got;
+ * the breaker's states are shades of slate and violet; the phases are shades of grey. A half-open
+ * period lasts a few milliseconds: it is drawn at least `minHalfOpen` px wide, with a marker. Pure: a
+ * string out.
  *
  * @since 0.1.0
  */
-import type { Counts, Report, StateTag } from './report'
+import type { Counts, Report, StateTag, Summary } from './report'
 import type { PhaseName } from './scenario'
 import { stateName } from './view'
 
@@ -17,9 +21,9 @@ import { stateName } from './view'
 // -------------------------------------------------------------------------------------
 
 const colour = {
-  ok: '#46a66a',
-  fallback: '#4f83e0',
-  error: '#dc4a4a',
+  ok: '#3f9a5f',
+  fallbacks: '#4f83e0',
+  errors: '#dc4a4a',
   sent: '#1f2937',
   axis: '#6b7280',
   grid: '#e5e7eb',
@@ -27,29 +31,34 @@ const colour = {
   muted: '#4b5563'
 } as const
 
-const stateColour: Readonly<Record<StateTag, string>> = {
-  Closed: '#46a66a',
-  Open: '#dc4a4a',
-  HalfOpen: '#f0a830',
-  ForcedOpen: '#7f1d1d',
-  Disabled: '#9ca3af',
-  MetricsOnly: '#9ca3af'
+// the breaker's states: light (calls flow) to dark (calls stopped), violet for the probing in between
+const stateColour: Readonly<Record<StateTag, readonly [string, string]>> = {
+  Closed: ['#cbd5e1', '#1e293b'],
+  Open: ['#1e293b', '#ffffff'],
+  HalfOpen: ['#8b5cf6', '#ffffff'],
+  ForcedOpen: ['#0f172a', '#ffffff'],
+  Disabled: ['#e2e8f0', '#1e293b'],
+  MetricsOnly: ['#e2e8f0', '#1e293b']
 }
 
+// the phases: the outage shaded, darker where the service is worse
 const phaseTint: Readonly<Record<PhaseName, readonly [string, string]>> = {
-  healthy: ['#eef7f1', '#2f7d4f'],
-  failing: ['#fde8e8', '#b42323'],
-  slow: ['#fff0d9', '#a45d00'],
-  recovering: ['#fbf6d6', '#7c6a00'],
-  'healthy again': ['#eef7f1', '#2f7d4f']
+  healthy: ['#ffffff', '#374151'],
+  failing: ['#e5e7eb', '#111827'],
+  slow: ['#eceef1', '#111827'],
+  recovering: ['#f5f6f8', '#374151'],
+  'healthy again': ['#ffffff', '#374151']
 }
+
+/** The narrowest a half-open period is drawn, in px (it lasts a few ms: a hairline at scale). */
+const minHalfOpen = 9
 
 const W = 1280
 const H = 760
 const left = 150
 const right = 40
 const plotW = W - left - right
-const tintTop = 118
+const tintTop = 120
 const band = { top: 152, height: 26 }
 const panels = [
   {
@@ -84,6 +93,9 @@ const niceCeil = (n: number): number => {
   return ([1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((m) => m >= n) ?? 10 * p) as number
 }
 
+const recovery = (s: Summary, what: string): string =>
+  s.recoveredAfter === null ? 'forever' : `${fmt(s.recoveredAfter / 1000)} s (${s.staleAfterOutage}${what})`
+
 const tickStep = (max: number): number => (max <= 5 ? 1 : max <= 12 ? 2 : max <= 30 ? 5 : niceCeil(max / 6))
 
 // -------------------------------------------------------------------------------------
@@ -102,9 +114,10 @@ const tickStep = (max: number): number => (max <= 5 ? 1 : max <= 12 ? 2 : max <=
 export const render = (report: Report): string => {
   const durationMs = report.options.duration * 1000
   const x = (t: number): number => left + (Math.min(Math.max(t, 0), durationMs) / durationMs) * plotW
-  const perSecond = (c: Readonly<Counts>): number => Math.max(c.ok + c.fallback + c.error, c.sent)
+  const perSecond = (c: Readonly<Counts>): number => Math.max(c.ok + c.fallbacks + c.errors, c.sent)
+  // headroom above the tallest bar, so that the request line never runs along the panel's top edge
   const yMax = niceCeil(
-    Math.max(1, ...report.seconds.flatMap((s) => [perSecond(s.protected), perSecond(s.unprotected)]))
+    1.1 * Math.max(1, ...report.seconds.flatMap((s) => [perSecond(s.protected), perSecond(s.unprotected)]))
   )
   const out: Array<string> = []
   const p = report.clients.protected
@@ -121,25 +134,31 @@ export const render = (report: Report): string => {
   out.push(
     text(
       left,
-      34,
+      30,
       'tripswitch demo: a circuit breaker in front of a flaky HTTP service',
       'font-size="20" font-weight="700"'
     ),
     text(
       left,
-      62,
+      54,
       `During the ${fmt((report.outage.end - report.outage.start) / 1000)} s outage (failing + slow) the service got ${p.sentDuringOutage} requests from the protected client and ${u.sentDuringOutage} from the unprotected one.`,
       'font-size="14"'
     ),
     text(
       left,
-      82,
+      73,
       `Over the whole run, callers of the protected client got ${p.fallbacks} fallbacks and ${p.errors} errors; callers of the unprotected client got ${u.errors} errors.`,
       'font-size="14"'
     ),
     text(
       left,
-      104,
+      92,
+      `After the outage: ${recovery(p, ' stale or failed answers')} until protected callers got only fresh quotes again; ${recovery(u, '')} for unprotected ones.`,
+      'font-size="14"'
+    ),
+    text(
+      left,
+      110,
       `${o.rate} calls/s per client · timeout ${o.timeout} ms · breaker opens after ${o.failureThreshold} consecutive failures, stays open ${o.openFor} ms, then ${o.halfOpenProbes} probe${o.halfOpenProbes === 1 ? '' : 's'} · ${o.retries} retr${o.retries === 1 ? 'y' : 'ies'} inside · seed ${o.seed}`,
       `font-size="12" fill="${colour.muted}"`
     )
@@ -177,15 +196,25 @@ export const render = (report: Report): string => {
   }
   segments.push([from, durationMs, state])
   for (const [a, b, s] of segments) {
-    const w = Math.max(x(b) - x(a), s === 'Closed' ? 0 : 3)
-    out.push(rect(x(a), band.top, w, band.height, stateColour[s]))
-    if (w >= 46) {
+    const [fill, ink] = stateColour[s]
+    const w = Math.max(x(b) - x(a), s === 'HalfOpen' ? minHalfOpen : s === 'Closed' ? 0 : 3)
+    // a widened half-open period is centred on where it happened
+    const x0 = s === 'HalfOpen' ? Math.max(left, (x(a) + x(b)) / 2 - w / 2) : x(a)
+    out.push(
+      rect(x0, band.top, w, band.height, fill, s === 'HalfOpen' ? 'stroke="#ffffff" stroke-width="1"' : '')
+    )
+    if (s === 'HalfOpen') {
+      const cx = x0 + w / 2
+      out.push(
+        `<path d="M${fmt(cx - 5)} ${band.top - 8} L${fmt(cx + 5)} ${band.top - 8} L${fmt(cx)} ${band.top - 1} Z" fill="${fill}"/>`
+      )
+    } else if (w >= 46) {
       out.push(
         text(
           x(a) + w / 2,
           band.top + 17.5,
           stateName[s],
-          'text-anchor="middle" fill="#ffffff" font-weight="600"'
+          `text-anchor="middle" fill="${ink}" font-weight="600"`
         )
       )
     }
@@ -206,7 +235,7 @@ export const render = (report: Report): string => {
       text(
         left - 42,
         panel.top + panelH / 2,
-        'calls per second',
+        'calls made per second',
         `text-anchor="middle" font-size="12" fill="${colour.muted}" transform="rotate(-90 ${left - 42} ${panel.top + panelH / 2})"`
       )
     )
@@ -216,7 +245,7 @@ export const render = (report: Report): string => {
       const x0 = x(s.t * 1000)
       const x1 = x((s.t + 1) * 1000)
       let base = 0
-      for (const k of ['ok', 'fallback', 'error'] as const) {
+      for (const k of ['ok', 'fallbacks', 'errors'] as const) {
         if (c[k] > 0)
           out.push(rect(x0 + 1.5, y(base + c[k]), x1 - x0 - 3, y(base) - y(base + c[k]), colour[k]))
         base += c[k]
@@ -224,8 +253,7 @@ export const render = (report: Report): string => {
       sentPath += `${sentPath === '' ? 'M' : 'L'}${fmt(x0)} ${fmt(y(c.sent))} L${fmt(x1)} ${fmt(y(c.sent))} `
     }
     out.push(
-      `<path d="${sentPath.trim()}" fill="none" stroke="#ffffff" stroke-width="5" stroke-linejoin="round" opacity="0.85"/>`,
-      `<path d="${sentPath.trim()}" fill="none" stroke="${colour.sent}" stroke-width="2.2" stroke-linejoin="round"/>`
+      `<path d="${sentPath.trim()}" fill="none" stroke="${colour.sent}" stroke-width="2" stroke-linejoin="round" stroke-dasharray="6 3"/>`
     )
     out.push(
       `<line x1="${left}" y1="${panel.top + panelH}" x2="${left + plotW}" y2="${panel.top + panelH}" stroke="${colour.axis}" stroke-width="1"/>`,
@@ -259,24 +287,27 @@ export const render = (report: Report): string => {
   }
   out.push(text(left - 12, legendY, 'callers got', `text-anchor="end" fill="${colour.muted}"`))
   swatch(colour.ok, 'a fresh quote')
-  swatch(colour.fallback, 'a fallback (last good quote)')
-  swatch(colour.error, 'an error (5xx, reset, timeout)')
+  swatch(colour.fallbacks, 'a fallback (last good quote)')
+  swatch(colour.errors, 'an error (5xx, reset, timeout)')
   out.push(
-    `<line x1="${fmt(lx)}" y1="${legendY - 4}" x2="${fmt(lx + 22)}" y2="${legendY - 4}" stroke="${colour.sent}" stroke-width="2.2"/>`,
-    text(lx + 28, legendY, 'requests that reached the service')
+    `<line x1="${fmt(lx)}" y1="${legendY - 4}" x2="${fmt(lx + 22)}" y2="${legendY - 4}" stroke="${colour.sent}" stroke-width="2" stroke-dasharray="6 3"/>`,
+    text(lx + 28, legendY, 'requests that reached the service (retries too)')
   )
   lx = left
   const stateY = legendY + 24
   out.push(text(left - 12, stateY, 'breaker', `text-anchor="end" fill="${colour.muted}"`))
   for (const s of ['Closed', 'Open', 'HalfOpen'] as const) {
-    out.push(rect(lx, stateY - 11, 14, 14, stateColour[s], 'rx="2"'), text(lx + 20, stateY, stateName[s]))
-    lx += 40 + stateName[s].length * 7
+    out.push(
+      rect(lx, stateY - 11, 14, 14, stateColour[s][0], 'rx="2"'),
+      text(lx + 20, stateY, s === 'HalfOpen' ? 'half-open (a probe; lasts ms, drawn wider)' : stateName[s])
+    )
+    lx += 40 + (s === 'HalfOpen' ? 42 : stateName[s].length) * 7
   }
   out.push(
     text(
       lx + 10,
       stateY,
-      'bars: answers per second, by the second the caller got them; y scale shared by both panels',
+      'bars: calls made each second, by what their callers got; y scale shared by both panels',
       `fill="${colour.muted}" font-size="12"`
     )
   )

@@ -97,12 +97,14 @@ export const live = (out: Output, seconds: number): Live => {
   }
   const cols = (c: Readonly<Counts>, withBreaker: boolean): string =>
     withBreaker
-      ? `${num(c.calls, 5)} ${num(c.ok, 4)} ${num(c.error, 4)} ${num(c.rejected, 4)} ${num(c.fallback, 6)} ${num(c.sent, 5)}`
-      : `${num(c.calls, 5)} ${num(c.ok, 4)} ${num(c.error, 4)} ${num(c.sent, 5)}`
+      ? `${num(c.calls, 5)} ${num(c.ok, 4)} ${num(c.errors, 4)} ${num(c.fallbacks, 6)} ${num(c.sent, 5)}`
+      : `${num(c.calls, 5)} ${num(c.ok, 4)} ${num(c.errors, 4)} ${num(c.sent, 5)}`
 
   out.write(
-    `${' '.repeat(36)}${paint('bold', 'protected (tripswitch)'.padEnd(33))} │ ${paint('bold', 'unprotected')}\n` +
-      `${paint('bold', '  time  service        breaker    │ calls   ok  err  rej fallbk  sent │ calls   ok  err  sent')}\n`
+    `${paint('dim', '  calls made in the second = ok + err + fallbk (what their callers got); fallbk: rejected by the open')}\n` +
+      `${paint('dim', '  breaker, answered with the last good quote; sent: requests that reached the service (retries too)')}\n\n` +
+      `${' '.repeat(36)}${paint('bold', 'protected (tripswitch)'.padEnd(28))} │ ${paint('bold', 'unprotected')}\n` +
+      `${paint('bold', '  time  service        breaker    │ calls   ok  err fallbk  sent │ calls   ok  err  sent')}\n`
   )
   return {
     second: (s, transitions) => {
@@ -148,7 +150,9 @@ export const summaryTable = (report: Report): string => {
     ['fallbacks served (last good quote)', (s, isProtected) => (isProtected ? String(s.fallbacks) : '-')],
     ['caller latency p50 / p99', (s) => `${s.latency.p50} / ${s.latency.p99} ms`],
     ['time to detect the outage', (s, isProtected) => (isProtected ? seconds(s.detectedAfter) : 'never')],
-    ['time to recover once the service is healthy', (s) => seconds(s.recoveredAfter)]
+    ['time to recover: from the end of the outage', () => ''],
+    ['  until every answer is a fresh quote', (s) => seconds(s.recoveredAfter)],
+    ['  stale or failed answers in the meantime', (s) => String(s.staleAfterOutage)]
   ]
   const line = (a: string, b: string, c: string): string =>
     `  ${a.padEnd(48)}${b.padStart(14)}${c.padStart(15)}\n`

@@ -161,7 +161,8 @@ export const isDuplicateNameError = (u: unknown): u is DuplicateNameError =>
 
 /**
  * Exports the metrics of a breaker, an array of breakers, or a registry of breakers. Throws a
- * `DuplicateNameError` for an array with two different breakers of one name, before registering
+ * `DuplicateNameError` for an array with two different breakers of one name, and an `Error` when the
+ * register already has the metrics of another exporter with the same prefix, before registering
  * anything.
  *
  * @example
@@ -205,6 +206,12 @@ export const exporter =
       'transitions_total',
       'call_duration_seconds'
     ].map((name) => `${prefix}${name}`)
+    const taken = names.filter((name) => register.getSingleMetric(name) !== undefined)
+    if (taken.length > 0) {
+      throw new Error(
+        `tripswitch/prometheus: the register already has ${taken.join(', ')} (from another exporter); the breakers of two exporters would merge by name. Export every breaker through one exporter (an array of breakers or a Registry), or give this one its own prefix or register.`
+      )
+    }
     const registers = [register]
     // Every metric prunes at scrape time, before it is read: prom-client reads each metric on its own
     // (and `getSingleMetricAsString` reads one), so no single metric's collect can prune for the others.

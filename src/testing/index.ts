@@ -1,9 +1,12 @@
 /**
- * `tripswitch/testing`: a clock that moves only when told to.
+ * `tripswitch/testing`: a clock that moves only when told to, and helpers for tests of the pure core.
  *
  * @since 0.1.0
  */
+import type { Circuit } from '../Circuit'
 import type { Clock } from '../Clock'
+import type { Permit } from '../Decision'
+import type { State } from '../State'
 
 /**
  * @category model
@@ -51,4 +54,36 @@ export const testClock = (start = 0): TestClock => {
       t = to
     }
   }
+}
+
+/**
+ * Admits a call to `state` at `now` and returns its permit and the admitted state, or throws an
+ * `AssertionError`-like `Error` saying the circuit rejected it (with its `retryAfter` and the state):
+ * what a reducer test uses where it expects a permit, instead of a cast. With `Decision.isPermit` the
+ * same narrowing is available without throwing.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Circuit, Event } from 'tripswitch'
+ * import { admitOrThrow } from 'tripswitch/testing'
+ *
+ * const circuit = Circuit.make({ failureThreshold: 1, openFor: 1_000 })
+ * const [permit, admitted] = admitOrThrow(circuit, circuit.initial(0), 10)
+ * const open = circuit.step(admitted, Event.failure(permit), 20)
+ * assert.strictEqual(open._tag, 'Open')
+ * assert.throws(() => admitOrThrow(circuit, open, 30), /rejected the call at 30: retry after 990 ms/)
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const admitOrThrow = (
+  circuit: Pick<Circuit, 'admit'>,
+  state: State,
+  now: number
+): readonly [Permit, State] => {
+  const [decision, next] = circuit.admit(state, now)
+  if (decision._tag === 'Permit') return [decision, next]
+  throw new Error(
+    `admitOrThrow: the circuit rejected the call at ${now}: retry after ${decision.retryAfter} ms (state ${state._tag})`
+  )
 }
