@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import * as path from 'node:path'
 import type { Seen } from '../bench/check'
-import { burst, names, rateNames } from '../bench/names'
+import { bulkheadNames, burst, names, rateNames } from '../bench/names'
 
 // The set-ups run in a child process through tsx: cockatiel is ESM-only, and jest cannot require it.
 const root = path.join(__dirname, '..')
@@ -80,5 +80,20 @@ describe('Bench', () => {
         expect([s.contender, s.before, s.after]).toEqual([s.contender, 'closed', 'closed'])
       }
     }
+  })
+
+  it('sets up every bulkhead uncontended (admitting) and full (refusing), and they stay so', () => {
+    const uncontended = of('bulkhead, uncontended (limit 10)')
+    const full = of('bulkhead, full (every call refused)')
+    const bulkheads: ReadonlyArray<string> = [
+      bulkheadNames.withBulkhead,
+      bulkheadNames.bulkheaded,
+      bulkheadNames.cockatiel
+    ]
+    expect(full.map((s) => s.contender).sort()).toEqual([...bulkheads].sort())
+    for (const s of uncontended.filter((c) => bulkheads.includes(c.contender))) {
+      expect([s.contender, s.before, s.after]).toEqual([s.contender, 'closed', 'closed'])
+    }
+    for (const s of full) expect([s.contender, s.before, s.after]).toEqual([s.contender, 'open', 'open'])
   })
 })

@@ -3,13 +3,15 @@ import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import {
   Breaker,
+  Bulkhead,
   ConfigError,
   Decision,
   type Listener,
   Registry,
   Strategy,
   Window,
-  withBreaker
+  withBreaker,
+  withBulkhead
 } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import { thrownProblems } from './_support/problems'
@@ -400,6 +402,34 @@ describe('Registry', () => {
     expect(registry.health().states).toMatchObject({ HalfOpen: 0, Open: 1 })
     expect(registry.health().breakers[0]).toMatchObject({ name: 'payments', state: 'Open' })
     expect(b.ref.get()._tag).toBe('HalfOpen') // the view changed nothing
+  })
+
+  it('shows its bulkheads in health(), sorted by name, a saturated one flagged', async () => {
+    const db = Bulkhead.make({ name: 'db', limit: 1 })()
+    const cache = Bulkhead.make({ name: 'cache', limit: 4, queue: 2 })()
+    const registry = Registry.make({ bulkheads: [db, cache] })()
+    let hold: () => void = () => undefined
+    const running = withBulkhead(db)(
+      () => new Promise<E.Either<never, number>>((resolve) => (hold = () => resolve(E.right(1))))
+    )()
+    await withBulkhead(db)(TE.right(2))()
+    const { bulkheads } = registry.health()
+    expect(bulkheads.map((b) => [b.name, b.active, b.saturated, b.counts.full])).toEqual([
+      ['cache', 0, false, 0],
+      ['db', 1, true, 1]
+    ])
+    hold()
+    await running
+    expect(registry.bulkheads).toEqual([db, cache])
+  })
+
+  it('refuses bulkheads that are not bulkheads, or two of one name', () => {
+    expect(() => Registry.make({ bulkheads: [{ limit: 1 }] as never })()).toThrow(
+      /bulkheads: expected an array of bulkheads/
+    )
+    const a = Bulkhead.make({ name: 'db', limit: 1 })()
+    const b = Bulkhead.make({ name: 'db', limit: 1 })()
+    expect(() => Registry.make({ bulkheads: [a, b] })()).toThrow(/bulkheads: two bulkheads are named "db"/)
   })
 })
 

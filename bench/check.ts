@@ -3,6 +3,7 @@
  * after a few calls, and what a half-open burst lets through. Prints JSON; `__tests__/Bench.test.ts`
  * runs it in a child process (cockatiel is ESM-only, which jest's module loader cannot require).
  */
+import { bulkheadFull, bulkheadUncontended } from './bulkhead'
 import {
   closedSuccess,
   closedTenPercent,
@@ -56,6 +57,7 @@ export const checkSetups = async (): Promise<ReadonlyArray<Seen>> => {
     rateScenario(true)
   ]
   for (const s of scenarios) out.push(...(await look(s)))
+  for (const s of [bulkheadUncontended(), bulkheadFull()]) out.push(...(await look(s)))
   for (const c of await halfOpen()) {
     const ran: Array<number> = []
     let before: Observed = 'n/a'

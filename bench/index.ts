@@ -4,7 +4,7 @@
  *
  * Flags: `--json`; `--quick` (shorter samples and fewer idle breakers, for a smoke run: its figures are
  * not the published ones); `--reps=N` (default 7, at least 5); `--seed=N` (the shuffle's seed);
- * `--only=timing,rate,alloc,registry,footprint,halfopen,idle,windows,replay` (a subset: one scenario alone).
+ * `--only=timing,rate,alloc,registry,footprint,halfopen,idle,windows,replay,bulkhead` (a subset: one scenario alone).
  *
  * Method (see docs/performance.md): one warm-up round over every contender, then `reps` repetitions;
  * in each, every (scenario, contender) pair runs once, in a freshly shuffled order, and each contender's
@@ -42,6 +42,7 @@ import {
 } from './harness'
 import { measureAllocs, type Alloc } from './alloc'
 import { footprintContenders, measureFootprint, type Footprint, type FootprintContender } from './footprint'
+import { bulkheadFull, bulkheadNames, bulkheadUncontended } from './bulkhead'
 import { idleContenders, measureIdle, type Idle, type IdleContender } from './idle'
 import { describe as describeReplay, runReplayBench } from './replay'
 import { measureRegistry, type RegistryFigures } from './registry'
@@ -67,7 +68,8 @@ const parts = [
   'halfopen',
   'idle',
   'windows',
-  'replay'
+  'replay',
+  'bulkhead'
 ] as const
 
 const parse = (argv: ReadonlyArray<string>): Args => {
@@ -337,6 +339,41 @@ const targets = (
   return out
 }
 
+// The bulkhead's targets: admission and release at most half of cockatiel's overhead over the raw
+// call; a full bulkhead's refusal at most a tenth of cockatiel's.
+const bulkheadTargets = (figures: Figures): ReadonlyArray<Target> => {
+  const [uncontended, full] = Object.keys(figures)
+  if (uncontended === undefined || full === undefined) return []
+  const at = (scenario: string, contender: string, rep: number): number =>
+    figures[scenario]?.[contender]?.[rep] ?? NaN
+  const overhead = (contender: string, base: string) => (rep: number) =>
+    at(uncontended, contender, rep) - at(uncontended, base, rep)
+  const cockatiel = overhead(bulkheadNames.cockatiel, bulkheadNames.raw)
+  const target = (name: string, limit: number, f: (rep: number) => number): Target => {
+    const ratio = paired(args.reps, f)
+    return { target: name, ratio, limit, met: ratio.median <= limit }
+  }
+  return [
+    target(
+      'bulkhead uncontended: withBulkhead overhead over TE / cockatiel overhead over raw',
+      0.5,
+      (r) => overhead(bulkheadNames.withBulkhead, bulkheadNames.te)(r) / cockatiel(r)
+    ),
+    target(
+      'bulkhead uncontended: bulkheaded overhead over raw / cockatiel overhead over raw',
+      0.5,
+      (r) => overhead(bulkheadNames.bulkheaded, bulkheadNames.raw)(r) / cockatiel(r)
+    ),
+    ...[bulkheadNames.withBulkhead, bulkheadNames.bulkheaded].map((t) =>
+      target(
+        `bulkhead full: ${t} / cockatiel`,
+        0.1,
+        (r) => at(full, t, r) / at(full, bulkheadNames.cockatiel, r)
+      )
+    )
+  ]
+}
+
 // -------------------------------------------------------------------------------------
 // rate strategies, allocation, registry, footprint
 // -------------------------------------------------------------------------------------
@@ -512,6 +549,9 @@ const main = async (): Promise<void> => {
   const allocs = has('alloc') ? await measureAllocs(progress) : []
   const registry = has('registry') ? await registryFigures() : undefined
   const footprints = has('footprint') ? await footprint() : []
+  const bulk = has('bulkhead')
+    ? await timing(rand, [bulkheadUncontended(), bulkheadFull()], 'bulkhead')
+    : undefined
   const half = has('halfopen') ? await halfOpenScenario(rand) : undefined
   const idleFigures = has('idle') ? await idle() : []
   const windowFigures = has('windows') ? await windows() : undefined
@@ -521,12 +561,13 @@ const main = async (): Promise<void> => {
     ...targets(figures, idleFigures, windowFigures),
     ...rateTargets(rated?.figures ?? {}, allocs),
     ...registryTargets(registry),
-    ...footprintTargets(footprints)
+    ...footprintTargets(footprints),
+    ...bulkheadTargets(bulk?.figures ?? {})
   ]
 
   const range = (s: Summary, f: (n: number) => string): string =>
     `${f(s.median)}  [${f(s.min)} - ${f(s.max)}]`
-  for (const t of [timed, rated]) {
+  for (const t of [timed, rated, bulk]) {
     if (t === undefined) continue
     for (const s of t.scenarios) {
       log(`\n${s.name} (claimed state: ${s.claim})`)
@@ -678,7 +719,7 @@ const main = async (): Promise<void> => {
       registry,
       footprint: footprints,
       timing: Object.fromEntries(
-        Object.entries(figures).map(([s, cs]) => [
+        Object.entries({ ...figures, ...bulk?.figures }).map(([s, cs]) => [
           s,
           Object.fromEntries(Object.entries(cs).map(([c, v]) => [c, summarize(v)]))
         ])

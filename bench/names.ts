@@ -28,3 +28,12 @@ export const longOpen = 3_600_000
 
 /** How many calls arrive at once when a circuit's open period has elapsed. */
 export const burst = 64
+
+/** The bulkhead scenarios' names, in the order of the table. */
+export const bulkheadNames = {
+  raw: 'raw async call',
+  te: 'raw TaskEither (TE.tryCatch)',
+  withBulkhead: 'tripswitch withBulkhead(TE)',
+  bulkheaded: 'tripswitch bulkheaded(fn)',
+  cockatiel: 'cockatiel bulkhead'
+} as const

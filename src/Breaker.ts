@@ -424,13 +424,13 @@ export class Breaker {
     this.recordTimeout(permit, timeout, O.isSome(start) ? end - start.value : timeout, end)
   }
 
-  /** Reports that a rejected call's fallback produced the caller's value. */
+  /** Reports that a call's fallback (for a rejection or a failure) produced the caller's value. */
   recordFallback(): void {
     this.counters().fallbacks++
     if (this.listening()) this.emitter!.emit({ _tag: 'FallbackUsed', breaker: this.name, at: this.now() })
   }
 
-  /** Reports that a rejected call's fallback failed with `error`. */
+  /** Reports that a call's fallback failed with `error`. */
   recordFallbackFailure(error: unknown): void {
     this.counters().fallbackFailures++
     if (this.listening()) {

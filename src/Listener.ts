@@ -133,7 +133,7 @@ export interface Timeout {
 }
 
 /**
- * A rejected call's fallback produced the caller's value.
+ * A call's fallback (for a rejection or, with `on`, a failure) produced the caller's value.
  *
  * @category model
  * @since 0.1.0
@@ -145,7 +145,7 @@ export interface FallbackUsed {
 }
 
 /**
- * A rejected call's fallback threw, rejected, or returned a `Left`.
+ * A call's fallback threw, rejected, or returned a `Left`.
  *
  * @category model
  * @since 0.1.0

@@ -24,6 +24,7 @@
  */
 import type { IO } from 'fp-ts/IO'
 import * as B from './Breaker'
+import * as BH from './Bulkhead'
 import { appendPath, isRecord, shownKey, unknownKey } from './codec'
 import * as Config from './Config'
 import * as L from './Listener'
@@ -62,6 +63,11 @@ export interface Options extends Document {
   readonly maxSize?: number
   /** How many least recently used breakers an eviction looks at before giving up (default `32`). */
   readonly scan?: number
+  /**
+   * Bulkheads shown beside the breakers by `health()` (and exported with a registry source by
+   * `tripswitch/prometheus`). Each needs a name of its own.
+   */
+  readonly bulkheads?: ReadonlyArray<BH.Bulkhead>
 }
 
 /**
@@ -91,6 +97,8 @@ export interface Health {
   readonly states: Readonly<Record<StateTag, number>>
   /** Every breaker's metrics, sorted by name. */
   readonly breakers: ReadonlyArray<M.Snapshot>
+  /** Every bulkhead's metrics (see `Options.bulkheads`), sorted by name: a `saturated` one refuses calls. */
+  readonly bulkheads: ReadonlyArray<BH.Snapshot>
 }
 
 /**
@@ -109,6 +117,8 @@ export interface Registry {
   /** Subscribes a listener to every breaker, kept or transient, present and future. */
   readonly subscribe: (listener: L.Listener) => IO<void>
   readonly health: IO<Health>
+  /** The bulkheads given in `Options.bulkheads`. */
+  readonly bulkheads: ReadonlyArray<BH.Bulkhead>
 }
 
 // A kept breaker, and its place in the recency order: a doubly linked list from the least recently
@@ -158,7 +168,7 @@ const linkRecent = (head: Entry, e: Entry): void => {
  */
 export const unsafeMake = (options: Options = {}): Registry => {
   check(options)
-  const { breakerOptions = {}, maxSize = 10_000, scan = 32 } = options
+  const { breakerOptions = {}, maxSize = 10_000, scan = 32, bulkheads = [] } = options
   const config = documentOf(options)
   const defaults = config.defaults ?? {}
   const named = config.breakers ?? {}
@@ -286,7 +296,7 @@ export const unsafeMake = (options: Options = {}): Registry => {
       states[m.state]++
       breakers.push(m)
     }
-    breakers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    breakers.sort(byName)
     return {
       status: states.Open + states.HalfOpen + states.ForcedOpen > 0 ? 'degraded' : 'ok',
       size: entries.size,
@@ -294,7 +304,8 @@ export const unsafeMake = (options: Options = {}): Registry => {
       evictions,
       overflows,
       states,
-      breakers
+      breakers,
+      bulkheads: bulkheads.map((bh) => bh.metrics()).sort(byName)
     }
   }
 
@@ -305,9 +316,13 @@ export const unsafeMake = (options: Options = {}): Registry => {
     breakers: inOrder,
     size: () => entries.size,
     subscribe,
-    health
+    health,
+    bulkheads
   }
 }
+
+const byName = (a: { readonly name: string }, b: { readonly name: string }): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0
 
 /**
  * Makes a registry. Every config in the document is checked now (merged over the defaults), so a bad
@@ -366,7 +381,8 @@ const optionKeys: ReadonlyArray<keyof Options & string> = [
   'breakers',
   'breakerOptions',
   'maxSize',
-  'scan'
+  'scan',
+  'bulkheads'
 ]
 
 const documentKeys: ReadonlyArray<keyof Document & string> = ['defaults', 'breakers']
@@ -408,6 +424,14 @@ const check = (options: unknown): void => {
   const problems = unknownKeys(options, optionKeys, 'option', '')
   positiveInteger(problems, 'maxSize', field(options, 'maxSize', undefined))
   positiveInteger(problems, 'scan', field(options, 'scan', undefined))
+  const bulkheads = field(options, 'bulkheads', [])
+  if (!Array.isArray(bulkheads) || !bulkheads.every(BH.isBulkhead)) {
+    problems.push(`bulkheads: expected an array of bulkheads (Bulkhead.make), got ${objectOf(bulkheads)}`)
+  } else {
+    const names = bulkheads.map((bh) => bh.name)
+    const twice = names.filter((n, i) => names.indexOf(n) !== i)
+    if (twice.length > 0) problems.push(`bulkheads: two bulkheads are named ${JSON.stringify(twice[0])}`)
+  }
   const breakerOptions = field(options, 'breakerOptions', {})
   if (!isRecord(breakerOptions)) {
     problems.push(`breakerOptions: expected an object of breaker options, got ${objectOf(breakerOptions)}`)
