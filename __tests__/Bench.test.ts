@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import * as path from 'node:path'
 import type { Seen } from '../bench/check'
-import { burst, names } from '../bench/names'
+import { bulkheadNames, burst, names, rateNames } from '../bench/names'
 
 // The set-ups run in a child process through tsx: cockatiel is ESM-only, and jest cannot require it.
 const root = path.join(__dirname, '..')
@@ -62,5 +62,38 @@ describe('Bench', () => {
     expect(s?.before).toBe('open')
     expect(s?.ran?.every((n) => n >= 1 && n < burst)).toBe(true)
     expect(s?.after).toBe('open')
+  })
+
+  it('keeps the rate-strategy breakers and cockatiel sampling closed, with and without 10 % failures', () => {
+    for (const scenario of [
+      'rate strategies, closed, every call succeeds',
+      'rate strategies, closed, 10 % of calls fail'
+    ]) {
+      const rate = of(scenario)
+      expect(rate.map((s) => s.contender)).toEqual([
+        names.raw,
+        rateNames.count,
+        rateNames.time,
+        names.cockatielSampling
+      ])
+      for (const s of rate.filter((c) => c.contender !== names.raw)) {
+        expect([s.contender, s.before, s.after]).toEqual([s.contender, 'closed', 'closed'])
+      }
+    }
+  })
+
+  it('sets up every bulkhead uncontended (admitting) and full (refusing), and they stay so', () => {
+    const uncontended = of('bulkhead, uncontended (limit 10)')
+    const full = of('bulkhead, full (every call refused)')
+    const bulkheads: ReadonlyArray<string> = [
+      bulkheadNames.withBulkhead,
+      bulkheadNames.bulkheaded,
+      bulkheadNames.cockatiel
+    ]
+    expect(full.map((s) => s.contender).sort()).toEqual([...bulkheads].sort())
+    for (const s of uncontended.filter((c) => bulkheads.includes(c.contender))) {
+      expect([s.contender, s.before, s.after]).toEqual([s.contender, 'closed', 'closed'])
+    }
+    for (const s of full) expect([s.contender, s.before, s.after]).toEqual([s.contender, 'open', 'open'])
   })
 })

@@ -5,7 +5,7 @@
  * every entry, TypeScript type-checks consumers under each `moduleResolution`, esbuild bundles
  * `withBreaker`, and a stack trace resolves through the shipped source maps.
  */
-import { execFile, spawnSync } from 'node:child_process'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import {
   copyFileSync,
   existsSync,
@@ -31,6 +31,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   readonly typesVersions: Record<string, Record<string, ReadonlyArray<string>>>
   readonly sideEffects: boolean
   readonly peerDependencies: Record<string, string>
+  readonly bin: Readonly<Record<string, string>>
 }
 const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json')
 const specifiers = subpaths.map((key) => (key === '.' ? 'tripswitch' : `tripswitch/${key.slice(2)}`))
@@ -328,6 +329,21 @@ try { Breaker.make({ failureThreshold: -1 })() } catch (e) { console.log(e.stack
     const [bundle] = result.outputFiles
     expect(gzipSync(bundle!.contents).length).toBeLessThan(24_000)
   })
+
+  it('runs the tripswitch bin from the build: generate, replay, and a sweep on worker threads', () => {
+    const bin = installed(pkg.bin['tripswitch']!.replace(/^\.\//, ''))
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node')
+    const run = (args: ReadonlyArray<string>): string =>
+      execFileSync(process.execPath, [bin, ...args], { encoding: 'utf8' })
+    const trace = join(app, 'outage.jsonl')
+    writeFileSync(join(app, 'five.json'), '{"failureThreshold": 5, "openFor": "5s"}')
+    writeFileSync(join(app, 'grid.json'), '{"vary": {"failureThreshold": [3, 5], "openFor": ["5s", "30s"]}}')
+    run(['generate', 'hard-outage', '--duration', '60000', '--out', trace])
+    expect(run(['replay', trace, '--config', join(app, 'five.json')])).toMatch(/^ +five\ncalls +1200\n/)
+    expect(run(['sweep', trace, '--grid', join(app, 'grid.json'), '--workers', '2', '--all'])).toMatch(
+      /^4 configs, \d on the Pareto front/
+    )
+  }, 60_000)
 
   it('has a lock file that npm ci accepts as it is (package.json and package-lock.json agree)', () => {
     // --offline: the check reads only the two files and the cache, never the registry; npm exits

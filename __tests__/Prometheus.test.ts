@@ -4,7 +4,7 @@ import type * as E from 'fp-ts/Either'
 import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
 import * as client from 'prom-client'
-import { Breaker, Decision, Registry, withBreaker } from 'tripswitch'
+import { Breaker, Bulkhead, Decision, Registry, withBreaker, withBulkhead } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import { exporter, isDuplicateNameError, type DuplicateNameError } from 'tripswitch/prometheus'
 
@@ -355,5 +355,39 @@ describe('Prometheus', () => {
     })
     expect(child.stderr).toBe('')
     expect(child.stdout.trim()).toBe('[false,true]')
+  })
+
+  it('exports bulkheads: calls running and waiting, the limit, and refusals by reason', async () => {
+    const register = new client.Registry()
+    const bh = Bulkhead.make({ name: 'db', limit: 1 })()
+    const registry = Registry.make({ bulkheads: [bh] })()
+    const metrics = exporter(registry, { register })()
+    let hold: () => void = () => undefined
+    const running = withBulkhead(bh)(
+      () =>
+        new Promise<E.Either<never, number>>((resolve) => (hold = () => resolve({ _tag: 'Right', right: 1 })))
+    )()
+    await withBulkhead(bh)(TE.right(2))()
+    const text = await register.metrics()
+    expect(text).toMatch(/tripswitch_bulkhead_active_calls\{bulkhead="db"\} 1\n/)
+    expect(text).toMatch(/tripswitch_bulkhead_queued_calls\{bulkhead="db"\} 0\n/)
+    expect(text).toMatch(/tripswitch_bulkhead_limit\{bulkhead="db"\} 1\n/)
+    expect(text).toMatch(/tripswitch_bulkhead_rejections_total\{bulkhead="db",reason="full"\} 1\n/)
+    expect(text).toMatch(/tripswitch_bulkhead_rejections_total\{bulkhead="db",reason="timeout"\} 0\n/)
+    hold()
+    await running
+    expect(await register.metrics()).toMatch(/tripswitch_bulkhead_active_calls\{bulkhead="db"\} 0\n/)
+    metrics.close()
+    expect(await register.metrics()).not.toMatch(/bulkhead/)
+  })
+
+  it('refuses two different bulkheads of one name, and registers no bulkhead metric without bulkheads', () => {
+    const register = new client.Registry()
+    const a = Bulkhead.make({ name: 'db', limit: 1 })()
+    const b = Bulkhead.make({ name: 'db', limit: 2 })()
+    expect(() => exporter([], { register, bulkheads: [a, b] })()).toThrow(/"db"/)
+    expect(register.getMetricsAsArray()).toHaveLength(0)
+    const plain = exporter([], { register })()
+    expect(plain.names.some((n) => n.includes('bulkhead'))).toBe(false)
   })
 })

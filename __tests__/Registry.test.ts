@@ -1,14 +1,17 @@
+import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import * as TE from 'fp-ts/TaskEither'
 import {
   Breaker,
+  Bulkhead,
   ConfigError,
   Decision,
   type Listener,
   Registry,
   Strategy,
   Window,
-  withBreaker
+  withBreaker,
+  withBulkhead
 } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import { thrownProblems } from './_support/problems'
@@ -68,6 +71,23 @@ describe('Registry', () => {
       expect(registry.get('constructor').circuit.config.failureThreshold).toBe(3)
       expect(registry.get('__proto__').name).toBe('__proto__')
       expect(registry.get('toString').name).toBe('toString')
+    })
+
+    it('makes the breakers of names without an entry from the defaults, checked once, each name checked', () => {
+      const registry = Registry.make({ config: { defaults: { failureThreshold: 2 } } })()
+      const a = registry.get('a')
+      const b = registry.get('b')
+      expect([a.name, b.name]).toEqual(['a', 'b'])
+      expect(a).not.toBe(b)
+      expect(a.circuit).toBe(b.circuit)
+      expect(a.circuit.config.failureThreshold).toBe(2)
+      expect(() => registry.get('')).toThrow(
+        new ConfigError(['name: expected a non-empty string of at most 256 characters, got ""'])
+      )
+      // a bad shared option fails when the registry is made, naming it
+      expect(() => Registry.make({ breakerOptions: { clock: 5 as unknown as () => number } })()).toThrow(
+        /clock: expected a function, got 5/
+      )
     })
 
     it('works with withBreaker', async () => {
@@ -220,6 +240,63 @@ describe('Registry', () => {
       expect(registry.peek('busy')).toBeUndefined()
     })
 
+    it('keeps the recency order and evicts exactly as a reference LRU model, for any sequence of gets', () => {
+      // the model: names from least to most recently used; every breaker is idle, so a miss at a full
+      // registry evicts the least recently used
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 6 }),
+          fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 60 }),
+          (maxSize, gets) => {
+            const { registry } = setup({ maxSize })
+            let model: ReadonlyArray<string> = []
+            let evicted = 0
+            for (const g of gets) {
+              const name = `n${g}`
+              const got = registry.get(name)
+              expect(got.name).toBe(name)
+              if (!model.includes(name) && model.length >= maxSize) {
+                model = model.slice(1)
+                evicted++
+              }
+              model = [...model.filter((n) => n !== name), name]
+              expect(registry.breakers().map((b) => b.name)).toEqual(model)
+            }
+            expect(registry.size()).toBe(model.length)
+            expect(registry.health().evictions).toBe(evicted)
+            for (const n of model) expect(registry.peek(n)?.name).toBe(n)
+          }
+        ),
+        { seed: 14, numRuns: 300 }
+      )
+    })
+
+    it('moves the busy breakers a scan looked at to the recent end, also when it then finds an idle one', () => {
+      const { registry } = setup({ maxSize: 4, scan: 4 })
+      Breaker.forceOpen(registry.get('b1'))()
+      registry.get('i1')
+      Breaker.forceOpen(registry.get('b2'))()
+      registry.get('i2')
+      registry.get('x') // looks at b1 (busy), then evicts i1
+      expect(registry.breakers().map((b) => b.name)).toEqual(['b2', 'i2', 'b1', 'x'])
+      registry.get('y') // looks at b2 (busy), then evicts i2
+      expect(registry.breakers().map((b) => b.name)).toEqual(['b1', 'x', 'b2', 'y'])
+      expect(registry.health().evictions).toBe(2)
+    })
+
+    it('keeps a hot name the most recently used whatever the registry size, and evicts the oldest idle one', () => {
+      const { registry } = setup({ maxSize: 2_000 })
+      const hot = registry.get('hot')
+      for (let i = 0; i < 1_999; i++) registry.get(`host-${i}`)
+      for (let i = 0; i < 10_000; i++) expect(registry.get('hot')).toBe(hot)
+      registry.get('new')
+      expect(registry.peek('host-0')).toBeUndefined()
+      expect(registry.peek('hot')).toBe(hot)
+      const order = registry.breakers().map((b) => b.name)
+      expect(order.slice(-2)).toEqual(['hot', 'new'])
+      expect(order[0]).toBe('host-1')
+    })
+
     it('looks past busy breakers to the scan limit, then at others on the next miss', () => {
       const { registry } = setup({ maxSize: 4, scan: 2 })
       for (const name of ['b1', 'b2']) Breaker.forceOpen(registry.get(name))()
@@ -325,6 +402,34 @@ describe('Registry', () => {
     expect(registry.health().states).toMatchObject({ HalfOpen: 0, Open: 1 })
     expect(registry.health().breakers[0]).toMatchObject({ name: 'payments', state: 'Open' })
     expect(b.ref.get()._tag).toBe('HalfOpen') // the view changed nothing
+  })
+
+  it('shows its bulkheads in health(), sorted by name, a saturated one flagged', async () => {
+    const db = Bulkhead.make({ name: 'db', limit: 1 })()
+    const cache = Bulkhead.make({ name: 'cache', limit: 4, queue: 2 })()
+    const registry = Registry.make({ bulkheads: [db, cache] })()
+    let hold: () => void = () => undefined
+    const running = withBulkhead(db)(
+      () => new Promise<E.Either<never, number>>((resolve) => (hold = () => resolve(E.right(1))))
+    )()
+    await withBulkhead(db)(TE.right(2))()
+    const { bulkheads } = registry.health()
+    expect(bulkheads.map((b) => [b.name, b.active, b.saturated, b.counts.full])).toEqual([
+      ['cache', 0, false, 0],
+      ['db', 1, true, 1]
+    ])
+    hold()
+    await running
+    expect(registry.bulkheads).toEqual([db, cache])
+  })
+
+  it('refuses bulkheads that are not bulkheads, or two of one name', () => {
+    expect(() => Registry.make({ bulkheads: [{ limit: 1 }] as never })()).toThrow(
+      /bulkheads: expected an array of bulkheads/
+    )
+    const a = Bulkhead.make({ name: 'db', limit: 1 })()
+    const b = Bulkhead.make({ name: 'db', limit: 1 })()
+    expect(() => Registry.make({ bulkheads: [a, b] })()).toThrow(/bulkheads: two bulkheads are named "db"/)
   })
 })
 

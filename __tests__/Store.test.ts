@@ -5,8 +5,10 @@
  * breaker reports the outage once and re-synchronizes after it.
  */
 import * as E from 'fp-ts/Either'
+import { pipe } from 'fp-ts/function'
+import * as T from 'fp-ts/Task'
 import * as TE from 'fp-ts/TaskEither'
-import { Breaker, type Listener, Registry, Store, withBreaker, wrap } from 'tripswitch'
+import { Breaker, type Listener, orFallback, Registry, Store, withBreaker, wrap } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import { storeContract } from './_support/storeContract'
 
@@ -122,6 +124,55 @@ describe('a fleet of breakers on one store', () => {
     ).toHaveLength(3)
     await flush()
     for (const b of breakers) expect(b.state()._tag).toBe('Closed')
+  })
+
+  it("rejects a probe refused for the fleet's lease as its breaker's own rejection, for fallbacks", async () => {
+    const clock = testClock(0)
+    const store = Store.memory({ clock: clock.now })
+    // b and c do not hear of a's lease (no watch): each admits its own probe, and the store refuses it
+    const deaf = (s: Store.Store): Store.Store => ({
+      id: s.id,
+      load: (name) => s.load(name),
+      propose: (name, proposal) => s.propose(name, proposal),
+      claim: (name, expect, lease) => s.claim(name, expect, lease),
+      watch: () => () => undefined
+    })
+    const [a, b, c] = [store.connect(), deaf(store.connect()), deaf(store.connect())].map((s) =>
+      Breaker.make(
+        { failureThreshold: 1, openFor: 1_000, probeLease: 5_000 },
+        { name: 'users', clock: clock.now, store: s }
+      )()
+    ) as [Breaker.Breaker, Breaker.Breaker, Breaker.Breaker]
+    for (const x of [a, b, c]) fail(x)
+    await flush()
+    clock.advance(1_000)
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let runs = 0
+    const dependency = TE.tryCatch(
+      async () => {
+        runs++
+        await gate
+        return 'fresh'
+      },
+      () => 'down'
+    )
+    // three processes probe at once: a claims the lease first, b and c are refused it
+    const winner = withBreaker(a)(dependency)()
+    const onFailure = withBreaker(b, { on: 'failure', fallback: () => T.of('stale') })(dependency)()
+    const fallenBack = pipe(
+      dependency,
+      withBreaker(c),
+      orFallback(() => T.of('stale'))
+    )()
+    // `on: 'failure'` leaves the breaker's own rejections alone, a lease refusal included
+    const refused = await onFailure
+    expect(E.isLeft(refused) && refused.left).toMatchObject({ _tag: 'CircuitOpenError', breaker: 'users' })
+    // orFallback's fallback for it is counted by the breaker that refused
+    expect(await fallenBack).toEqual(E.right('stale'))
+    expect([b.counts().fallbacks, c.counts().fallbacks, runs]).toEqual([0, 1, 1])
+    release()
+    expect(await winner).toEqual(E.right('fresh'))
   })
 
   it('lets another process probe when the lease expires, and the old probe decides nothing', async () => {

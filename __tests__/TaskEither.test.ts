@@ -5,6 +5,7 @@ import * as TE from 'fp-ts/TaskEither'
 import {
   Breaker,
   type CircuitOpenError,
+  type FallbackError,
   isCircuitOpenError,
   isFallbackError,
   orFallback,
@@ -289,9 +290,9 @@ describe('withBreaker', () => {
       )()
       expect(E.isLeft(result) && isFallbackError(result.left)).toBe(true)
       expect(result).toMatchObject({ left: { _tag: 'FallbackError', cause: 'replica down' } })
-      expect(
-        E.isLeft(result) && isFallbackError(result.left) && isCircuitOpenError(result.left.rejection)
-      ).toBe(true)
+      expect(E.isLeft(result) && isFallbackError(result.left) && isCircuitOpenError(result.left.reason)).toBe(
+        true
+      )
     })
 
     it('orFallbackTE returns the fallback value when it succeeds', async () => {
@@ -305,6 +306,128 @@ describe('withBreaker', () => {
           orFallbackTE(() => TE.right(2))
         )()
       ).toEqual(E.right(2))
+    })
+  })
+
+  describe('fallback on failure, with its reason, as a Task or a TaskEither', () => {
+    it("gives a TaskEither fallback's Right as the value, not a Right inside a Right", async () => {
+      const b = Breaker.make()()
+      Breaker.forceOpen(b)()
+      const guard = withBreaker(b, { fallback: () => TE.right('cached') })
+      const result: E.Either<string | FallbackError<never>, string> = await guard(
+        TE.right<string, string>('x')
+      )()
+      expect(result).toEqual(E.right('cached'))
+      expect(b.counts()).toMatchObject({ fallbacks: 1, fallbackFailures: 0 })
+    })
+
+    it("makes a TaskEither fallback's Left a FallbackError with the reason, counted as failed", async () => {
+      const b = Breaker.make()()
+      Breaker.forceOpen(b)()
+      const result = await withBreaker(b, { fallback: () => TE.left('replica down') })(
+        TE.right<string, string>('x')
+      )()
+      expect(E.isLeft(result) && isFallbackError(result.left) && isCircuitOpenError(result.left.reason)).toBe(
+        true
+      )
+      expect(result).toMatchObject({ left: { cause: 'replica down' } })
+      expect(b.counts()).toMatchObject({ fallbacks: 0, fallbackFailures: 1 })
+    })
+
+    it("runs on: 'failure' for the call's Left, given that error, and leaves rejections alone", async () => {
+      const b = Breaker.make({ failureThreshold: 2 })()
+      const reasons: Array<unknown> = []
+      const guard = withBreaker(b, {
+        on: 'failure',
+        fallback: (reason) => {
+          reasons.push(reason)
+          return T.of('stale')
+        }
+      })
+      const recovered: E.Either<CircuitOpenError, string> = await guard(TE.left<string, string>('boom'))()
+      expect(recovered).toEqual(E.right('stale'))
+      expect(reasons).toEqual(['boom'])
+      expect(b.counts()).toMatchObject({ failures: 1, fallbacks: 1 })
+      Breaker.forceOpen(b)()
+      const rejected = await guard(TE.right<string, string>('x'))()
+      expect(E.isLeft(rejected) && isCircuitOpenError(rejected.left)).toBe(true)
+    })
+
+    it("runs on: 'both' for rejections and failures (a timeout too), leaving no error in the type", async () => {
+      const b = Breaker.make()()
+      const reasons: Array<string> = []
+      const guard = withBreaker(b, {
+        on: 'both',
+        timeout: 10,
+        scheduler: (callback) => {
+          callback()
+          return () => undefined
+        },
+        fallback: (reason) => {
+          reasons.push((reason as Error).name)
+          return T.of(0)
+        }
+      })
+      const timedOut: E.Either<never, number> = await guard(
+        () => new Promise<E.Either<string, number>>(() => undefined)
+      )()
+      expect(timedOut).toEqual(E.right(0))
+      Breaker.forceOpen(b)()
+      expect(await guard(TE.right(1))()).toEqual(E.right(0))
+      expect(reasons).toEqual(['CallTimeoutError', 'CircuitOpenError'])
+      expect(b.counts().fallbacks).toBe(2)
+    })
+
+    it("runs a failing fallback of on: 'both' once for a rejection, its Left a FallbackError", async () => {
+      const b = Breaker.make()()
+      Breaker.forceOpen(b)()
+      let runs = 0
+      const guard = withBreaker(b, {
+        on: 'both',
+        fallback: () => {
+          runs++
+          return TE.left('replica down')
+        }
+      })
+      const result = await guard(TE.right(1))()
+      expect(runs).toBe(1)
+      expect(E.isLeft(result) && isFallbackError(result.left) && isCircuitOpenError(result.left.reason)).toBe(
+        true
+      )
+      expect(b.counts()).toMatchObject({ fallbacks: 0, fallbackFailures: 1 })
+    })
+
+    it('counts orFallback and orFallbackTE in the metrics of the breaker that rejected', async () => {
+      const b = Breaker.make()()
+      const guard = withBreaker(b)
+      Breaker.forceOpen(b)()
+      expect(
+        await pipe(
+          TE.right(1),
+          guard,
+          orFallback(() => T.of(2))
+        )()
+      ).toEqual(E.right(2))
+      expect(
+        await pipe(
+          TE.right(1),
+          guard,
+          orFallbackTE(() => TE.right(3))
+        )()
+      ).toEqual(E.right(3))
+      const failed = await pipe(
+        TE.right(1),
+        guard,
+        orFallbackTE(() => TE.left('no'))
+      )()
+      expect(E.isLeft(failed) && isFallbackError(failed.left)).toBe(true)
+      expect(b.metrics().counts).toMatchObject({ fallbacks: 2, fallbackFailures: 1 })
+    })
+
+    it('refuses an unknown `on`', () => {
+      expect(() => withBreaker({}, { on: 'sometimes' as never, fallback: () => T.of(1) } as never)).toThrow(
+        /withBreaker\.on: expected 'open', 'failure' or 'both', got "sometimes"/
+      )
     })
   })
 

@@ -16,34 +16,12 @@ import {
   withBreaker,
   type Scheduler
 } from 'tripswitch'
-import { testClock, type TestClock } from 'tripswitch/testing'
+import { testClock } from 'tripswitch/testing'
+import { flush, manualTimers } from './_support/timers'
 
 // -------------------------------------------------------------------------------------
 // helpers
 // -------------------------------------------------------------------------------------
-
-/** Timers driven by a test clock: `advance(ms)` moves the clock and fires what falls due. */
-const manualTimers = (clock: TestClock) => {
-  const timers = new Set<{ readonly at: number; readonly callback: () => void }>()
-  let made = 0
-  const scheduler: Scheduler = (callback, ms) => {
-    made++
-    const timer = { at: clock.now() + ms, callback }
-    timers.add(timer)
-    return () => {
-      timers.delete(timer)
-    }
-  }
-  const advance = (ms: number): void => {
-    clock.advance(ms)
-    const due = [...timers].filter((t) => t.at <= clock.now()).sort((a, b) => a.at - b.at)
-    for (const t of due) {
-      timers.delete(t)
-      t.callback()
-    }
-  }
-  return { scheduler, advance, pending: () => timers.size, made: () => made }
-}
 
 /** A `TaskEither` that settles when told to. */
 const deferred = <E, A>() => {
@@ -55,9 +33,6 @@ const deferred = <E, A>() => {
   })
   return { task: () => promise, settle, fail }
 }
-
-/** Lets pending promise callbacks run. */
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /**
  * Records what a breaker is told, as its listeners see it: each outcome's verdict and duration, with

@@ -10,6 +10,9 @@ import { retrying } from 'retry-ts/Task'
 import { limitRetries } from 'retry-ts'
 import {
   Breaker,
+  Bulkhead,
+  type BulkheadRejectedError,
+  type BulkheadTask,
   type CallTimeoutError,
   Circuit,
   Decision,
@@ -17,6 +20,8 @@ import {
   guarded,
   type CircuitOpenError,
   type FallbackError,
+  retryTE,
+  withBulkhead,
   isCircuitOpenError,
   orFallback,
   orFallbackTE,
@@ -120,6 +125,78 @@ describe('Types', () => {
     // @ts-expect-error: wrong argument type
     expect(() => g('x')).not.toThrow()
   })
+
+  describe('composition', () => {
+    it('shows every error of a piped stack, and what orFallback leaves', async () => {
+      const bh = Bulkhead.make({ limit: 1 })()
+      const rows = pipe(
+        fetchUser,
+        retryTE({ policy: limitRetries(1) }),
+        withBreaker({}, { timeout: 1_000 }),
+        withBulkhead(bh)
+      )
+      assertType<
+        Mutual<
+          typeof rows,
+          BulkheadTask<
+            NotFound | CallTimeoutError | CircuitOpenError | BulkheadRejectedError,
+            { readonly id: string }
+          >
+        >
+      >(true)
+      const orCached = pipe(
+        rows,
+        orFallback(() => T.of(0))
+      )
+      assertType<
+        Mutual<
+          typeof orCached,
+          TE.TaskEither<NotFound | CallTimeoutError | BulkheadRejectedError, { readonly id: string } | number>
+        >
+      >(true)
+      expect(await rows()).toEqual(E.right({ id: '1' }))
+      expect(await orCached()).toEqual(E.right({ id: '1' }))
+    })
+
+    it("types withBreaker's fallbacks by `on` and by what they return", async () => {
+      const te = withBreaker({}, { fallback: () => TE.right('cached') })(TE.right<NotFound, string>('x'))
+      assertType<Mutual<typeof te, TE.TaskEither<NotFound | FallbackError<never>, string>>>(true)
+      const failure = withBreaker(
+        {},
+        { on: 'failure', fallback: () => T.of(0) }
+      )(TE.right<NotFound, string>('x'))
+      assertType<Mutual<typeof failure, TE.TaskEither<CircuitOpenError, string | number>>>(true)
+      const both = withBreaker(
+        {},
+        { on: 'both', fallback: () => TE.left<'down', number>('down') }
+      )(TE.right<NotFound, string>('x'))
+      assertType<Mutual<typeof both, TE.TaskEither<FallbackError<'down', unknown>, string | number>>>(true)
+      expect([await te(), await failure(), await both()]).toEqual([E.right('x'), E.right('x'), E.right('x')])
+    })
+
+    it("drops the signal a timed wrap gives its function from the wrapper's parameters", async () => {
+      const timed = wrap({})(async (id: string, _signal: AbortSignal) => id.length, { timeout: 100 })
+      assertType<Equals<Parameters<typeof timed>, [id: string]>>(true)
+      const byString = wrap({})(async (id: string, _signal: AbortSignal) => id.length, { timeout: '1s' })
+      assertType<Equals<Parameters<typeof byString>, [id: string]>>(true)
+      expect(await byString('abcd')).toBe(4)
+      const untimed = wrap({})(async (id: string, _signal: AbortSignal) => id.length)
+      assertType<Equals<Parameters<typeof untimed>, [id: string, _signal: AbortSignal]>>(true)
+      const withFallback = wrap({})(async (id: string) => ({ id }), {
+        on: 'both',
+        fallback: async (id: string, reason: unknown) => ({ id, stale: String(reason) })
+      })
+      assertType<
+        Mutual<ReturnType<typeof withFallback>, Promise<{ id: string } | { id: string; stale: string }>>
+      >(true)
+      const never = { signal: new AbortController().signal }
+      expect([await timed('ab'), await untimed('abc', never.signal), await withFallback('x')]).toEqual([
+        2,
+        3,
+        { id: 'x' }
+      ])
+    })
+  })
 })
 
 describe('Types of classifier options', () => {
@@ -195,6 +272,67 @@ describe('Types of classifier options', () => {
       })
     )()
     expect(result).toEqual(E.right({ status: 503 }))
+    expect(breaker.state()._tag).toBe('Open')
+  })
+
+  it('types classifier options with a fallback on failures, a TaskEither fallback or a timeout', async () => {
+    const clock = testClock()
+    const failing = (): TE.TaskEither<Error, Reply> => TE.left(new Error('down'))
+    const onFailure = pipe(
+      failing(),
+      withBreaker(
+        { clock: clock.now, isResultFailure: (r) => r.status >= 500 },
+        { on: 'failure', fallback: () => T.of('cached' as const) }
+      )
+    )
+    assertType<Equals<typeof onFailure, TE.TaskEither<CircuitOpenError, Reply | 'cached'>>>(true)
+    const fromReplica = pipe(
+      reply(200),
+      withBreaker(
+        { clock: clock.now, isResultFailure: (r) => r.status >= 500 },
+        { timeout: '2s', fallback: () => TE.right('replica' as const) }
+      )
+    )
+    assertType<
+      Equals<
+        typeof fromReplica,
+        TE.TaskEither<Error | CallTimeoutError | FallbackError<never>, Reply | 'replica'>
+      >
+    >(true)
+    const breaker = Breaker.make({ clock: clock.now, failureThreshold: 1 })()
+    const both = pipe(
+      reply(503),
+      withBreaker(breaker, {
+        on: 'both',
+        classify: (r) => (E.isRight(r) && r.right.status >= 500 ? 'failure' : 'success'),
+        fallback: () => T.of(0)
+      })
+    )
+    assertType<Equals<typeof both, TE.TaskEither<never, Reply | number>>>(true)
+    const typed = withBreaker<Error, Reply>(
+      { clock: clock.now, isResultFailure: (r) => r.status >= 500 },
+      { timeout: '2s' }
+    )(reply(200))
+    assertType<Equals<typeof typed, TE.TaskEither<Error | CircuitOpenError | CallTimeoutError, Reply>>>(true)
+    const maybe: number | undefined = [250][0]
+    const timedMaybe = withBreaker({ clock: clock.now }, { timeout: maybe })(reply(200))
+    assertType<Equals<typeof timedMaybe, TE.TaskEither<Error | CircuitOpenError | CallTimeoutError, Reply>>>(
+      true
+    )
+    pipe(
+      reply(200),
+      // @ts-expect-error: a Reply has no `code`, with a fallback on failures too
+      withBreaker({ isResultFailure: (r) => r.code === 1 }, { on: 'failure', fallback: () => T.of(0) })
+    )
+    expect([await onFailure(), await fromReplica(), await both(), await typed(), await timedMaybe()]).toEqual(
+      [
+        E.right('cached'),
+        E.right({ status: 200 }),
+        E.right({ status: 503 }),
+        E.right({ status: 200 }),
+        E.right({ status: 200 })
+      ]
+    )
     expect(breaker.state()._tag).toBe('Open')
   })
 

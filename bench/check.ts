@@ -3,11 +3,13 @@
  * after a few calls, and what a half-open burst lets through. Prints JSON; `__tests__/Bench.test.ts`
  * runs it in a child process (cockatiel is ESM-only, which jest's module loader cannot require).
  */
+import { bulkheadFull, bulkheadUncontended } from './bulkhead'
 import {
   closedSuccess,
   closedTenPercent,
   halfOpen,
   openRejection,
+  rateScenario,
   type Observed,
   type Scenario
 } from './contenders'
@@ -47,7 +49,15 @@ const look = async (s: Scenario): Promise<ReadonlyArray<Seen>> => {
 /** Builds every scenario, makes a few calls through each contender, and reports what it saw. */
 export const checkSetups = async (): Promise<ReadonlyArray<Seen>> => {
   const out: Array<Seen> = []
-  for (const s of [closedSuccess(), closedTenPercent(), await openRejection()]) out.push(...(await look(s)))
+  const scenarios = [
+    closedSuccess(),
+    closedTenPercent(),
+    await openRejection(),
+    rateScenario(false),
+    rateScenario(true)
+  ]
+  for (const s of scenarios) out.push(...(await look(s)))
+  for (const s of [bulkheadUncontended(), bulkheadFull()]) out.push(...(await look(s)))
   for (const c of await halfOpen()) {
     const ran: Array<number> = []
     let before: Observed = 'n/a'

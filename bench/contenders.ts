@@ -19,11 +19,11 @@ import {
   SamplingBreaker,
   type CircuitBreakerPolicy
 } from 'cockatiel'
-import { Breaker, wrap, withBreaker } from '../src/index'
+import { Breaker, Strategy, Window, wrap, withBreaker } from '../src/index'
 import { testClock, type TestClock } from '../src/testing/index'
-import { burst, longOpen, names, threshold } from './names'
+import { burst, longOpen, names, rateNames, threshold } from './names'
 
-export { burst, longOpen, names, threshold } from './names'
+export { burst, longOpen, names, rateNames, threshold } from './names'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -52,7 +52,7 @@ export interface Scenario {
 
 const boom = new Error('boom')
 const swallow = (): void => undefined
-const settle = (p: Promise<unknown>): Promise<unknown> => p.then(undefined, swallow)
+export const settle = (p: Promise<unknown>): Promise<unknown> => p.then(undefined, swallow)
 
 /** The work every contender guards: an async call that succeeds. */
 export const succeed = async (): Promise<number> => 1
@@ -82,7 +82,7 @@ const tripswitchBreaker = (clock?: TestClock): Breaker.Breaker =>
     clock === undefined ? { name: 'bench' } : { name: 'bench', clock: clock.now }
   )()
 
-const tripswitchState = (b: Breaker.Breaker) => (): Observed => {
+export const tripswitchState = (b: Breaker.Breaker) => (): Observed => {
   const s = b.state()
   switch (s._tag) {
     case 'Closed':
@@ -97,7 +97,7 @@ const tripswitchState = (b: Breaker.Breaker) => (): Observed => {
   }
 }
 
-const cockatielPolicy = (sampling: boolean, halfOpenAfter = longOpen): CircuitBreakerPolicy =>
+export const cockatielPolicy = (sampling: boolean, halfOpenAfter = longOpen): CircuitBreakerPolicy =>
   circuitBreaker(handleAll, {
     halfOpenAfter,
     breaker: sampling
@@ -105,7 +105,7 @@ const cockatielPolicy = (sampling: boolean, halfOpenAfter = longOpen): CircuitBr
       : new ConsecutiveBreaker(threshold)
   })
 
-const cockatielState = (p: CircuitBreakerPolicy) => (): Observed => {
+export const cockatielState = (p: CircuitBreakerPolicy) => (): Observed => {
   switch (p.state) {
     case CircuitState.Closed:
       return 'closed'
@@ -134,7 +134,7 @@ const opossumBreaker = <A>(
 const opossumState = (b: CircuitBreaker<[], unknown>) => (): Observed =>
   b.closed ? 'closed' : b.halfOpen ? 'half-open' : b.opened ? 'open' : 'n/a'
 
-const none = (): Observed => 'n/a'
+export const none = (): Observed => 'n/a'
 
 // -------------------------------------------------------------------------------------
 // scenarios
@@ -196,6 +196,56 @@ export const closedTenPercent = (): Scenario => {
       { name: names.opossumTimeout, call: () => settle(o2.fire()), state: opossumState(o2) },
       { name: names.cockatiel, call: () => settle(c1.execute(w1)), state: cockatielState(c1) },
       { name: names.cockatielSampling, call: () => settle(c2.execute(w2)), state: cockatielState(c2) }
+    ]
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// rate strategies
+// -------------------------------------------------------------------------------------
+
+/**
+ * A breaker on a failure rate of 50 % over `window` (at least 100 calls in it, tripswitch's default
+ * for these windows): the settings of cockatiel's sampling breaker below (50 % over 10 s) and the
+ * shape of Resilience4j's default (50 % over the last 100 calls).
+ */
+export const rateBreaker = (window: Window.Window, name: string): Breaker.Breaker =>
+  Breaker.make({ strategy: Strategy.failureRate({ window, threshold: 0.5 }), openFor: longOpen }, { name })()
+
+/** The two rate windows measured: the last 100 calls, and the last 10 s in 10 buckets of 1 s. */
+export const rateWindows = (): ReadonlyArray<readonly [string, Window.Window]> => [
+  [rateNames.count, Window.count(100)],
+  [rateNames.time, Window.time(10_000, 10)]
+]
+
+/**
+ * Closed, through `wrap`, with rate strategies against cockatiel's sampling breaker: every call
+ * succeeds (`failures` false) or one in ten fails, never two in a row (`failures` true). Every breaker
+ * stays closed: 10 % is below every threshold.
+ */
+export const rateScenario = (failures: boolean): Scenario => {
+  const work = (): (() => Promise<number>) => (failures ? failEveryTenth() : succeed)
+  const raw = work()
+  const policy = cockatielPolicy(true)
+  const cockatielWork = work()
+  const tripswitch = rateWindows().map(([name, window]): Contender => {
+    const b = rateBreaker(window, name)
+    const wrapped = wrap(b)(work())
+    return { name, call: () => settle(wrapped()), state: tripswitchState(b) }
+  })
+  return {
+    name: failures
+      ? 'rate strategies, closed, 10 % of calls fail'
+      : 'rate strategies, closed, every call succeeds',
+    claim: 'closed',
+    contenders: [
+      { name: names.raw, call: () => settle(raw()), state: none },
+      ...tripswitch,
+      {
+        name: names.cockatielSampling,
+        call: () => settle(policy.execute(cockatielWork)),
+        state: cockatielState(policy)
+      }
     ]
   }
 }

@@ -2,6 +2,7 @@
  * The measuring: repetitions in shuffled order, medians with min and max, and ratios paired within a
  * repetition (a ratio is computed from two figures of the same repetition, then summarized).
  */
+import { spawn } from 'node:child_process'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -112,4 +113,40 @@ export const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyA
   const line = (cells: ReadonlyArray<string>): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+}
+
+// -------------------------------------------------------------------------------------
+// child processes
+// -------------------------------------------------------------------------------------
+
+/**
+ * Runs `file` in a child `node` process started with `flags`, given `args`; resolves with the JSON of
+ * the first line it prints, and rejects (naming `what`) if it exits otherwise than with 0 and a line.
+ */
+export const childReport = <A>(
+  file: string,
+  flags: ReadonlyArray<string>,
+  args: ReadonlyArray<string>,
+  what: string
+): Promise<A> =>
+  new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...flags, file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    proc.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+    })
+    proc.on('error', reject)
+    proc.on('exit', (code) => {
+      const line = out.split('\n')[0]
+      if (code !== 0 || line === undefined || line === '') {
+        reject(new Error(`${what} exited with ${code} and no report`))
+      } else resolve(JSON.parse(line) as A)
+    })
+  })
+
+/** Collects garbage `times` times: in a process started with `--expose-gc` (`who` is named if not). */
+export const collect = (who: string, times = 2): void => {
+  const gc = (globalThis as { readonly gc?: () => void }).gc
+  if (gc === undefined) throw new Error(`${who}: run with node --expose-gc`)
+  for (let i = 0; i < times; i++) gc()
 }

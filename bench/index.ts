@@ -4,7 +4,8 @@
  *
  * Flags: `--json`; `--quick` (shorter samples and fewer idle breakers, for a smoke run: its figures are
  * not the published ones); `--reps=N` (default 7, at least 5); `--seed=N` (the shuffle's seed);
- * `--only=timing,halfopen,idle,windows,fleet` (a subset; `fleet` is bench/fleet.ts, on a redis-server it starts).
+ * `--only=timing,rate,alloc,registry,footprint,halfopen,idle,windows,replay,bulkhead,fleet` (a subset: one
+ * scenario alone; `fleet` is bench/fleet.ts, on a redis-server it starts).
  *
  * Method (see docs/performance.md): one warm-up round over every contender, then `reps` repetitions;
  * in each, every (scenario, contender) pair runs once, in a freshly shuffled order, and each contender's
@@ -22,6 +23,8 @@ import {
   halfOpen,
   names,
   openRejection,
+  rateNames,
+  rateScenario,
   type Contender,
   type HalfOpenContender,
   type Scenario
@@ -38,8 +41,13 @@ import {
   table,
   type Summary
 } from './harness'
+import { measureAllocs, type Alloc } from './alloc'
+import { footprintContenders, measureFootprint, type Footprint, type FootprintContender } from './footprint'
+import { bulkheadFull, bulkheadNames, bulkheadUncontended } from './bulkhead'
 import { fleetTables, fleetTargets, runFleetBench } from './fleet'
 import { idleContenders, measureIdle, type Idle, type IdleContender } from './idle'
+import { describe as describeReplay, runReplayBench } from './replay'
+import { measureRegistry, type RegistryFigures } from './registry'
 
 // -------------------------------------------------------------------------------------
 // arguments
@@ -53,7 +61,19 @@ interface Args {
   readonly only: ReadonlyArray<string>
 }
 
-const parts = ['timing', 'halfopen', 'idle', 'windows', 'fleet'] as const
+const parts = [
+  'timing',
+  'rate',
+  'alloc',
+  'registry',
+  'footprint',
+  'halfopen',
+  'idle',
+  'windows',
+  'replay',
+  'bulkhead',
+  'fleet'
+] as const
 
 const parse = (argv: ReadonlyArray<string>): Args => {
   const value = (flag: string): string | undefined =>
@@ -115,14 +135,15 @@ const check = (scenario: string, claim: string, c: Contender, when: string): voi
 type Figures = Record<string, Record<string, Array<number>>>
 
 const timing = async (
-  rand: () => number
+  rand: () => number,
+  scenarios: ReadonlyArray<Scenario>,
+  label = 'timing'
 ): Promise<{ scenarios: ReadonlyArray<Scenario>; figures: Figures }> => {
-  const scenarios = [closedSuccess(), closedTenPercent(), await openRejection()]
   const pairs = scenarios.flatMap((s) => s.contenders.map((c) => ({ s, c })))
   const figures: Figures = {}
   for (const s of scenarios) figures[s.name] = Object.fromEntries(s.contenders.map((c) => [c.name, []]))
   const sampleMs = args.quick ? 40 : 300
-  progress(`timing: warm-up, then ${args.reps} repetitions of ${pairs.length} measurements`)
+  progress(`${label}: warm-up, then ${args.reps} repetitions of ${pairs.length} measurements`)
   for (const { c } of pairs) await nsPerCall(c.call, sampleMs / 3)
   for (let rep = 0; rep < args.reps; rep++) {
     for (const { s, c } of shuffle(pairs, rand)) {
@@ -130,7 +151,7 @@ const timing = async (
       figures[s.name]![c.name]!.push(await nsPerCall(c.call, sampleMs))
       check(s.name, s.claim, c, 'after')
     }
-    progress(`timing: repetition ${rep + 1}/${args.reps} done`)
+    progress(`${label}: repetition ${rep + 1}/${args.reps} done`)
   }
   return { scenarios, figures }
 }
@@ -321,6 +342,185 @@ const targets = (
   return out
 }
 
+// The bulkhead's targets: admission and release at most half of cockatiel's overhead over the raw
+// call; a full bulkhead's refusal at most a tenth of cockatiel's.
+const bulkheadTargets = (figures: Figures): ReadonlyArray<Target> => {
+  const [uncontended, full] = Object.keys(figures)
+  if (uncontended === undefined || full === undefined) return []
+  const at = (scenario: string, contender: string, rep: number): number =>
+    figures[scenario]?.[contender]?.[rep] ?? NaN
+  const overhead = (contender: string, base: string) => (rep: number) =>
+    at(uncontended, contender, rep) - at(uncontended, base, rep)
+  const cockatiel = overhead(bulkheadNames.cockatiel, bulkheadNames.raw)
+  const target = (name: string, limit: number, f: (rep: number) => number): Target => {
+    const ratio = paired(args.reps, f)
+    return { target: name, ratio, limit, met: ratio.median <= limit }
+  }
+  return [
+    target(
+      'bulkhead uncontended: withBulkhead overhead over TE / cockatiel overhead over raw',
+      0.5,
+      (r) => overhead(bulkheadNames.withBulkhead, bulkheadNames.te)(r) / cockatiel(r)
+    ),
+    target(
+      'bulkhead uncontended: bulkheaded overhead over raw / cockatiel overhead over raw',
+      0.5,
+      (r) => overhead(bulkheadNames.bulkheaded, bulkheadNames.raw)(r) / cockatiel(r)
+    ),
+    ...[bulkheadNames.withBulkhead, bulkheadNames.bulkheaded].map((t) =>
+      target(
+        `bulkhead full: ${t} / cockatiel`,
+        0.1,
+        (r) => at(full, t, r) / at(full, bulkheadNames.cockatiel, r)
+      )
+    )
+  ]
+}
+
+// -------------------------------------------------------------------------------------
+// rate strategies, allocation, registry, footprint
+// -------------------------------------------------------------------------------------
+
+const registryFigures = async (): Promise<RegistryFigures> => {
+  progress('registry: hot gets and misses at 10 to 100,000 breakers, then health() (one child process)')
+  const r = await measureRegistry(Math.max(args.reps, 11))
+  for (const v of r.violations) {
+    violations.push({
+      scenario: 'registry',
+      contender: 'tripswitch',
+      when: 'after',
+      claimed: 'full',
+      observed: v
+    })
+  }
+  return r
+}
+
+const footprint = async (): Promise<ReadonlyArray<Footprint>> => {
+  const count = args.quick ? 2_000 : 20_000
+  const out: Array<Footprint> = []
+  for (const c of Object.keys(footprintContenders) as ReadonlyArray<FootprintContender>) {
+    for (const phase of ['idle', 'called'] as const) {
+      progress(`footprint: ${count} callables of ${c}, ${phase}`)
+      const f = await measureFootprint(c, phase, count)
+      if (f.state !== 'closed') {
+        violations.push({
+          scenario: 'footprint',
+          contender: c,
+          when: phase,
+          claimed: 'closed',
+          observed: f.state
+        })
+      }
+      out.push(f)
+    }
+  }
+  return out
+}
+
+const rateTargets = (figures: Figures, allocs: ReadonlyArray<Alloc>): ReadonlyArray<Target> => {
+  const out: Array<Target> = []
+  const [success, tenPercent] = Object.keys(figures)
+  const at = (scenario: string, contender: string, rep: number): number =>
+    figures[scenario]?.[contender]?.[rep] ?? NaN
+  for (const contender of [rateNames.count, rateNames.time]) {
+    if (success !== undefined) {
+      const ratio = paired(
+        args.reps,
+        (r) =>
+          (at(success, contender, r) - at(success, names.raw, r)) /
+          (at(success, names.cockatielSampling, r) - at(success, names.raw, r))
+      )
+      out.push({
+        target: `rate, closed success: ${contender} overhead / cockatiel sampling overhead`,
+        ratio,
+        limit: 0.5,
+        met: ratio.median <= 0.5
+      })
+    }
+    if (tenPercent !== undefined) {
+      const ratio = paired(
+        args.reps,
+        (r) => at(tenPercent, contender, r) / at(tenPercent, names.cockatielSampling, r)
+      )
+      out.push({
+        target: `rate, 10 % failures: ${contender} / cockatiel sampling`,
+        ratio,
+        limit: 1,
+        met: ratio.median <= 1
+      })
+    }
+  }
+  const raw = (scenario: string): number =>
+    allocs.find((a) => a.scenario === scenario && a.contender === names.raw)?.bytesPerCall ?? NaN
+  for (const a of allocs) {
+    if (a.contender !== rateNames.count && a.contender !== rateNames.time) continue
+    const over = a.bytesPerCall - raw(a.scenario)
+    out.push({
+      target: `alloc: ${a.scenario}, ${a.contender}: bytes per call over the raw call`,
+      ratio: summarize([over]),
+      limit: 200,
+      met: over <= 200
+    })
+  }
+  return out
+}
+
+const registryTargets = (r: RegistryFigures | undefined): ReadonlyArray<Target> => {
+  if (r === undefined) return []
+  const hot = (size: number) => r.hot.find((h) => h.size === size)?.ns ?? NaN
+  const biggest = r.miss[r.miss.length - 1]?.ns ?? NaN
+  const ms = summarize(r.health.ms)
+  const ratio = hot(100_000) / hot(10)
+  return [
+    {
+      target: 'registry: hot get at 100,000 breakers / at 10, medians',
+      ratio: summarize([ratio]),
+      limit: 1.5,
+      met: ratio <= 1.5
+    },
+    {
+      target: 'registry: a miss that evicts at 100,000 breakers, µs',
+      ratio: summarize([biggest / 1_000]),
+      limit: 2,
+      met: biggest / 1_000 <= 2
+    },
+    { target: 'registry: health() over 100,000 breakers, ms', ratio: ms, limit: 100, met: ms.median <= 100 },
+    {
+      target: 'registry: heap left after health(), bytes per breaker',
+      ratio: summarize([r.health.retainedBytesPerBreaker]),
+      // a few bytes per breaker of the engine's own come and go between collections
+      limit: 8,
+      met: r.health.retainedBytesPerBreaker <= 8
+    }
+  ]
+}
+
+const footprintTargets = (fs: ReadonlyArray<Footprint>): ReadonlyArray<Target> => {
+  if (fs.length === 0) return []
+  const of = (c: string, phase: string): number =>
+    fs.find((f) => f.contender === c && f.phase === phase)?.bytesPerCallable ?? NaN
+  const cockatiel = 'cockatiel consecutive policy + execute'
+  const out: Array<Target> = []
+  for (const c of ['tripswitch breaker + wrap(fn)', 'tripswitch breaker + withBreaker(TE)']) {
+    const idle = of(c, 'idle') / of(cockatiel, 'idle')
+    const called = of(c, 'called') / of(cockatiel, 'called')
+    out.push({
+      target: `footprint, idle: ${c} / ${cockatiel}`,
+      ratio: summarize([idle]),
+      limit: 1 / 3,
+      met: idle <= 1 / 3
+    })
+    out.push({
+      target: `footprint, after one call: ${c} / ${cockatiel}`,
+      ratio: summarize([called]),
+      limit: 1,
+      met: called <= 1
+    })
+  }
+  return out
+}
+
 // -------------------------------------------------------------------------------------
 // main
 // -------------------------------------------------------------------------------------
@@ -343,32 +543,113 @@ const main = async (): Promise<void> => {
   )
 
   const has = (p: string): boolean => args.only.includes(p)
-  const timed = has('timing') ? await timing(rand) : undefined
+  const timed = has('timing')
+    ? await timing(rand, [closedSuccess(), closedTenPercent(), await openRejection()])
+    : undefined
+  const rated = has('rate')
+    ? await timing(rand, [rateScenario(false), rateScenario(true)], 'rate')
+    : undefined
+  const allocs = has('alloc') ? await measureAllocs(progress) : []
+  const registry = has('registry') ? await registryFigures() : undefined
+  const footprints = has('footprint') ? await footprint() : []
+  const bulk = has('bulkhead')
+    ? await timing(rand, [bulkheadUncontended(), bulkheadFull()], 'bulkhead')
+    : undefined
   const half = has('halfopen') ? await halfOpenScenario(rand) : undefined
   const idleFigures = has('idle') ? await idle() : []
   const windowFigures = has('windows') ? await windows() : undefined
+  const replayFigures = has('replay') ? await runReplayBench({ quick: args.quick, progress }) : undefined
   const fleet = has('fleet') ? await runFleetBench({ ...args, rand, progress }) : undefined
   const figures = timed?.figures ?? {}
   const goals = [
     ...targets(figures, idleFigures, windowFigures),
+    ...rateTargets(rated?.figures ?? {}, allocs),
+    ...registryTargets(registry),
+    ...footprintTargets(footprints),
+    ...bulkheadTargets(bulk?.figures ?? {}),
     ...(fleet === undefined ? [] : fleetTargets(fleet))
   ]
 
   const range = (s: Summary, f: (n: number) => string): string =>
     `${f(s.median)}  [${f(s.min)} - ${f(s.max)}]`
-  if (timed !== undefined) {
-    for (const s of timed.scenarios) {
+  for (const t of [timed, rated, bulk]) {
+    if (t === undefined) continue
+    for (const s of t.scenarios) {
       log(`\n${s.name} (claimed state: ${s.claim})`)
       log(
         table(
           ['contender', 'median', 'min', 'max'],
           s.contenders.map((c) => {
-            const sum = summarize(figures[s.name]![c.name]!)
+            const sum = summarize(t.figures[s.name]![c.name]!)
             return [c.name, formatNs(sum.median), formatNs(sum.min), formatNs(sum.max)]
           })
         )
       )
     }
+  }
+  if (allocs.length > 0) {
+    log(
+      '\nallocation per call (bytes; the smallest of 7 rounds of 20,000 awaited calls, no collection in between)'
+    )
+    const raw = (scenario: string): number =>
+      allocs.find((a) => a.scenario === scenario && a.contender === names.raw)?.bytesPerCall ?? NaN
+    log(
+      table(
+        ['scenario', 'contender', 'bytes per call', 'over the raw call', 'state'],
+        allocs.map((a) => [
+          a.scenario,
+          a.contender,
+          a.bytesPerCall.toFixed(0),
+          a.contender === names.raw ? '' : (a.bytesPerCall - raw(a.scenario)).toFixed(0),
+          `${a.state.before} -> ${a.state.after}`
+        ])
+      )
+    )
+  }
+  if (registry !== undefined) {
+    log('\nregistry: get of a hot name, and a miss that evicts, by registry size (median per operation)')
+    log(
+      table(
+        ['breakers', 'hot get', 'min', 'max', 'miss that evicts', 'min', 'max'],
+        registry.hot.map((h, i) => {
+          const m = registry.miss[i]!
+          const hs = summarize(h.values)
+          const ms = summarize(m.values)
+          return [
+            h.size.toLocaleString('en'),
+            formatNs(hs.median),
+            formatNs(hs.min),
+            formatNs(hs.max),
+            formatNs(ms.median),
+            formatNs(ms.min),
+            formatNs(ms.max)
+          ]
+        })
+      )
+    )
+    const hs = summarize(registry.health.ms)
+    log(
+      `health() over ${registry.health.size.toLocaleString('en')} breakers: ${hs.median.toFixed(1)} ms [${hs.min.toFixed(1)} - ${hs.max.toFixed(1)}], ` +
+        `heap left after it: ${registry.health.retainedBytesPerBreaker.toFixed(1)} B per breaker, JSON ${(registry.health.jsonBytes / 1e6).toFixed(1)} MB`
+    )
+    for (const v of registry.violations) log(`STATE CHECK FAILED: registry: ${v}`)
+  }
+  if (footprints.length > 0) {
+    log(`\nfootprint of what a user holds: ${footprints[0]?.count} callables per process, heap per callable`)
+    log(
+      table(
+        ['contender', 'idle', 'after one call', 'state'],
+        Object.keys(footprintContenders).map((c) => {
+          const of = (phase: string) => footprints.find((f) => f.contender === c && f.phase === phase)
+          return [
+            c,
+            formatBytes(of('idle')?.bytesPerCallable ?? NaN),
+            formatBytes(of('called')?.bytesPerCallable ?? NaN),
+            of('called')?.state ?? 'n/a'
+          ]
+        })
+      )
+    )
   }
   if (half !== undefined) {
     log(`\nhalf-open: bursts of ${burst} concurrent calls when the open period is over (the probe fails)`)
@@ -411,6 +692,7 @@ const main = async (): Promise<void> => {
       )
     )
   }
+  if (replayFigures !== undefined) log(`\n${describeReplay(replayFigures)}`)
   if (fleet !== undefined) log(`\n${fleetTables(fleet)}`)
   if (goals.length > 0) {
     log('\ntargets (ratios paired within each repetition)')
@@ -438,8 +720,12 @@ const main = async (): Promise<void> => {
     const json = {
       ...header,
       seconds,
+      rate: rated?.figures,
+      alloc: allocs,
+      registry,
+      footprint: footprints,
       timing: Object.fromEntries(
-        Object.entries(figures).map(([s, cs]) => [
+        Object.entries({ ...figures, ...bulk?.figures }).map(([s, cs]) => [
           s,
           Object.fromEntries(Object.entries(cs).map(([c, v]) => [c, summarize(v)]))
         ])
@@ -452,6 +738,7 @@ const main = async (): Promise<void> => {
             ),
       idle: idleFigures,
       windows: windowFigures,
+      replay: replayFigures,
       fleet,
       targets: goals,
       violations

@@ -424,13 +424,13 @@ export class Breaker {
     this.recordTimeout(permit, timeout, O.isSome(start) ? end - start.value : timeout, end)
   }
 
-  /** Reports that a rejected call's fallback produced the caller's value. */
+  /** Reports that a call's fallback (for a rejection or a failure) produced the caller's value. */
   recordFallback(): void {
     this.counters().fallbacks++
     if (this.listening()) this.emitter!.emit({ _tag: 'FallbackUsed', breaker: this.name, at: this.now() })
   }
 
-  /** Reports that a rejected call's fallback failed with `error`. */
+  /** Reports that a call's fallback failed with `error`. */
   recordFallbackFailure(error: unknown): void {
     this.counters().fallbackFailures++
     if (this.listening()) {
@@ -544,20 +544,22 @@ export class Breaker {
     timedOut: L.Timeout | undefined
   ): void {
     const { circuit } = this
-    const untimed = end === undefined && !this.listening()
-    const prev = this.cell().get()
+    const cell = this.cell()
+    const prev = cell.get()
     const event =
       typeof verdict === 'string'
         ? Ev.outcome(verdict, permit, duration)
         : Ev.outcome('failure', permit, duration, verdict.openFor)
     // the clock is read only when the core says the result depends on it (then no transition
-    // follows, so `now` is used by no event either)
-    const timeless = end === undefined && untimed && O.isSome(circuit.stepUntimed(prev, event))
-    const now = end ?? (timeless ? NaN : this.now())
-    const next = this.cell().update((s) => {
-      const n = timeless ? O.getOrElse(() => s)(circuit.stepUntimed(s, event)) : circuit.step(s, event, now)
-      return [n, n]
-    })
+    // follows, so `now` is used by no event either); the core's answer is stored as it is, unless the
+    // cell has changed since it was read
+    let timeless: State | undefined
+    if (end === undefined && !this.listening()) {
+      const untimed = circuit.stepUntimed(prev, event)
+      if (untimed._tag === 'Some' && cell.compareAndSet(prev, untimed.value)) timeless = untimed.value
+    }
+    const now = end ?? (timeless !== undefined ? NaN : this.now())
+    const next = timeless ?? cell.updateBy(circuit.step, event, now)
     M.recordOutcome(this.counters(), event._tag, duration)
     const transition = this.updated(prev, next, event._tag, now)
     if (this.listening()) {
@@ -572,7 +574,14 @@ export class Breaker {
       // the events of one update are queued together, so none that a listener causes comes between them
       this.emitter!.emit(
         timedOut,
-        L.outcome(event._tag, this.name, now, duration, permit.probe),
+        L.outcome(
+          event._tag,
+          this.name,
+          now,
+          duration,
+          permit.probe,
+          event._tag === 'Failure' ? event.openFor : undefined
+        ),
         transition,
         wouldTrip
       )
@@ -837,6 +846,16 @@ class Cell implements Ref.Ref<State> {
     this.value = a
     return b
   }
+  /** One atomic update by a step of the core: `f(state, x, y)` is stored and returned (no closure per call). */
+  updateBy<X, Y>(f: (a: State, x: X, y: Y) => State, x: X, y: Y): State {
+    return (this.value = f(this.value, x, y))
+  }
+  /** Stores `next` if the state is still `expected` (an update computed from it); says whether it did. */
+  compareAndSet(expected: State, next: State): boolean {
+    if (this.value !== expected) return false
+    this.value = next
+    return true
+  }
 }
 
 // What a breaker that has not run a call yet reports: never written to.
@@ -953,7 +972,7 @@ export const problems = (settings: unknown, options?: unknown): ReadonlyArray<st
 const check = (
   first: unknown,
   second: unknown
-): { readonly problems: ReadonlyArray<string>; readonly make: () => Breaker } => {
+): { readonly problems: ReadonlyArray<string>; readonly make: (as?: string) => Breaker } => {
   const sorted = split(first, second)
   const { problems } = sorted
   const config = sorted.config as Config.ConfigInput
@@ -967,11 +986,8 @@ const check = (
     problems.push(...error.problems)
   }
   const name = options.name ?? 'breaker'
-  const max = Config.maxNameLength
-  if (typeof name !== 'string' || name.length === 0 || name.length > max) {
-    const got = typeof name === 'string' && name.length > 0 ? `${name.length} characters` : show(name)
-    problems.push(`name: expected a non-empty string of at most ${max} characters, got ${got}`)
-  }
+  const named = nameProblem(name)
+  if (named !== undefined) problems.push(named)
   for (const field of [
     'clock',
     'classify',
@@ -1020,10 +1036,10 @@ const check = (
   }
   return {
     problems,
-    make: () => {
+    make: (as = name) => {
       if (problems.length > 0 || circuit === undefined) throw new Config.ConfigError(problems)
       return new Breaker(
-        name,
+        as,
         circuit,
         options.clock ?? monotonic,
         options.classify ?? fromPredicates(options),
@@ -1036,6 +1052,30 @@ const check = (
       )
     }
   }
+}
+
+/**
+ * Checks `settings` once, as `from` does, and returns what makes a breaker of them under each name it
+ * is given (each name checked): what a registry does for every new name. Breakers made so share the
+ * circuit, like breakers made from equal configs do.
+ *
+ * @internal
+ */
+export const maker = (settings: Settings): ((name: string) => Breaker) => {
+  const checked = check({ ...settings, name: 'breaker' }, undefined)
+  if (checked.problems.length > 0) throw new Config.ConfigError(checked.problems)
+  return (name) => {
+    const problem = nameProblem(name)
+    if (problem !== undefined) throw new Config.ConfigError([problem])
+    return checked.make(name)
+  }
+}
+
+const nameProblem = (name: unknown): string | undefined => {
+  const max = Config.maxNameLength
+  if (typeof name === 'string' && name.length > 0 && name.length <= max) return undefined
+  const got = typeof name === 'string' && name.length > 0 ? `${name.length} characters` : show(name)
+  return `name: expected a non-empty string of at most ${max} characters, got ${got}`
 }
 
 /**

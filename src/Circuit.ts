@@ -404,24 +404,31 @@ export const fromConfig = (config: Config.Config): Circuit => {
 
   const tallyReadsClock = Strategy.readsClock(strategy)
 
-  const stepUntimed = (s: S.State, e: Ev.Outcome): O.Option<S.State> => {
+  // `stepUntimed`'s answer, `undefined` for `None`
+  const untimedNext = (s: S.State, e: Ev.Outcome): S.State | undefined => {
     switch (s._tag) {
       case 'Open':
       case 'ForcedOpen':
       case 'Disabled':
-        return O.some(s) // no outcome moves these states
+        return s // no outcome moves these states
       case 'HalfOpen':
-        return O.none // leases and the deadline expire with time
+        return undefined // leases and the deadline expire with time
       case 'Closed':
       case 'MetricsOnly': {
-        if (e.permit.generation !== s.generation) return O.some(s)
-        if (tallyReadsClock) return O.none
+        if (e.permit.generation !== s.generation) return s
+        if (tallyReadsClock) return undefined
         // the time reaches a Closed or MetricsOnly state only through a time window or as the time of
         // a transition; neither is in play here, so any time gives this result (`since`, say)
         const next = onOutcome(s, e, s.since)
-        return isTransition(s, next) ? O.none : O.some(next)
+        return isTransition(s, next) ? undefined : next
       }
     }
+  }
+
+  // small, so that an engine inlines it into its caller, and the `Some` need not be allocated there
+  const stepUntimed = (s: S.State, e: Ev.Outcome): O.Option<S.State> => {
+    const next = untimedNext(s, e)
+    return next === undefined ? O.none : O.some(next)
   }
 
   // no outcome moves Open, ForcedOpen or Disabled; HalfOpen's leases expire with time

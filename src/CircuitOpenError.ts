@@ -7,11 +7,28 @@
  *
  * @since 0.1.0
  */
-import { brand, isBranded } from './internal'
+import { cheapError, isBranded } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+/**
+ * What counts the fallbacks used for a rejection: the breaker that rejected the call.
+ *
+ * @internal
+ */
+export interface FallbackReporter {
+  readonly recordFallback: () => void
+  readonly recordFallbackFailure: (error: unknown) => void
+}
+
+/**
+ * The breaker that made a rejection, so that `orFallback` counts the fallback it runs for it.
+ *
+ * @internal
+ */
+export let reporterOf: (e: CircuitOpenError) => FallbackReporter | undefined
 
 /**
  * @example
@@ -38,12 +55,21 @@ export class CircuitOpenError {
    * `Infinity` while the circuit is forced open.
    */
   readonly retryAfter: number
+  // who counts a fallback that stands in for this rejection (the breaker that made it), if anyone
+  readonly #reporter: FallbackReporter | undefined
   constructor(
     /** The name of the breaker that rejected the call. */
     readonly breaker: string,
-    retryAfter: number
+    retryAfter: number,
+    /** @internal The breaker that rejected the call, which counts a fallback used for it. */
+    reporter?: FallbackReporter
   ) {
     this.retryAfter = Math.ceil(retryAfter)
+    this.#reporter = reporter
+  }
+
+  static {
+    reporterOf = (e) => e.#reporter
   }
 
   get message(): string {
@@ -73,13 +99,7 @@ export class CircuitOpenError {
 }
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
-Object.setPrototypeOf(CircuitOpenError.prototype, Error.prototype)
-const mark = brand('CircuitOpenError')
-Object.defineProperties(CircuitOpenError.prototype, {
-  _tag: { value: 'CircuitOpenError', enumerable: true },
-  name: { value: 'CircuitOpenError' },
-  [mark]: { value: true }
-})
+const mark = cheapError(CircuitOpenError, 'CircuitOpenError')
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface CircuitOpenError extends Error {}

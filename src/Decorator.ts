@@ -17,7 +17,7 @@
  */
 import * as B from './Breaker'
 import { ConfigError } from './Config'
-import { wrap, wrapSync, type WrapOptions } from './Wrap'
+import { wrap, wrapSync, type WrapOptions, type WrapPolicies } from './Wrap'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -70,15 +70,15 @@ export interface MethodDecorator<This, Args extends ReadonlyArray<unknown>, R> {
  */
 export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
   breaker: B.Breaker,
-  options?: NoInfer<WrapOptions<This, Args, R | PromiseLike<R>, R>>
+  options?: NoInfer<WrapPolicies<This, Args, R | PromiseLike<R>, R>>
 ): MethodDecorator<This, Args, Promise<R>>
 export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
   settings: B.Settings<unknown, R>,
-  options?: NoInfer<WrapOptions<This, Args, R | PromiseLike<R>, R>>
+  options?: NoInfer<WrapPolicies<This, Args, R | PromiseLike<R>, R>>
 ): MethodDecorator<This, Args, Promise<R>>
 export function guarded<This, Args extends ReadonlyArray<unknown>, R>(
   breaker: B.Breaker | B.Settings<unknown, R>,
-  options?: NoInfer<WrapOptions<This, Args, R | PromiseLike<R>, R>>
+  options?: NoInfer<WrapPolicies<This, Args, R | PromiseLike<R>, R>>
 ): MethodDecorator<This, Args, Promise<R>> {
   return decorator(
     '@guarded',

@@ -18,19 +18,19 @@
  */
 import type { IO } from 'fp-ts/IO'
 import { isThenable } from './internal'
-import type { BreakerEvent, Listener, OnListenerError } from './Listener'
+import type { BreakerEvent, OnListenerError } from './Listener'
 
 /**
- * The listeners of one breaker and the queue of events on their way to them.
+ * The listeners of one breaker (or bulkhead) and the queue of events on their way to them.
  *
  * @internal
  */
-export class Emitter {
-  private listeners: ReadonlyArray<Listener> = []
+export class Emitter<Ev = BreakerEvent, Li extends (event: Ev) => unknown = (event: Ev) => unknown> {
+  private listeners: ReadonlyArray<Li> = []
   // events waiting while listeners run (see `emit`)
-  private queue: Array<BreakerEvent> | undefined = undefined
+  private queue: Array<Ev> | undefined = undefined
 
-  constructor(private readonly report: (error: unknown, event: BreakerEvent) => void) {}
+  constructor(private readonly report: (error: unknown, event: Ev) => void) {}
 
   /** Whether anyone listens: the runtime makes no event object otherwise. */
   active(): boolean {
@@ -38,7 +38,7 @@ export class Emitter {
   }
 
   /** Adds a listener; returns the effect that removes it (running it twice removes it once). */
-  subscribe(listener: Listener): IO<void> {
+  subscribe(listener: Li): IO<void> {
     this.listeners = [...this.listeners, listener]
     let subscribed = true
     return () => {
@@ -50,7 +50,7 @@ export class Emitter {
   }
 
   /** Delivers `events` (absent ones skipped), in order, after the events queued before them. */
-  emit(...events: ReadonlyArray<BreakerEvent | undefined>): void {
+  emit(...events: ReadonlyArray<Ev | undefined>): void {
     const draining = this.queue !== undefined
     const queue = (this.queue ??= [])
     for (const e of events) if (e !== undefined) queue.push(e)
@@ -66,7 +66,7 @@ export class Emitter {
     }
   }
 
-  private deliver(listener: Listener, event: BreakerEvent): void {
+  private deliver(listener: Li, event: Ev): void {
     let returned: unknown
     try {
       returned = listener(event)

@@ -21,7 +21,7 @@
 import * as E from 'fp-ts/Either'
 import type * as O from 'fp-ts/Option'
 import type { Breaker } from './Breaker'
-import { CircuitOpenError } from './CircuitOpenError'
+import { CircuitOpenError, type FallbackReporter } from './CircuitOpenError'
 import { type Classifier, readsDuration } from './Classifier'
 import { ConfigError } from './Config'
 import type * as Duration from './Duration'
@@ -56,11 +56,13 @@ export interface Spec {
  * - `'either'`: the work resolves to an `Either` (a `TaskEither`), classified as it is and returned;
  *   a rejection, or a value that is not an `Either`, is a defect;
  * - `'value'`: the work resolves to a value (`Right`) or rejects (`Left`), as a plain async function.
+ * - `'work'`: as `'value'`, but the work is called as `fn.call(self, args, signal)`, with the call's
+ *   `AbortSignal` when it has a timeout (`undefined` without), so that it can hand the signal on.
  *
  * @category model
  * @since 0.1.0
  */
-export type Mode = 'either' | 'value'
+export type Mode = 'either' | 'value' | 'work'
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -127,7 +129,7 @@ export const run = <T, X extends ReadonlyArray<unknown>>(
   const start = b.start(g.timed)
   const decision = b.admit(start._tag === 'Some' ? start.value : undefined)
   if (decision._tag === 'Rejection') {
-    return onOpen(new CircuitOpenError(b.name, decision.retryAfter), self, args)
+    return onOpen(new CircuitOpenError(b.name, decision.retryAfter, b), self, args)
   }
   if (decision.probe && b.store !== undefined) {
     // a fleet's probe first claims the lease (at most `storeTimeout`; see `Breaker.claim`)
@@ -135,7 +137,7 @@ export const run = <T, X extends ReadonlyArray<unknown>>(
       .claim(decision)
       .then((claimed) =>
         claimed._tag === 'Rejection'
-          ? onOpen(new CircuitOpenError(b.name, claimed.retryAfter), self, args)
+          ? onOpen(new CircuitOpenError(b.name, claimed.retryAfter, b), self, args)
           : proceed(g, claimed, start, fn, self, args)
       )
   }
@@ -153,10 +155,13 @@ const proceed = <T, X extends ReadonlyArray<unknown>>(
 ): Promise<unknown> => {
   if (g.timeout !== undefined) return runWithin(g, decision, start, fn, self, args, g.timeout)
   const h = handlers(g, decision, start)
-  return launch(g, fn, self, g.mode === 'either' ? (idle ??= [new AbortController().signal]) : args).then(
-    h.onValue,
-    h.onError
-  )
+  return launch(
+    g,
+    fn,
+    self,
+    g.mode === 'either' ? (idle ??= [new AbortController().signal]) : args,
+    undefined
+  ).then(h.onValue, h.onError)
 }
 
 // `run` with a timeout: the work gets a signal of its own, aborted on expiry.
@@ -170,7 +175,7 @@ const runWithin = <T, X extends ReadonlyArray<unknown>>(
   ms: number
 ): Promise<unknown> => {
   const controller = new AbortController()
-  const pending = launch(g, fn, self, g.mode === 'either' ? [controller.signal] : args)
+  const pending = launch(g, fn, self, g.mode === 'either' ? [controller.signal] : args, controller.signal)
   return within(g, permit, start, pending, controller, ms)
 }
 
@@ -185,7 +190,7 @@ export const runSync = <R>(g: Spec, work: () => R, onOpen: (rejection: CircuitOp
   const b = g.breaker
   const start = b.start(g.timed)
   const decision = b.admit(start._tag === 'Some' ? start.value : undefined)
-  if (decision._tag === 'Rejection') return onOpen(new CircuitOpenError(b.name, decision.retryAfter))
+  if (decision._tag === 'Rejection') return onOpen(new CircuitOpenError(b.name, decision.retryAfter, b))
   let result: E.Either<unknown, R>
   try {
     result = E.right(work())
@@ -204,7 +209,7 @@ export const runSync = <R>(g: Spec, work: () => R, onOpen: (rejection: CircuitOp
  * @category protocol
  * @since 0.1.0
  */
-export const fallbackAsync = (b: Breaker, substitute: () => unknown): Promise<unknown> => {
+export const fallbackAsync = (b: FallbackReporter, substitute: () => unknown): Promise<unknown> => {
   let pending: Promise<unknown>
   try {
     pending = Promise.resolve(substitute())
@@ -251,12 +256,20 @@ let idle: ReadonlyArray<AbortSignal> | undefined
 
 // The work's outcome as a promise that settles once (a thenable's extra settlements are dropped by
 // adoption); a synchronous throw becomes a rejection.
-const launch = (g: Spec, fn: unknown, self: unknown, args: ReadonlyArray<unknown>): Promise<unknown> => {
+const launch = (
+  g: Spec,
+  fn: unknown,
+  self: unknown,
+  args: ReadonlyArray<unknown>,
+  signal: AbortSignal | undefined
+): Promise<unknown> => {
   try {
     let outcome: unknown
     if (g.mode === 'either') {
       const started: unknown = (fn as (signal: unknown) => unknown)(args[0])
       outcome = typeof started === 'function' ? (started as () => unknown)() : started
+    } else if (g.mode === 'work') {
+      outcome = (fn as (this: unknown, args: unknown, signal: unknown) => unknown).call(self, args, signal)
     } else {
       outcome = Reflect.apply(fn as (...a: ReadonlyArray<unknown>) => unknown, self, args)
     }

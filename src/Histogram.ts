@@ -186,7 +186,8 @@ export const quantile =
     if (counts === undefined || h.count === 0) return NaN
     const rank = Math.max(1, Math.ceil(q * h.count))
     let seen = 0
-    for (let i = 0; i < counts.length; i++) {
+    // from the minimum's bucket: every bucket below it is empty
+    for (let i = bucketOf(h.min); i < counts.length; i++) {
       seen += counts[i]!
       if (seen >= rank) {
         const [lo, hi] = bucketBounds(i)

@@ -85,6 +85,8 @@ export interface Failure {
   readonly at: number
   readonly duration: number
   readonly probe: boolean
+  /** The Retry-After (ms) the classifier asked for (a `Trip`), when it asked for one. */
+  readonly openFor?: number
 }
 
 /**
@@ -131,7 +133,7 @@ export interface Timeout {
 }
 
 /**
- * A rejected call's fallback produced the caller's value.
+ * A call's fallback (for a rejection or, with `on`, a failure) produced the caller's value.
  *
  * @category model
  * @since 0.1.0
@@ -143,7 +145,7 @@ export interface FallbackUsed {
 }
 
 /**
- * A rejected call's fallback threw, rejected, or returned a `Left`.
+ * A call's fallback threw, rejected, or returned a `Left`.
  *
  * @category model
  * @since 0.1.0
@@ -350,7 +352,7 @@ export const transition = (
 })
 
 /**
- * The event for a settled call.
+ * The event for a settled call; `openFor`, a failure's Retry-After, is kept on a `Failure` only.
  *
  * @example
  * import { Listener } from 'tripswitch'
@@ -364,8 +366,12 @@ export const outcome = (
   breaker: string,
   at: number,
   duration: number,
-  probe: boolean
-): Success | Failure | Ignored => ({ _tag: tag, breaker, at, duration, probe }) as Success | Failure | Ignored
+  probe: boolean,
+  openFor?: number
+): Success | Failure | Ignored =>
+  (tag !== 'Failure' || openFor === undefined
+    ? { _tag: tag, breaker, at, duration, probe }
+    : { _tag: tag, breaker, at, duration, probe, openFor }) as Success | Failure | Ignored
 
 /**
  * The event for a metrics-only circuit whose strategy would have tripped at `at` (check

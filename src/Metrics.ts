@@ -43,9 +43,9 @@ export interface Counts {
   readonly rejected: number
   /** Calls that ran past their time limit; each is also counted in `failures`. */
   readonly timeouts: number
-  /** Rejected calls whose fallback produced the caller's value. */
+  /** Calls whose fallback produced the caller's value (a rejected call's, or a failed one's with `on`). */
   readonly fallbacks: number
-  /** Rejected calls whose fallback failed. */
+  /** Calls whose fallback failed. */
   readonly fallbackFailures: number
   /** Admitted calls whose outcome has not been recorded yet. */
   readonly inFlight: number

@@ -24,6 +24,7 @@
  */
 import type { IO } from 'fp-ts/IO'
 import * as B from './Breaker'
+import * as BH from './Bulkhead'
 import { appendPath, isRecord, shownKey, unknownKey } from './codec'
 import * as Config from './Config'
 import * as L from './Listener'
@@ -62,6 +63,11 @@ export interface Options extends Document {
   readonly maxSize?: number
   /** How many least recently used breakers an eviction looks at before giving up (default `32`). */
   readonly scan?: number
+  /**
+   * Bulkheads shown beside the breakers by `health()` (and exported with a registry source by
+   * `tripswitch/prometheus`). Each needs a name of its own.
+   */
+  readonly bulkheads?: ReadonlyArray<BH.Bulkhead>
 }
 
 /**
@@ -91,6 +97,8 @@ export interface Health {
   readonly states: Readonly<Record<StateTag, number>>
   /** Every breaker's metrics, sorted by name. */
   readonly breakers: ReadonlyArray<M.Snapshot>
+  /** Every bulkhead's metrics (see `Options.bulkheads`), sorted by name: a `saturated` one refuses calls. */
+  readonly bulkheads: ReadonlyArray<BH.Snapshot>
 }
 
 /**
@@ -109,12 +117,43 @@ export interface Registry {
   /** Subscribes a listener to every breaker, kept or transient, present and future. */
   readonly subscribe: (listener: L.Listener) => IO<void>
   readonly health: IO<Health>
+  /** The bulkheads given in `Options.bulkheads`. */
+  readonly bulkheads: ReadonlyArray<BH.Bulkhead>
 }
 
+// A kept breaker, and its place in the recency order: a doubly linked list from the least recently
+// used (`head.next`) to the most (`head.prev`), threaded through the entries. Moving an entry to the
+// recent end is two unlinks and two links, whatever the registry's size (a `Map` kept in recency order
+// by deleting and re-adding a key leaves a deleted entry in that key's chain each time, until the next
+// rehash, so a hot name's lookup slows down with the registry's size).
 interface Entry {
+  readonly name: string
   readonly breaker: B.Breaker
   /** Detaches the registry's forwarding listener, while the registry has listeners. */
   detach: IO<void> | undefined
+  prev: Entry
+  next: Entry
+}
+
+/** The sentinel of a recency list: an empty list is the sentinel linked to itself. */
+const sentinel = (): Entry => {
+  const head = { name: '', breaker: undefined, detach: undefined } as unknown as Entry
+  head.prev = head
+  head.next = head
+  return head
+}
+
+const unlink = (e: Entry): void => {
+  e.prev.next = e.next
+  e.next.prev = e.prev
+}
+
+/** Links `e` at the recent end of the list of `head`. */
+const linkRecent = (head: Entry, e: Entry): void => {
+  e.prev = head.prev
+  e.next = head
+  head.prev.next = e
+  head.prev = e
 }
 
 // -------------------------------------------------------------------------------------
@@ -129,11 +168,12 @@ interface Entry {
  */
 export const unsafeMake = (options: Options = {}): Registry => {
   check(options)
-  const { breakerOptions = {}, maxSize = 10_000, scan = 32 } = options
+  const { breakerOptions = {}, maxSize = 10_000, scan = 32, bulkheads = [] } = options
   const config = documentOf(options)
   const defaults = config.defaults ?? {}
   const named = config.breakers ?? {}
   const entries = new Map<string, Entry>()
+  const head = sentinel()
   let evictions = 0
   let overflows = 0
   let listeners: ReadonlyArray<L.Listener> = []
@@ -141,9 +181,16 @@ export const unsafeMake = (options: Options = {}): Registry => {
   const forwarder: L.Listener = (event) => forward(event)
 
   // a transient breaker (made when the registry is full of busy ones) is never shared with a store:
-  // it serves one call and is not kept, so it must not watch the fleet
+  // it serves one call and is not kept, so it must not watch the fleet. The breakers of names with no
+  // entry of their own and no overrides are made from the defaults, checked once (on the first such
+  // name, so a bad option fails there as it did).
+  let ofDefaults: ((name: string) => B.Breaker) | undefined
   const create = (name: string, overrides: Overrides, transient: boolean): B.Breaker => {
     const perName = Object.hasOwn(named, name) ? named[name] : undefined
+    if (perName === undefined && noKeys(overrides) && !transient) {
+      ofDefaults ??= B.maker(Config.merge(defaults, breakerOptions))
+      return ofDefaults(name)
+    }
     const merged = [perName ?? {}, breakerOptions, overrides].reduce<Overrides>(Config.merge, defaults)
     const settings = { ...merged, name }
     if (!transient || settings.store === undefined) return B.from(settings)
@@ -153,30 +200,32 @@ export const unsafeMake = (options: Options = {}): Registry => {
 
   const isIdle = (b: B.Breaker): boolean => b.state()._tag === 'Closed' && b.counts().inFlight === 0
 
-  const remove = (name: string, entry: Entry): void => {
-    entries.delete(name)
+  const remove = (entry: Entry): void => {
+    entries.delete(entry.name)
+    unlink(entry)
     entry.detach?.()
     entry.breaker.close()
   }
 
   // Frees one slot if an idle breaker is found among the `scan` least recently used. The busy ones
-  // looked at move to the recent end, so that the next scan looks at others.
+  // looked at move to the recent end, in their order, so that the next scan looks at others.
   const evictOne = (): boolean => {
-    const busy: Array<readonly [string, Entry]> = []
+    let looked = 0
     let evicted = false
-    for (const [name, entry] of entries) {
-      if (isIdle(entry.breaker)) {
-        remove(name, entry)
+    for (let e = head.next; e !== head && looked < scan; e = e.next) {
+      if (isIdle(e.breaker)) {
+        remove(e)
         evictions++
         evicted = true
         break
       }
-      busy.push([name, entry])
-      if (busy.length >= scan) break
+      looked++
     }
-    for (const [name, entry] of busy) {
-      entries.delete(name)
-      entries.set(name, entry)
+    // the busy ones looked at are the first `looked` of the list: move them, oldest first, to the end
+    for (let i = 0; i < looked; i++) {
+      const busy = head.next
+      unlink(busy)
+      linkRecent(head, busy)
     }
     return evicted
   }
@@ -184,8 +233,10 @@ export const unsafeMake = (options: Options = {}): Registry => {
   const get = (name: string, overrides: Overrides = {}): B.Breaker => {
     const found = entries.get(name)
     if (found !== undefined) {
-      entries.delete(name)
-      entries.set(name, found)
+      if (found !== head.prev) {
+        unlink(found)
+        linkRecent(head, found)
+      }
       return found.breaker
     }
     const full = entries.size >= maxSize && !evictOne()
@@ -195,8 +246,17 @@ export const unsafeMake = (options: Options = {}): Registry => {
       overflows++
       return breaker
     }
-    entries.set(name, { breaker, detach })
+    const entry: Entry = { name, breaker, detach, prev: head, next: head }
+    entries.set(name, entry)
+    linkRecent(head, entry)
     return breaker
+  }
+
+  // every kept breaker, least recently used first
+  const inOrder = (): Array<B.Breaker> => {
+    const out: Array<B.Breaker> = []
+    for (let e = head.next; e !== head; e = e.next) out.push(e.breaker)
+    return out
   }
 
   const subscribe = (listener: L.Listener): IO<void> => {
@@ -231,12 +291,12 @@ export const unsafeMake = (options: Options = {}): Registry => {
       MetricsOnly: 0
     }
     const breakers: Array<M.Snapshot> = []
-    for (const { breaker } of entries.values()) {
-      const m = breaker.metrics()
+    for (let e = head.next; e !== head; e = e.next) {
+      const m = e.breaker.metrics()
       states[m.state]++
       breakers.push(m)
     }
-    breakers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    breakers.sort(byName)
     return {
       status: states.Open + states.HalfOpen + states.ForcedOpen > 0 ? 'degraded' : 'ok',
       size: entries.size,
@@ -244,7 +304,8 @@ export const unsafeMake = (options: Options = {}): Registry => {
       evictions,
       overflows,
       states,
-      breakers
+      breakers,
+      bulkheads: bulkheads.map((bh) => bh.metrics()).sort(byName)
     }
   }
 
@@ -252,12 +313,16 @@ export const unsafeMake = (options: Options = {}): Registry => {
     _tag: 'Registry',
     get,
     peek: (name) => entries.get(name)?.breaker,
-    breakers: () => [...entries.values()].map((e) => e.breaker),
+    breakers: inOrder,
     size: () => entries.size,
     subscribe,
-    health
+    health,
+    bulkheads
   }
 }
+
+const byName = (a: { readonly name: string }, b: { readonly name: string }): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0
 
 /**
  * Makes a registry. Every config in the document is checked now (merged over the defaults), so a bad
@@ -305,13 +370,19 @@ export const isRegistry = (u: unknown): u is Registry =>
 // utils
 // -------------------------------------------------------------------------------------
 
+const noKeys = (o: object): boolean => {
+  for (const _ in o) return false
+  return true
+}
+
 const optionKeys: ReadonlyArray<keyof Options & string> = [
   'config',
   'defaults',
   'breakers',
   'breakerOptions',
   'maxSize',
-  'scan'
+  'scan',
+  'bulkheads'
 ]
 
 const documentKeys: ReadonlyArray<keyof Document & string> = ['defaults', 'breakers']
@@ -353,6 +424,14 @@ const check = (options: unknown): void => {
   const problems = unknownKeys(options, optionKeys, 'option', '')
   positiveInteger(problems, 'maxSize', field(options, 'maxSize', undefined))
   positiveInteger(problems, 'scan', field(options, 'scan', undefined))
+  const bulkheads = field(options, 'bulkheads', [])
+  if (!Array.isArray(bulkheads) || !bulkheads.every(BH.isBulkhead)) {
+    problems.push(`bulkheads: expected an array of bulkheads (Bulkhead.make), got ${objectOf(bulkheads)}`)
+  } else {
+    const names = bulkheads.map((bh) => bh.name)
+    const twice = names.filter((n, i) => names.indexOf(n) !== i)
+    if (twice.length > 0) problems.push(`bulkheads: two bulkheads are named ${JSON.stringify(twice[0])}`)
+  }
   const breakerOptions = field(options, 'breakerOptions', {})
   if (!isRecord(breakerOptions)) {
     problems.push(`breakerOptions: expected an object of breaker options, got ${objectOf(breakerOptions)}`)

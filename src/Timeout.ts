@@ -25,7 +25,7 @@
 import * as E from 'fp-ts/Either'
 import type { TaskEither } from 'fp-ts/TaskEither'
 import { ConfigError } from './Config'
-import { brand, isBranded } from './internal'
+import { cheapError, isBranded } from './internal'
 import { parse } from './Duration'
 import type * as Duration from './Duration'
 
@@ -132,13 +132,7 @@ export class CallTimeoutError {
 }
 
 // An Error without the stack capture of `super()`: `instanceof Error` holds, `new` stays cheap.
-Object.setPrototypeOf(CallTimeoutError.prototype, Error.prototype)
-const mark = brand('CallTimeoutError')
-Object.defineProperties(CallTimeoutError.prototype, {
-  _tag: { value: 'CallTimeoutError', enumerable: true },
-  name: { value: 'CallTimeoutError' },
-  [mark]: { value: true }
-})
+const mark = cheapError(CallTimeoutError, 'CallTimeoutError')
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface CallTimeoutError extends Error {}

@@ -12,15 +12,20 @@
  */
 import * as B from './Breaker'
 import { type Classifier, fromPredicates, type Predicates } from './Classifier'
+import { compose, isComposed, type Policies } from './Compose'
 import { ConfigError } from './Config'
+import type * as Duration from './Duration'
 import * as G from './Guard'
-import { preserveIdentity } from './internal'
+import { preserveIdentity, rejectSoon, withArgument } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /**
+ * The options of `wrapSync`, and those `wrap` shares: the fallback, and a classifier of the function's
+ * own outcomes, typed by what it returns.
+ *
  * @category model
  * @since 0.1.0
  */
@@ -28,14 +33,50 @@ export interface WrapOptions<This, Args extends ReadonlyArray<unknown>, R, A = A
   unknown,
   A
 > {
-  /** Called with the same `this` and arguments when the circuit rejects. */
-  readonly fallback?: (this: This, ...args: Args) => R
+  /**
+   * Called with the same `this` and arguments, and the reason last, when the circuit rejects (a
+   * `CircuitOpenError`; with a `bulkhead`, also its `BulkheadRejectedError`) or, with `on`, when the
+   * call fails (its error, or a `CallTimeoutError`). The reason is passed after the arguments, or as
+   * the fallback's last declared parameter when the call passed fewer arguments.
+   */
+  readonly fallback?: (this: This, ...args: [...Args, reason: unknown]) => R
   /**
    * Classifies the outcomes of this function, instead of the breaker's classifier (or give the
    * predicates `isFailure`, `isResultFailure`, `isIgnored`, typed by what the function returns).
    */
   readonly classify?: Classifier<unknown, A>
 }
+
+/**
+ * The options of `wrap` and `@guarded`: the fallback, a classifier, and the policies stacked around
+ * the breaker in the order of docs/composition.md (fallback, bulkhead, breaker with its timeout, retry).
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export interface WrapPolicies<This, Args extends ReadonlyArray<unknown>, R, A = Awaited<R>>
+  extends WrapOptions<This, Args, R, A>, Omit<Policies, 'timeout'> {
+  /**
+   * How long a call (with all its retries) may run before it fails with a `CallTimeoutError`,
+   * recorded as a failure (ms or `'2s'`); the function is then given the call's `AbortSignal` as its
+   * last argument.
+   */
+  readonly timeout?: Duration.Input | undefined
+}
+
+/**
+ * The arguments of a function whose last parameter is the `AbortSignal` that `wrap` gives it (with
+ * a `timeout`): the others.
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export type WithoutSignal<Args extends ReadonlyArray<unknown>> = Args extends readonly [
+  ...infer P,
+  AbortSignal
+]
+  ? P
+  : Args
 
 /**
  * What `wrap` gives: a function that wraps async functions whose value is `A` or narrower.
@@ -46,7 +87,13 @@ export interface WrapOptions<This, Args extends ReadonlyArray<unknown>, R, A = A
 export interface Wrapper<A = unknown> {
   <This, Args extends ReadonlyArray<unknown>, R extends A>(
     fn: (this: This, ...args: Args) => PromiseLike<R>,
-    options?: WrapOptions<This, Args, R | PromiseLike<R>, R>
+    options: WrapPolicies<This, WithoutSignal<Args>, R | PromiseLike<R>, R> & {
+      readonly timeout: Duration.Input
+    }
+  ): ((this: This, ...args: WithoutSignal<Args>) => Promise<R>) & { readonly breaker: B.Breaker }
+  <This, Args extends ReadonlyArray<unknown>, R extends A>(
+    fn: (this: This, ...args: Args) => PromiseLike<R>,
+    options?: WrapPolicies<This, Args, R | PromiseLike<R>, R>
   ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker }
 }
 
@@ -62,18 +109,6 @@ export interface SyncWrapper<A = unknown> {
     options?: WrapOptions<This, Args, R, R>
   ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker }
 }
-
-// -------------------------------------------------------------------------------------
-// utils
-// -------------------------------------------------------------------------------------
-
-// A promise that rejects with `error` one microtask from now. The caller attaches its handler before
-// that, which spares Node's unhandled-rejection bookkeeping for a promise rejected without a handler
-// (`Promise.reject`): about 0.4 µs, most of an open circuit's rejection. Unhandled, it is still reported.
-const rejectSoon = (error: unknown): Promise<never> =>
-  Promise.resolve({
-    then: (_: unknown, reject: (reason: unknown) => void) => reject(error)
-  } as unknown as PromiseLike<never>)
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -107,30 +142,44 @@ export function wrap(breakerOrSettings: B.Breaker | B.Settings): Wrapper
 export function wrap(breakerOrSettings: B.Breaker | B.Settings): Wrapper {
   const breaker = B.from(breakerOrSettings, 'wrap')
   const shared = G.spec(breaker, 'value', {}, 'wrap')
-  return <This, Args extends ReadonlyArray<unknown>, R>(
+  return (<This, Args extends ReadonlyArray<unknown>, R>(
     fn: (this: This, ...args: Args) => PromiseLike<R>,
-    options: WrapOptions<This, Args, R | PromiseLike<R>, R> = {}
+    options: WrapPolicies<This, Args, R | PromiseLike<R>, R> = {}
   ): ((this: This, ...args: Args) => Promise<R>) & { readonly breaker: B.Breaker } => {
     const fallback = checked(fn, options, 'wrap')
-    const g = specFor(shared, options, 'wrap')
+    const classify = classifierOf(options, 'wrap')
+    if (isComposed(options)) {
+      const composed = compose(
+        breaker,
+        fn,
+        fallback as Fallback<This> | undefined,
+        { ...options, classify },
+        'wrap'
+      )
+      return Object.assign(preserveIdentity(composed, fn), { breaker })
+    }
+    const g = classify === undefined ? shared : G.spec(breaker, 'value', { classify }, 'wrap')
     const onOpen =
       fallback === undefined
         ? rejectSoon
-        : (_: unknown, self: This, args: Args): Promise<unknown> =>
-            G.fallbackAsync(breaker, () => Reflect.apply(fallback, self, args))
+        : (rejection: unknown, self: This, args: Args): Promise<unknown> =>
+            G.fallbackAsync(breaker, () =>
+              Reflect.apply(fallback, self, withArgument(args, rejection, fallback.length))
+            )
     function guarded(this: This, ...args: Args): Promise<R> {
       return G.run(g, fn, this, args, onOpen) as Promise<R>
     }
     return Object.assign(preserveIdentity(guarded, fn), { breaker })
-  }
+  }) as Wrapper
 }
 
-// The spec of one wrapped function: the shared one, unless its options classify its outcomes.
-const specFor = <A>(
-  shared: G.Spec,
+type Fallback<This> = (this: This, ...args: ReadonlyArray<unknown>) => unknown
+
+// The classifier of one wrapped function's options, if they give one (checked: untyped callers exist).
+const classifierOf = <A>(
   options: WrapOptions<never, never, unknown, A>,
   where: string
-): G.Spec => {
+): Classifier<unknown, unknown> | undefined => {
   const { classify, isFailure, isResultFailure, isIgnored } = options
   if (
     classify === undefined &&
@@ -138,7 +187,7 @@ const specFor = <A>(
     isResultFailure === undefined &&
     isIgnored === undefined
   ) {
-    return shared
+    return undefined
   }
   if (classify !== undefined && (isFailure ?? isResultFailure ?? isIgnored) !== undefined) {
     throw new ConfigError([
@@ -150,16 +199,26 @@ const specFor = <A>(
       throw new ConfigError([`${where}.${field}: expected a function, got ${typeof f}`])
     }
   }
-  const own = (classify ?? fromPredicates(options)) as Classifier<unknown, unknown>
-  return G.spec(shared.breaker, 'value', { classify: own }, where)
+  return (classify ?? fromPredicates(options)) as Classifier<unknown, unknown>
 }
-
 // Checks what untyped callers may get wrong: the function, and the fallback if any.
 const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: string): F | undefined => {
   if (typeof fn !== 'function')
     throw new ConfigError([`${where}: expected a function to guard, got ${typeof fn}`])
+  const known = where === 'wrapSync' ? syncKeys : asyncKeys
   if (typeof options !== 'object' || options === null) {
-    throw new ConfigError([`${where}: expected options { fallback? }, got ${String(options)}`])
+    throw new ConfigError([
+      `${where}: expected options { ${known.map((k) => `${k}?`).join(', ')} }, got ${String(options)}`
+    ])
+  }
+  const unknown = Object.keys(options).filter((k) => !known.includes(k))
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map(
+        (k) =>
+          `${where}.${k}: unknown option (known options: ${known.join(', ')})${asyncKeys.includes(k) && !syncKeys.includes(k) ? '; timeouts, retries and bulkheads are for async functions: use wrap' : ''}`
+      )
+    )
   }
   const { fallback } = options
   if (fallback !== undefined && typeof fallback !== 'function') {
@@ -167,6 +226,10 @@ const checked = <F>(fn: unknown, options: { readonly fallback?: F }, where: stri
   }
   return fallback
 }
+
+const classifierKeys: ReadonlyArray<string> = ['classify', 'isFailure', 'isResultFailure', 'isIgnored']
+const syncKeys: ReadonlyArray<string> = ['fallback', ...classifierKeys]
+const asyncKeys: ReadonlyArray<string> = [...syncKeys, 'on', 'timeout', 'scheduler', 'retry', 'bulkhead']
 
 /**
  * Wraps a synchronous function. While the circuit rejects, the wrapper throws a `CircuitOpenError`
@@ -191,14 +254,18 @@ export function wrapSync(breakerOrSettings: B.Breaker | B.Settings): SyncWrapper
     options: WrapOptions<This, Args, R, R> = {}
   ): ((this: This, ...args: Args) => R) & { readonly breaker: B.Breaker } => {
     const fallback = checked(fn, options, 'wrapSync')
-    const g = specFor(shared, options, 'wrapSync')
+    const classify = classifierOf(options, 'wrapSync')
+    const g = classify === undefined ? shared : G.spec(breaker, 'value', { classify }, 'wrapSync')
     function guarded(this: This, ...args: Args): R {
       return G.runSync(
         g,
         () => fn.call(this, ...args),
         (rejection) => {
           if (fallback === undefined) throw rejection
-          return G.fallbackSync(breaker, () => fallback.call(this, ...args))
+          return G.fallbackSync(
+            breaker,
+            () => Reflect.apply(fallback, this, withArgument(args, rejection, fallback.length)) as R
+          )
         }
       )
     }

@@ -5,6 +5,7 @@
  */
 export * as Backoff from './Backoff'
 export * as Breaker from './Breaker'
+export * as Bulkhead from './Bulkhead'
 export * as Circuit from './Circuit'
 export * as Classifier from './Classifier'
 export * as Clock from './Clock'
@@ -18,7 +19,9 @@ export * as Histogram from './Histogram'
 export * as Listener from './Listener'
 export * as Metrics from './Metrics'
 export * as Ref from './Ref'
+export * as Retry from './Retry'
 export * as Registry from './Registry'
+export * as Slots from './Slots'
 export * as State from './State'
 export * as StateCodec from './StateCodec'
 export * as Store from './Store'
@@ -45,6 +48,10 @@ export * as Window from './Window'
  */
 export { admit, initial, step } from './Circuit'
 export { CircuitOpenError, isCircuitOpenError } from './CircuitOpenError'
+export { BulkheadRejectedError, isBulkheadRejectedError, type Refusal } from './BulkheadRejectedError'
+export { bulkheaded, withBulkhead, type BulkheadGuard, type BulkheadTask } from './Bulkhead'
+export { isRejection, retryTE, type RetryOptions } from './Retry'
+export type { On } from './Compose'
 export { ConfigError } from './Config'
 export { decodeConfig, decodeRegistryConfig } from './ConfigCodec'
 export { decodeState, decodeStateFor, encodeState, StateDecodeError } from './StateCodec'
@@ -55,12 +62,15 @@ export {
   orFallback,
   orFallbackTE,
   withBreaker,
+  type Fallback,
   type FallbackError,
+  type FallbackOn,
   type Guard,
+  type GuardRecovering,
   type GuardOptions,
   type GuardWithFallback
 } from './TaskEither'
-export { wrap, wrapSync, type WrapOptions } from './Wrap'
+export { wrap, wrapSync, type WithoutSignal, type WrapOptions, type WrapPolicies } from './Wrap'
 export {
   CallTimeoutError,
   isCallTimeoutError,

@@ -1,7 +1,7 @@
 /**
  * One run of the demo: start the flaky service, drive both clients at the same rate on the demo
- * clock, print a line per demo second, then stop everything, write report.json and timeline.svg and
- * print the summary.
+ * clock, print a line per demo second, then stop everything, write report.json, timeline.svg and
+ * trace.jsonl (what the breaker saw, for `tripswitch replay`) and print the summary.
  *
  * Time: the demo runs in real time scaled by `speed`. One clock, `scaledClock(speed)`, gives demo
  * milliseconds to the breaker, the service and the recorder; every timer (the call schedule, the
@@ -16,6 +16,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import * as path from 'node:path'
 import { Clock, Listener } from 'tripswitch'
+import { Recorder } from 'tripswitch/replay'
 import { type Client, protectedClient, unprotected } from './clients'
 import * as Report from './report'
 import { type Options, phases } from './scenario'
@@ -35,7 +36,7 @@ import { live, type Output, summaryTable } from './view'
  */
 export interface Result {
   readonly report: Report.Report
-  readonly files: { readonly json: string; readonly svg: string }
+  readonly files: { readonly json: string; readonly svg: string; readonly trace: string }
 }
 
 // -------------------------------------------------------------------------------------
@@ -69,6 +70,7 @@ const drive = async (
   service: Service.Service,
   options: Options,
   recorder: Report.Recorder,
+  trace: Recorder.Recorder,
   setClock: (c: Clock.Clock) => void,
   out: Output
 ): Promise<void> => {
@@ -82,7 +84,10 @@ const drive = async (
   const guarded = protectedClient(env, { ...options, clock, retryDelay: 50 })
   const clients: ReadonlyArray<Client> = [guarded.client, unprotected(env)]
   const unsubscribe = guarded.breaker.subscribe(
-    Listener.on('Transition', (e) => recorder.transition({ at: e.at, from: e.from, to: e.to }))
+    Listener.concat(
+      Listener.on('Transition', (e) => recorder.transition({ at: e.at, from: e.from, to: e.to })),
+      trace.listener
+    )
   )
   const view = live(out, seconds)
 
@@ -144,6 +149,9 @@ const drive = async (
 export const run = async (options: Options, out: Output): Promise<Result> => {
   const all = phases(options.duration * 1000)
   const recorder = Report.make(options, all)
+  // what the breaker saw, for `tripswitch replay` (docs/tuning.md)
+  const { failureThreshold, openFor, halfOpenProbes } = options
+  const trace = Recorder.make({ config: { failureThreshold, openFor, halfOpenProbes }, fallback: true })
   let clock: Clock.Clock = () => 0
   const service = await Service.start(
     { seed: options.seed, phases: all, slowMs: 2 * options.timeout, speed: options.speed },
@@ -156,17 +164,22 @@ export const run = async (options: Options, out: Output): Promise<Result> => {
       `${options.duration} s of demo time at speed ${options.speed} (${+(options.duration / options.speed).toFixed(1)} s).\n\n`
   )
   try {
-    await drive(service, options, recorder, (c) => (clock = c), out)
+    await drive(service, options, recorder, trace, (c) => (clock = c), out)
   } finally {
     await service.close()
   }
 
   const report = recorder.report()
   await mkdir(options.out, { recursive: true })
-  const files = { json: path.join(options.out, 'report.json'), svg: path.join(options.out, 'timeline.svg') }
+  const files = {
+    json: path.join(options.out, 'report.json'),
+    svg: path.join(options.out, 'timeline.svg'),
+    trace: path.join(options.out, 'trace.jsonl')
+  }
   await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`)
   await writeFile(files.svg, render(report))
+  await writeFile(files.trace, trace.text())
   out.write(summaryTable(report))
-  out.write(`\n  Wrote ${files.json} and ${files.svg}\n`)
+  out.write(`\n  Wrote ${files.json}, ${files.svg} and ${files.trace}\n`)
   return { report, files }
 }

@@ -12,6 +12,7 @@
  *
  * @since 0.1.0
  */
+import { Svg } from 'tripswitch/replay'
 import type { Counts, Report, StateTag, Summary } from './report'
 import type { PhaseName } from './scenario'
 import { stateName } from './view'
@@ -75,28 +76,10 @@ const bottom = panels[1].top + panelH
 // utils
 // -------------------------------------------------------------------------------------
 
-const esc = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-
-const fmt = (n: number): string => String(Math.round(n * 10) / 10)
-
-const text = (x: number, y: number, s: string, attrs = ''): string =>
-  `<text x="${fmt(x)}" y="${fmt(y)}"${attrs === '' ? '' : ` ${attrs}`}>${esc(s)}</text>`
-
-const rect = (x: number, y: number, w: number, h: number, fill: string, attrs = ''): string =>
-  `<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(Math.max(0, w))}" height="${fmt(Math.max(0, h))}" fill="${fill}"${attrs === '' ? '' : ` ${attrs}`}/>`
-
-/** A round axis maximum at or above `n`: 1, 2 or 5 times a power of ten. */
-const niceCeil = (n: number): number => {
-  if (n <= 0) return 1
-  const p = 10 ** Math.floor(Math.log10(n))
-  return ([1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((m) => m >= n) ?? 10 * p) as number
-}
+const { num: fmt, text, rect, niceCeil, tickStep } = Svg
 
 const recovery = (s: Summary, what: string): string =>
   s.recoveredAfter === null ? 'forever' : `${fmt(s.recoveredAfter / 1000)} s (${s.staleAfterOutage}${what})`
-
-const tickStep = (max: number): number => (max <= 5 ? 1 : max <= 12 ? 2 : max <= 30 ? 5 : niceCeil(max / 6))
 
 // -------------------------------------------------------------------------------------
 // renderer

@@ -13,6 +13,14 @@
  * | `tripswitch_timeouts_total`             | counter   | `breaker`               |
  * | `tripswitch_transitions_total`          | counter   | `breaker`, `from`, `to` |
  * | `tripswitch_call_duration_seconds`      | histogram | `breaker`, `outcome`    |
+ * | `tripswitch_bulkhead_active_calls`      | gauge     | `bulkhead`              |
+ * | `tripswitch_bulkhead_queued_calls`      | gauge     | `bulkhead`              |
+ * | `tripswitch_bulkhead_limit`             | gauge     | `bulkhead`              |
+ * | `tripswitch_bulkhead_rejections_total`  | counter   | `bulkhead`, `reason`    |
+ *
+ * The bulkhead metrics are registered when there are bulkheads to export (`options.bulkheads`, or
+ * those of a registry source, `Registry.Options.bulkheads`) and read at scrape time from each
+ * bulkhead's `metrics()`; `reason` is `full`, `timeout` or `aborted`.
  *
  * `tripswitch_state` is an enum gauge: `1` for the breaker's current state, `0` for the others, with
  * `state` one of `closed`, `open`, `half_open`, `forced_open`, `disabled`, `metrics_only`. It is read at
@@ -38,6 +46,7 @@
 import type { IO } from 'fp-ts/IO'
 import * as client from 'prom-client'
 import { type Breaker, isBreaker } from '../Breaker'
+import type { Bulkhead } from '../Bulkhead'
 import type * as L from '../Listener'
 import { isRegistry, type Registry } from '../Registry'
 import type { StateTag } from '../State'
@@ -63,6 +72,8 @@ export interface Options {
    * source with two breakers of one name is refused by `exporter` instead (it throws).
    */
   readonly onError?: (error: DuplicateNameError) => void
+  /** Bulkheads to export beside the breakers (with a registry source, added to the registry's). */
+  readonly bulkheads?: ReadonlyArray<Bulkhead>
 }
 
 /**
@@ -185,6 +196,7 @@ export const exporter =
     }
     const registry = isRegistry(source) ? source : undefined
     const fixed = isRegistry(source) ? [] : distinct(isBreaker(source) ? [source] : source)
+    const bulkheads = distinct([...(registry?.bulkheads ?? []), ...(options.bulkheads ?? [])])
     const names = [
       'state',
       'calls_total',
@@ -361,12 +373,13 @@ export const exporter =
         })
       ]
     }
+    const bulkheadNames = exportBulkheads(bulkheads, prefix, registers)
     return {
       register,
-      names,
+      names: [...names, ...bulkheadNames],
       close: () => {
         for (const unsubscribe of unsubscribes) unsubscribe()
-        for (const name of names) register.removeSingleMetric(name)
+        for (const name of [...names, ...bulkheadNames]) register.removeSingleMetric(name)
       }
     }
   }
@@ -375,9 +388,57 @@ export const exporter =
 // utils
 // -------------------------------------------------------------------------------------
 
-// The breakers of an array, each once; two different ones with one name are refused.
-const distinct = (breakers: ReadonlyArray<Breaker>): ReadonlyArray<Breaker> => {
-  const byName = new Map<string, Breaker>()
+const refusals = { full: 'full', timedOut: 'timeout', aborted: 'aborted' } as const
+
+// The bulkhead metrics, read at scrape time; their names (none without bulkheads). Two different
+// bulkheads of one name are refused, as breakers are.
+const exportBulkheads = (
+  bulkheads: ReadonlyArray<Bulkhead>,
+  prefix: string,
+  registers: Array<client.Registry>
+): ReadonlyArray<string> => {
+  if (bulkheads.length === 0) return []
+  const gauge = (name: string, help: string, read: (bh: Bulkhead) => number): string => {
+    new client.Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames: ['bulkhead'],
+      registers,
+      collect() {
+        this.reset()
+        for (const bh of bulkheads) this.set({ bulkhead: bh.name }, read(bh))
+      }
+    })
+    return `${prefix}${name}`
+  }
+  const names = [
+    gauge('bulkhead_active_calls', 'Calls holding a slot of a bulkhead.', (bh) => bh.metrics().active),
+    gauge('bulkhead_queued_calls', 'Calls waiting for a slot of a bulkhead.', (bh) => bh.metrics().queued),
+    gauge('bulkhead_limit', 'Calls a bulkhead lets run at once.', (bh) => bh.limits.limit)
+  ]
+  new client.Counter({
+    name: `${prefix}bulkhead_rejections_total`,
+    help: 'Calls a bulkhead refused without running them, by reason (full, timeout, aborted).',
+    labelNames: ['bulkhead', 'reason'],
+    registers,
+    collect() {
+      this.reset()
+      for (const bh of bulkheads) {
+        const { counts } = bh.metrics()
+        for (const [key, reason] of Object.entries(refusals) as ReadonlyArray<
+          readonly [keyof typeof refusals, string]
+        >) {
+          this.inc({ bulkhead: bh.name, reason }, counts[key])
+        }
+      }
+    }
+  })
+  return [...names, `${prefix}bulkhead_rejections_total`]
+}
+
+// The breakers (or bulkheads) of an array, each once; two different ones with one name are refused.
+const distinct = <T extends { readonly name: string }>(breakers: ReadonlyArray<T>): ReadonlyArray<T> => {
+  const byName = new Map<string, T>()
   for (const b of breakers) {
     const first = byName.get(b.name)
     if (first === undefined) byName.set(b.name, b)
