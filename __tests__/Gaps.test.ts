@@ -3,9 +3,29 @@
  * pins one behaviour that a mutant of the code broke without any other test failing, so that killing
  * it never depends on a property's seed. See docs/testing.md.
  */
+import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
+import type * as TE from 'fp-ts/TaskEither'
 import { capDelay, exponentialBackoff } from 'retry-ts'
-import { Backoff, Circuit, Config, Decision, Event, State, Strategy, Window } from 'tripswitch'
+import {
+  Backoff,
+  Breaker,
+  Circuit,
+  CircuitOpenError,
+  Config,
+  Decision,
+  Event,
+  fallbackError,
+  isFallbackError,
+  type Listener,
+  State,
+  Strategy,
+  Window,
+  withBreaker,
+  wrap,
+  wrapSync
+} from 'tripswitch'
+import { testClock } from 'tripswitch/testing'
 
 /** The probe permit `admit` gives at `now`, and the state it leaves; fails the test on a rejection. */
 const probeAt = (
@@ -241,5 +261,116 @@ describe('Backoff: no delay at level 0, and the jitter hash', () => {
     }
     expect(new Set(others).size).toBe(others.length)
     expect(Backoff.unit(3, 1_000)).toBe(base)
+  })
+})
+
+describe('runtime: guards, durations, metrics and listeners', () => {
+  const events = (b: Breaker.Breaker) => {
+    const seen: Array<Listener.BreakerEvent> = []
+    const unsubscribe = b.subscribe((e) => {
+      seen.push(e)
+    })
+    return { seen, unsubscribe }
+  }
+  const outcomes = (seen: ReadonlyArray<Listener.BreakerEvent>) =>
+    seen.flatMap((e) =>
+      e._tag === 'Success' || e._tag === 'Failure' || e._tag === 'Ignored'
+        ? [[e._tag, e.duration] as const]
+        : []
+    )
+
+  it('isFallbackError is true of a FallbackError only', () => {
+    const rejection = new CircuitOpenError('svc', 1_000)
+    expect(isFallbackError(fallbackError('cause', rejection))).toBe(true)
+    expect(isFallbackError({ _tag: 'FallbackError' })).toBe(true)
+    for (const u of [
+      null,
+      undefined,
+      'FallbackError',
+      0,
+      {},
+      { _tag: 'Fallback' },
+      { tag: 'FallbackError' },
+      rejection,
+      Object.assign(() => 0, { _tag: 'FallbackError' })
+    ]) {
+      expect(isFallbackError(u)).toBe(false)
+    }
+  })
+
+  it('records how long a function that throws or rejects ran (wrap, wrapSync, withBreaker)', async () => {
+    const clock = testClock(1_000)
+    const b = Breaker.make({ failureThreshold: 10 }, { name: 'svc', clock: clock.now })()
+    const { seen } = events(b)
+    await expect(
+      wrap(b)(async () => {
+        clock.advance(250)
+        throw new Error('down')
+      })()
+    ).rejects.toThrow('down')
+    expect(() =>
+      wrapSync(b)(() => {
+        clock.advance(40)
+        throw new Error('sync down')
+      })()
+    ).toThrow('sync down')
+    const defect: TE.TaskEither<string, number> = () => {
+      clock.advance(7)
+      return Promise.reject(new Error('defect'))
+    }
+    await expect(withBreaker(b)(defect)()).rejects.toThrow('defect')
+    expect(outcomes(seen)).toEqual([
+      ['Failure', 250],
+      ['Failure', 40],
+      ['Failure', 7]
+    ])
+    expect(b.metrics().latency).toMatchObject({ count: 3, max: 250 })
+  })
+
+  it('counts calls of at least the strategy slowCallDuration as slow in the metrics', async () => {
+    const clock = testClock(0)
+    const strategy = Strategy.slowCallRate({
+      window: Window.count(3),
+      threshold: 0.6,
+      slowCallDuration: 100,
+      minimumCalls: 3
+    })
+    const b = Breaker.make({ strategy }, { name: 'svc', clock: clock.now })()
+    const call = wrap(b)(async (ms: number) => {
+      clock.advance(ms)
+      return ms
+    })
+    for (const ms of [100, 99, 100]) await call(ms)
+    // the window tripped the circuit; an open circuit shows the rate of the period that opened it
+    expect(b.state()._tag).toBe('Open')
+    expect(b.metrics().slowCallRate).toBeCloseTo(2 / 3, 10)
+  })
+
+  it('a listener subscribed after calls went through the untimed fast path sees the next call, timed', async () => {
+    const clock = testClock(0)
+    const b = Breaker.make({}, { name: 'svc', clock: clock.now })()
+    const task = (): Promise<E.Either<string, string>> => {
+      clock.advance(3)
+      return Promise.resolve(E.right('ok'))
+    }
+    const guarded = withBreaker(b)(task)
+    for (let i = 0; i < 50; i++) await guarded()
+    const { seen } = events(b)
+    await guarded()
+    expect(outcomes(seen)).toEqual([['Success', 3]])
+  })
+
+  it('unsubscribing twice removes the one subscription, not another of the same listener', async () => {
+    const b = Breaker.make({ failureThreshold: 10 }, { name: 'svc', clock: testClock(0).now })()
+    const seen: Array<string> = []
+    const listener = (e: Listener.BreakerEvent) => {
+      seen.push(e._tag)
+    }
+    const first = b.subscribe(listener)
+    b.subscribe(listener)
+    first()
+    first()
+    await wrap(b)(async () => 1)()
+    expect(seen).toEqual(['Success'])
   })
 })
