@@ -374,3 +374,47 @@ describe('runtime: guards, durations, metrics and listeners', () => {
     expect(seen).toEqual(['Success'])
   })
 })
+
+describe('runtime: the latency sampling rate', () => {
+  afterEach(() => {
+    jest.restoreAllMocks()
+  })
+
+  /** How many of `calls` calls, `gap` ms apart, the breaker times (the sample's jitter pinned to its mean). */
+  const timedOf = (calls: number, gap: number, latencySamplesPerSecond?: number): number => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.5)
+    const clock = testClock(0)
+    const options = latencySamplesPerSecond === undefined ? {} : { latencySamplesPerSecond }
+    const b = Breaker.make({}, { ...options, clock: clock.now })()
+    let timed = 0
+    for (let i = 0; i < calls; i++) {
+      clock.advance(gap)
+      if (O.isSome(b.start())) timed++
+    }
+    return timed
+  }
+
+  it('times about latencySamplesPerSecond calls a second above that rate', () => {
+    // 10,000 calls a second for 2 s: about 1,000 a second are timed, after a ramp of a few calls
+    const timed = timedOf(20_000, 0.1)
+    expect(timed).toBeGreaterThanOrEqual(2_000)
+    expect(timed).toBeLessThanOrEqual(2_010)
+    // 100 a second asked for: about 200 in 2 s
+    const fewer = timedOf(20_000, 0.1, 100)
+    expect(fewer).toBeGreaterThanOrEqual(200)
+    expect(fewer).toBeLessThanOrEqual(210)
+  })
+
+  it('lets the span between timed calls at most double at once', () => {
+    // the first calls after a quiet breaker: 1, 1, 2, 4, 8, then 10 calls between timed ones
+    jest.spyOn(Math, 'random').mockReturnValue(0.5)
+    const clock = testClock(0)
+    const b = Breaker.make({}, { clock: clock.now })()
+    const timedAt: Array<number> = []
+    for (let i = 1; i <= 60; i++) {
+      clock.advance(0.1)
+      if (O.isSome(b.start())) timedAt.push(i)
+    }
+    expect(timedAt.slice(0, 7)).toEqual([1, 2, 4, 8, 16, 26, 36])
+  })
+})
