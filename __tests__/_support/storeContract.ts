@@ -213,11 +213,13 @@ export const storeContract = (
       c.watch('users', { ...idle, onRecord: (r) => toC.push(r) })
       await sleep(50) // a subscription may take a round trip
       await a.propose('users', trip(0, 10_000))
-      await eventually(() => toC.length > 0)
-      expect(toC).toMatchObject([{ phase: 'Open', epoch: 1 }])
-      expect(toC[0]!.remaining).toBeGreaterThan(9_000)
+      // (a store may also deliver the record as it stands, as a poll does: only changes count here)
+      const changes = (seen: ReadonlyArray<Store.Shared>) => seen.filter((r) => r.epoch > 0)
+      await eventually(() => changes(toC).length > 0)
+      expect(changes(toC)).toMatchObject([{ phase: 'Open', epoch: 1 }])
+      expect(changes(toC)[0]!.remaining).toBeGreaterThan(9_000)
       await sleep(30)
-      expect(toA).toEqual([])
+      expect(changes(toA)).toEqual([])
     })
 
     it('stops delivering once a watch is ended', async () => {
@@ -229,7 +231,7 @@ export const storeContract = (
       stop()
       await a.propose('users', trip(0))
       await sleep(50)
-      expect(seen).toEqual([])
+      expect(seen.filter((r) => r.epoch > 0)).toEqual([])
     })
 
     it('answers with plain data that survives JSON', async () => {

@@ -144,22 +144,31 @@ export const make = (options: Options): RedisStore => {
     subscriber.on('message', (from: string, message: string) => {
       if (from === channel) deliver(message)
     })
-    subscriber.subscribe(channel).catch(() => undefined)
+    // a change published before the subscription was live is read once it is, for every name watched
+    subscriber.subscribe(channel).then(
+      () => {
+        for (const name of watchers.keys()) read(name, [...(watchers.get(name) ?? [])])
+      },
+      () => undefined
+    )
+  }
+
+  const read = (name: string, to: ReadonlyArray<Watcher>): void => {
+    ask(name, ['read']).then(
+      (reply) => {
+        for (const w of to) w.onRecord(reply.record)
+      },
+      (error: unknown) => {
+        for (const w of to) w.onFailure(error)
+      }
+    )
   }
 
   const poll = (): void => {
     timer = undefined
     for (const [name, set] of watchers) {
       const active = [...set].filter((w) => w.active())
-      if (active.length === 0) continue
-      ask(name, ['read']).then(
-        (reply) => {
-          for (const w of active) w.onRecord(reply.record)
-        },
-        (error: unknown) => {
-          for (const w of active) w.onFailure(error)
-        }
-      )
+      if (active.length > 0) read(name, active)
     }
     schedule()
   }
