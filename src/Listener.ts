@@ -24,7 +24,7 @@
 import type { IO } from 'fp-ts/IO'
 import type * as Mo from 'fp-ts/Monoid'
 import { isThenable } from './internal'
-import type { State, StateTag } from './State'
+import { type State, type StateTag, tags as stateTags } from './State'
 import * as T from './Transition'
 
 // -------------------------------------------------------------------------------------
@@ -465,14 +465,6 @@ const eventTags: Readonly<Record<BreakerEventTag, null>> = {
   WouldTrip: null,
   Restored: null
 }
-const stateTags: Readonly<Record<StateTag, null>> = {
-  Closed: null,
-  Open: null,
-  HalfOpen: null,
-  ForcedOpen: null,
-  Disabled: null,
-  MetricsOnly: null
-}
 
 /**
  * A promise of the next event of a kind from a breaker or a registry (anything with `subscribe`), as
@@ -503,8 +495,8 @@ export const once = <K extends Kind>(
   kind: K,
   signal?: AbortSignal
 ): Promise<EventOf<K>> => {
-  if (!Object.hasOwn(eventTags, kind) && !Object.hasOwn(stateTags, kind)) {
-    const kinds = [...Object.keys(eventTags), ...Object.keys(stateTags)].join(', ')
+  if (!Object.hasOwn(eventTags, kind) && !(stateTags as ReadonlyArray<string>).includes(kind)) {
+    const kinds = [...Object.keys(eventTags), ...stateTags].join(', ')
     return Promise.reject(
       new TypeError(`once: expected the tag of an event or a state (${kinds}), got ${String(kind)}`)
     )

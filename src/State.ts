@@ -155,6 +155,29 @@ export type State = Closed | Open | HalfOpen | ForcedOpen | Disabled | MetricsOn
  */
 export type StateTag = State['_tag']
 
+// every tag once, checked exhaustive by the compiler
+const tagSet: Readonly<Record<StateTag, null>> = {
+  Closed: null,
+  Open: null,
+  HalfOpen: null,
+  ForcedOpen: null,
+  Disabled: null,
+  MetricsOnly: null
+}
+
+/**
+ * Every `StateTag`, for the codecs and checks that must list them.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { State } from 'tripswitch'
+ * assert.ok(State.tags.includes('HalfOpen') && State.tags.length === 6)
+ *
+ * @category model
+ * @since 0.1.0
+ */
+export const tags: ReadonlyArray<StateTag> = Object.keys(tagSet) as ReadonlyArray<StateTag>
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------

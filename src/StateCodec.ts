@@ -47,7 +47,7 @@ import * as t from 'io-ts'
 import type { Circuit } from './Circuit'
 import { array, finite, nonNegativeInteger, number, report, struct, tagged } from './codec'
 import * as HalfOpen from './HalfOpen'
-import type { Lease, State } from './State'
+import { type Lease, type State, tags } from './State'
 import * as Strategy from './Strategy'
 import type { Phase, Reply, Shared } from './Store'
 
@@ -379,8 +379,6 @@ export const decodeStateFor = (circuit: Circuit): ((input: unknown) => E.Either<
 // shared records
 // -------------------------------------------------------------------------------------
 
-const phases = ['Closed', 'Open', 'HalfOpen', 'ForcedOpen', 'Disabled', 'MetricsOnly'] as const
-
 /**
  * The io-ts codec of a record shared by a fleet (`Store.Shared`): a known phase, a non-negative
  * integer `epoch` and `attempt`, finite `openFor` and `remaining` of at least 0 (`remaining` at most
@@ -393,7 +391,7 @@ const phases = ['Closed', 'Open', 'HalfOpen', 'ForcedOpen', 'Disabled', 'Metrics
 export const SharedCodec: t.Type<Shared, Shared, unknown> = struct(
   'a shared record',
   {
-    phase: t.keyof(Object.fromEntries(phases.map((p) => [p, null])) as Record<Phase, null>),
+    phase: t.keyof(Object.fromEntries(tags.map((p) => [p, null])) as Record<Phase, null>),
     epoch: nonNegativeInteger,
     attempt: nonNegativeInteger,
     openFor: number('a finite number >= 0, at most 1e15', (n) => n >= 0 && n <= maxTime),

@@ -37,7 +37,7 @@
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { isRecord, own, report, show, unknownKey } from '../codec'
-import type { StateTag } from '../State'
+import { type StateTag, tags as stateTags } from '../State'
 import type { Reason } from '../Transition'
 
 // -------------------------------------------------------------------------------------
@@ -171,14 +171,6 @@ export class TraceError extends Error {
 // codecs
 // -------------------------------------------------------------------------------------
 
-const stateTags: ReadonlyArray<StateTag> = [
-  'Closed',
-  'Open',
-  'HalfOpen',
-  'ForcedOpen',
-  'Disabled',
-  'MetricsOnly'
-]
 const reasons: ReadonlyArray<Reason> = [
   'tripped',
   'half-open',
