@@ -385,6 +385,14 @@ export const decodeStateFor = (circuit: Circuit): ((input: unknown) => E.Either<
  * `maxTime`), a string `holder`. Unknown keys are rejected. Whether its `openFor` and `attempt` fit a
  * circuit is checked when it is merged (`decodeStateFor` of the merged state).
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { StateCodec } from 'tripswitch'
+ * const record = { phase: 'Open', epoch: 2, attempt: 0, openFor: 1_000, remaining: 400, holder: '' }
+ * assert.ok(E.isRight(StateCodec.SharedCodec.decode(record)))
+ * assert.ok(E.isLeft(StateCodec.SharedCodec.decode({ ...record, phase: 'Ajar' })))
+ *
  * @category codecs
  * @since 0.1.0
  */
@@ -404,6 +412,13 @@ export const SharedCodec: t.Type<Shared, Shared, unknown> = struct(
 /**
  * The io-ts codec of a store's `Reply`: a known outcome and a `SharedCodec` record.
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { StateCodec } from 'tripswitch'
+ * const record = { phase: 'Closed', epoch: 0, attempt: 0, openFor: 0, remaining: 0, holder: '' }
+ * assert.ok(E.isRight(StateCodec.ReplyCodec.decode({ outcome: 'local', record })))
+ *
  * @category codecs
  * @since 0.1.0
  */
@@ -419,6 +434,14 @@ export const ReplyCodec: t.Type<Reply, Reply, unknown> = struct(
 /**
  * Decodes what a store answered (a `Reply`, or a `Shared` record with `SharedCodec`), naming every
  * problem with its path. Never throws.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as E from 'fp-ts/Either'
+ * import { StateCodec } from 'tripswitch'
+ * const decode = StateCodec.decodeShared(StateCodec.SharedCodec, 'record')
+ * const result = decode({ phase: 'Open', epoch: -1, attempt: 0, openFor: 0, remaining: 0, holder: '' })
+ * assert.ok(E.isLeft(result) && /epoch/.test(result.left.message))
  *
  * @category decoding
  * @since 0.1.0

@@ -188,6 +188,13 @@ export interface Rules {
 /**
  * The record of a name never written, expired, or unreadable: closed at epoch 0.
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Store } from 'tripswitch'
+ * assert.deepStrictEqual(Store.view(Store.missing, 0), {
+ *   phase: 'Closed', epoch: 0, attempt: 0, openFor: 0, remaining: 0, holder: ''
+ * })
+ *
  * @category rules
  * @since 0.1.0
  */
@@ -203,6 +210,12 @@ export const missing: Stored = {
 
 /**
  * A stored record as read at `now` (the store's clock).
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Store } from 'tripswitch'
+ * const open = { ...Store.missing, phase: 'Open' as const, epoch: 3, openFor: 1_000, until: 5_000 }
+ * assert.strictEqual(Store.view(open, 4_200).remaining, 800) // the deadline as time remaining
  *
  * @category rules
  * @since 0.1.0
@@ -220,6 +233,15 @@ export const view = (r: Stored, now: number): Shared => ({
  * Decides a proposal by process `id` at `now` (the store's clock): the reply's outcome and the record
  * after it. Pure; the memory store runs it, and the Redis script is its transcription (the contract
  * suite runs both against the same cases).
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Store } from 'tripswitch'
+ * const trip = { _tag: 'Trip' as const, expect: 0, openFor: 1_000, attempt: 0 }
+ * const [outcome, record] = Store.propose(Store.missing, trip, 'a', 100, Store.defaultRules)
+ * assert.deepStrictEqual([outcome, record.phase, record.epoch, record.until], ['accepted', 'Open', 1, 1_100])
+ * // a process that has not seen epoch 1 is refused
+ * assert.strictEqual(Store.propose(record, trip, 'b', 200, Store.defaultRules)[0], 'refused')
  *
  * @category rules
  * @since 0.1.0
@@ -262,6 +284,14 @@ export const propose = (
  * Decides a claim of the probe lease for `lease` ms by process `id`, which has seen epoch `expect`, at
  * `now` (the store's clock).
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Store } from 'tripswitch'
+ * const open = { ...Store.missing, phase: 'Open' as const, epoch: 1, openFor: 1_000, until: 1_000 }
+ * const [won, leased] = Store.claim(open, 1, 500, 'a', 1_000)
+ * assert.deepStrictEqual([won, leased.holder, leased.until], ['granted', 'a', 1_500])
+ * assert.strictEqual(Store.claim(leased, 2, 500, 'b', 1_200)[0], 'refused') // one probe fleet-wide
+ *
  * @category rules
  * @since 0.1.0
  */
@@ -299,6 +329,17 @@ export const claim = (
  * Open circuit turning half-open (a probe claims the lease instead, see `claim`), and a state set to
  * Open or HalfOpen through `ref`.
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import * as O from 'fp-ts/Option'
+ * import { Circuit, Store } from 'tripswitch'
+ * const closed = Circuit.initial(0)
+ * const open = { _tag: 'Open' as const, generation: 1, openedAt: 5, openFor: 30_000, attempt: 0 }
+ * assert.deepStrictEqual(
+ *   Store.proposal(closed, open, 'Failure', 4),
+ *   O.some({ _tag: 'Trip', expect: 4, openFor: 30_000, attempt: 0 })
+ * )
+ *
  * @category rules
  * @since 0.1.0
  */
@@ -332,6 +373,11 @@ const opened = (epoch: number, openFor: number, attempt: number, now: number): S
 
 /**
  * The defaults of `Rules`: one trip opens the fleet; votes count for a minute.
+ *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { Store } from 'tripswitch'
+ * assert.deepStrictEqual(Store.defaultRules, { quorum: 1, quorumWindow: 60_000 })
  *
  * @category defaults
  * @since 0.1.0

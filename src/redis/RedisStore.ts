@@ -232,6 +232,12 @@ export const make = (options: Options): RedisStore => {
 /**
  * The defaults of `make`'s options.
  *
+ * @example
+ * import * as assert from 'node:assert'
+ * import { RedisStore } from 'tripswitch/redis'
+ * assert.strictEqual(RedisStore.defaults.prefix, 'tripswitch:')
+ * assert.strictEqual(RedisStore.defaults.ttl, 3_600_000) // a record outlives its deadline by an hour
+ *
  * @category defaults
  * @since 0.1.0
  */
