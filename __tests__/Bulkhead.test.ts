@@ -118,6 +118,30 @@ describe('Bulkhead', () => {
     expect([await a, await b]).toEqual([E.right(1), E.right(1)])
   })
 
+  it('ignores a late wait timer whose ticket is now held by another call (tickets are numbered again)', async () => {
+    // a scheduler whose cancel does nothing: every timer fires, cancelled or not
+    const fire: Array<() => void> = []
+    const scheduler = (callback: () => void) => {
+      fire.push(callback)
+      return () => undefined
+    }
+    const bh = Bulkhead.make({ limit: 1, queue: 1, maxWait: 100, scheduler })()
+    const g = gate()
+    const guard = withBulkhead(bh)
+    const a = guard(g.task(1))()
+    const b = guard(g.task(2))() // ticket 0
+    g.openOne() // b takes the slot: nobody waits, so ticket 0 is free again
+    await flush()
+    const c = guard(g.task(3))() // ticket 0 again
+    fire[0]!() // b's timer, cancelled but fired anyway
+    expect(bh.metrics()).toMatchObject({ active: 1, queued: 1, counts: { timedOut: 0 } })
+    fire[1]!() // c's own timer: c leaves
+    expect(await c).toEqual(E.left(expect.objectContaining({ reason: 'timeout' })))
+    g.openOne()
+    expect([await a, await b]).toEqual([E.right(1), E.right(1)])
+    expect(bh.metrics()).toMatchObject({ active: 0, queued: 0, counts: { timedOut: 1 } })
+  })
+
   it("lets a queued call leave at once when its caller's signal aborts, and refuses an aborted caller up front", async () => {
     const bh = Bulkhead.make({ name: 'db', limit: 1, queue: 5 })()
     const g = gate()

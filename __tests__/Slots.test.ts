@@ -25,12 +25,14 @@ class Model {
     if (this.active === 0) return undefined
     const first = this.line.shift()
     if (first === undefined) this.active--
+    if (this.line.length === 0) this.next = 0
     return first
   }
   leave(ticket: number): boolean {
     const i = this.line.indexOf(ticket)
     if (i < 0) return false
     this.line.splice(i, 1)
+    if (this.line.length === 0) this.next = 0
     return true
   }
 }
@@ -91,6 +93,28 @@ describe('Slots', () => {
     expect(Slots.leave(s, 7)).toEqual([false, s])
   })
 
+  it('numbers tickets again once nobody waits, and shares the states with nobody waiting', () => {
+    const lim = { limit: 1, queue: 2 }
+    const [, busy] = Slots.arrive(lim, Slots.initial)
+    const [a, one] = Slots.arrive(lim, busy)
+    const [b, two] = Slots.arrive(lim, one)
+    expect([a, b]).toEqual([
+      { _tag: 'Wait', ticket: 0 },
+      { _tag: 'Wait', ticket: 1 }
+    ])
+    // ticket 0 leaves, ticket 1 takes the slot: nobody waits, so the next ticket is 0 again
+    const [, three] = Slots.leave(two, 0)
+    const [started, calm] = Slots.release(three)
+    expect(O.toUndefined(started)).toBe(1)
+    expect(calm).toEqual({ active: 1, waiting: [], next: 0 })
+    expect(Slots.arrive(lim, calm)[0]).toEqual({ _tag: 'Wait', ticket: 0 })
+    // the uncontended path allocates no state: the same value for the same count
+    expect(calm).toBe(busy)
+    expect(Slots.release(calm)[1]).toBe(Slots.initial)
+    expect(Slots.arrive({ limit: 3, queue: 0 }, Slots.initial)[1]).toBe(busy)
+    expect(Object.isFrozen(busy) && Object.isFrozen(busy.waiting)).toBe(true)
+  })
+
   it('agrees with the reference model on every sequence, and keeps its invariants', () => {
     fc.assert(
       fc.property(
@@ -127,6 +151,7 @@ describe('Slots', () => {
               }
             }
             expect(s.active).toBe(model.active)
+            expect(s.next).toBe(model.next)
             expect(Slots.queued(s)).toBe(model.line.length)
             expect(s.active).toBeLessThanOrEqual(limit)
             expect(Slots.queued(s)).toBeLessThanOrEqual(queue)

@@ -272,12 +272,12 @@ export class Bulkhead {
       const waiter: Waiter = { resolve, timer: undefined, signal, onAbort: undefined }
       ;(this.waiters ??= new Map()).set(ticket, waiter)
       if (signal !== undefined) {
-        waiter.onAbort = () => this.leave(ticket, 'aborted')
+        waiter.onAbort = () => this.leave(ticket, waiter, 'aborted')
         signal.addEventListener('abort', waiter.onAbort, { once: true })
       }
       if (this.maxWait !== undefined) {
         try {
-          waiter.timer = this.scheduler(() => this.leave(ticket, 'timeout'), this.maxWait)
+          waiter.timer = this.scheduler(() => this.leave(ticket, waiter, 'timeout'), this.maxWait)
         } catch {
           // a scheduler that cannot time the wait: the call waits without a limit rather than fail
           waiter.timer = undefined
@@ -286,12 +286,14 @@ export class Bulkhead {
     })
   }
 
-  // A waiting call leaves the line (if it still waits): refused with `reason`.
-  private leave(ticket: number, reason: 'timeout' | 'aborted'): void {
+  // A waiting call leaves the line (if it still waits): refused with `reason`. Tickets are numbered
+  // again once nobody waits, so a late callback (a scheduler that fired a cancelled timer) finds its
+  // ticket held by another call, or by nobody, and does nothing.
+  private leave(ticket: number, waiter: Waiter, reason: 'timeout' | 'aborted'): void {
+    if (this.waiters!.get(ticket) !== waiter) return
     const [left, s] = Slots.leave(this.state, ticket)
     if (!left) return
     this.state = s
-    const waiter = this.waiters!.get(ticket)!
     this.waiters!.delete(ticket)
     this.unhook(waiter)
     if (reason === 'timeout') this.counters.timedOut++
@@ -586,6 +588,8 @@ const checkedLaunch = <E, A>(
  * @internal
  */
 export const callerSignal = (args: ReadonlyArray<unknown>): AbortSignal | undefined => {
+  // no `args[-1]` read for a call without arguments: V8 looks a negative index up as a property name
+  if (args.length === 0) return undefined
   const last = args[args.length - 1]
   if (last instanceof AbortSignal) return last
   if (typeof last === 'object' && last !== null) {

@@ -11,6 +11,9 @@
  * - A call waits only when every slot is taken: `queued(s) > 0` implies `active === limit`.
  * - First in, first out: tickets are numbered in arrival order, and a freed slot goes to the oldest
  *   ticket still waiting (`release`), never to a newer one and never to one that left (`leave`).
+ * - A ticket is unique among the calls waiting. Numbering starts again at 0 once nobody waits, so a
+ *   state with nobody waiting is one of `limit + 1` values: those are shared constants, and the
+ *   uncontended path (arrive, then release) allocates no state.
  * - A freed slot that a waiting call takes is handed over, not freed: `active` stays at `limit`, so no
  *   newcomer can overtake the line between the release and the waiter's start.
  *
@@ -47,7 +50,7 @@ export interface State {
   readonly active: number
   /** Tickets waiting for a slot, oldest first. */
   readonly waiting: ReadonlyArray<number>
-  /** The next ticket to hand out. */
+  /** The next ticket to hand out (0 whenever nobody waits). */
   readonly next: number
 }
 
@@ -71,7 +74,12 @@ export type Admission =
  * @category constructors
  * @since 0.1.0
  */
-export const initial: State = { active: 0, waiting: [], next: 0 }
+export const initial: State = Object.freeze({ active: 0, waiting: Object.freeze([]), next: 0 })
+
+// The states with nobody waiting, one per count of calls running, made once each.
+const calm: Array<State> = [initial]
+const calmState = (active: number): State =>
+  (calm[active] ??= Object.freeze({ active, waiting: initial.waiting, next: 0 }))
 
 const run: Admission = { _tag: 'Run' }
 const full: Admission = { _tag: 'Full' }
@@ -127,7 +135,7 @@ export const isWaiting = (s: State, ticket: number): boolean => s.waiting.includ
  * @since 0.1.0
  */
 export const arrive = (limits: Limits, s: State): readonly [Admission, State] => {
-  if (s.active < limits.limit) return [run, { active: s.active + 1, waiting: s.waiting, next: s.next }]
+  if (s.active < limits.limit) return [run, line(s.active + 1, s.waiting, s.next)]
   if (s.waiting.length >= limits.queue) return [full, s]
   return [
     { _tag: 'Wait', ticket: s.next },
@@ -158,8 +166,8 @@ export const arrive = (limits: Limits, s: State): readonly [Admission, State] =>
  */
 export const release = (s: State): readonly [O.Option<number>, State] => {
   if (s.active === 0) return [O.none, s]
-  if (s.waiting.length === 0) return [O.none, { active: s.active - 1, waiting: s.waiting, next: s.next }]
-  return [O.some(s.waiting[0]!), { active: s.active, waiting: s.waiting.slice(1), next: s.next }]
+  if (s.waiting.length === 0) return [O.none, calmState(s.active - 1)]
+  return [O.some(s.waiting[0]!), line(s.active, s.waiting.slice(1), s.next)]
 }
 
 /**
@@ -184,6 +192,9 @@ export const release = (s: State): readonly [O.Option<number>, State] => {
 export const leave = (s: State, ticket: number): readonly [boolean, State] => {
   const i = s.waiting.indexOf(ticket)
   if (i < 0) return [false, s]
-  const waiting = [...s.waiting.slice(0, i), ...s.waiting.slice(i + 1)]
-  return [true, { active: s.active, waiting, next: s.next }]
+  return [true, line(s.active, [...s.waiting.slice(0, i), ...s.waiting.slice(i + 1)], s.next)]
 }
+
+// A state: one of the shared ones when nobody waits (numbering starts again then).
+const line = (active: number, waiting: ReadonlyArray<number>, next: number): State =>
+  waiting.length === 0 ? calmState(active) : { active, waiting, next }
