@@ -108,7 +108,19 @@ describe('Bulkhead (model)', () => {
             await flush()
             expect(started).toEqual(expectStarted)
             expect(refused).toEqual(expectRefused)
-            expect(bh.metrics()).toMatchObject({ active: running.length, queued: waiting.length })
+            const reasons = [...expectRefused.values()]
+            const refusedFor = (reason: string) => reasons.filter((r) => r === reason).length
+            expect(bh.metrics()).toMatchObject({
+              active: running.length,
+              queued: waiting.length,
+              counts: {
+                calls: next,
+                ran: expectStarted.length,
+                full: refusedFor('full'),
+                timedOut: refusedFor('timeout'),
+                aborted: refusedFor('aborted')
+              }
+            })
             expect(timers.pending()).toBe(waiting.length)
           }
         }

@@ -138,8 +138,8 @@ interface Waiter {
   onAbort: (() => void) | undefined
 }
 
+// What a bulkhead counts; `calls` is derived (every call that arrived ran, was refused, or waits).
 interface Counters {
-  calls: number
   ran: number
   waited: number
   full: number
@@ -163,7 +163,7 @@ export class Bulkhead {
   readonly limits: Slots.Limits
   // the cell: changed only by the functions of `Slots`
   private state: Slots.State = Slots.initial
-  private readonly counters: Counters = { calls: 0, ran: 0, waited: 0, full: 0, timedOut: 0, aborted: 0 }
+  private readonly counters: Counters = { ran: 0, waited: 0, full: 0, timedOut: 0, aborted: 0 }
   // the calls waiting, by ticket (made by the first call that waits)
   private waiters: Map<number, Waiter> | undefined = undefined
   private emitter: Emitter<BulkheadEvent, BulkheadListener> | undefined = undefined
@@ -199,6 +199,7 @@ export class Bulkhead {
   metrics(): Snapshot {
     const { limit, queue } = this.limits
     const queued = Slots.queued(this.state)
+    const { ran, full, timedOut, aborted } = this.counters
     return {
       name: this.name,
       limit,
@@ -207,7 +208,7 @@ export class Bulkhead {
       active: this.state.active,
       queued,
       saturated: this.state.active >= limit && queued >= queue,
-      counts: { ...this.counters }
+      counts: { calls: ran + full + timedOut + aborted + queued, ...this.counters }
     }
   }
 
@@ -232,7 +233,6 @@ export class Bulkhead {
   acquire(
     signal?: AbortSignal
   ): BulkheadRejectedError | undefined | Promise<BulkheadRejectedError | undefined> {
-    this.counters.calls++
     if (signal?.aborted === true) {
       this.counters.aborted++
       return this.refusal('aborted')
