@@ -80,6 +80,24 @@ describe('Histogram', () => {
     )
   })
 
+  it("reads a quantile as the middle of its bucket's bounds, kept within min and max", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1, max: 5_000_000, noNaN: true }), { minLength: 1, maxLength: 50 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (durations, q) => {
+          const h = Histogram.make()
+          for (const d of durations) Histogram.record(h, d)
+          const rank = Math.max(1, Math.ceil(q * h.count))
+          const buckets = durations.map(Histogram.bucketOf).sort((a, b) => a - b)
+          const [lo, hi] = Histogram.bucketBounds(buckets[rank - 1]!)
+          const middle = Math.round((lo + hi) * 1000) / 2000
+          expect(Histogram.quantile(q)(h)).toBe(Math.min(h.max, Math.max(h.min, middle)))
+        }
+      )
+    )
+  })
+
   it('uses a fixed amount of memory however many durations it records', () => {
     const h = Histogram.make()
     Histogram.record(h, 1)

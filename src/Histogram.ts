@@ -122,13 +122,15 @@ export const bucketOf = (ms: number): number => {
  * @since 0.1.0
  */
 export const bucketBounds = (index: number): readonly [number, number] => {
-  if (index < LINEAR) return [index / 1000, index / 1000]
-  const j = index - LINEAR
-  const shift = (j >> SUB_BITS) + 1
-  const width = 2 ** shift
-  const lower = (SUB + (j & (SUB - 1))) * width
-  return [lower / 1000, (lower + width - 1) / 1000]
+  const lower = lowerMicros(index)
+  return [lower / 1000, (lower + widthMicros(index) - 1) / 1000]
 }
+
+// A bucket's smallest whole-microsecond duration, and how many whole microseconds it spans.
+const lowerMicros = (index: number): number =>
+  index < LINEAR ? index : (SUB + ((index - LINEAR) & (SUB - 1))) * widthMicros(index)
+const widthMicros = (index: number): number =>
+  index < LINEAR ? 1 : 2 ** (((index - LINEAR) >> SUB_BITS) + 1)
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -190,8 +192,8 @@ export const quantile =
     for (let i = bucketOf(h.min); i < counts.length; i++) {
       seen += counts[i]!
       if (seen >= rank) {
-        const [lo, hi] = bucketBounds(i)
-        const midpoint = Math.round((lo + hi) * 1000) / 2000 // in whole half-microseconds, without float noise
+        // the bucket's middle, in whole half-microseconds (no float noise)
+        const midpoint = (2 * lowerMicros(i) + widthMicros(i) - 1) / 2000
         return Math.min(h.max, Math.max(h.min, midpoint))
       }
     }

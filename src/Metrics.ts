@@ -340,11 +340,15 @@ export const latency = (r: Recorder): Latency => {
     mean: micros(H.mean(h)),
     min: micros(h.min),
     max: micros(h.max),
-    p50: micros(H.quantile(0.5)(h)),
-    p90: micros(H.quantile(0.9)(h)),
-    p99: micros(H.quantile(0.99)(h))
+    p50: micros(p50(h)),
+    p90: micros(p90(h)),
+    p99: micros(p99(h))
   }
 }
+
+const p50 = H.quantile(0.5)
+const p90 = H.quantile(0.9)
+const p99 = H.quantile(0.99)
 
 /**
  * Reads a recorder and the circuit's state at `now` into a JSON-safe snapshot; with the circuit's trip
