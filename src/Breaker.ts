@@ -175,13 +175,8 @@ export class Breaker {
   private sampledAt: number | undefined = undefined
   // what breakers with equal options share
   private readonly setup: Setup
-  // the fleet (with a store): the latest epoch seen, whether the store is failing, whether a transition
-  // could not be shared, and the calls counted when the store last asked whether the breaker is active
-  private synced = 0
-  private degraded = false
-  private unshared = false
-  private polled = 0
-  private unwatch: IO<void> | undefined = undefined
+  // its part in a fleet, with a store (see `Fleet`)
+  private readonly fleet: Fleet | undefined
 
   /** Use `make` (or `unsafeMake`), which check their arguments. */
   constructor(
@@ -189,7 +184,7 @@ export class Breaker {
     readonly circuit: Circuit.Circuit,
     readonly clock: Clock,
     readonly classify: Classifier<unknown, unknown>,
-    readonly store: Store | undefined,
+    store: Store | undefined,
     onListenerError: L.OnListenerError | undefined,
     latencySamplesPerSecond: number,
     storeTimeout: number,
@@ -208,11 +203,20 @@ export class Breaker {
       storeTimeout
     )
     this.sampleLeft = this.setup.sampleEvery === Infinity ? Infinity : 1
+    this.fleet =
+      store === undefined
+        ? undefined
+        : { store, synced: 0, degraded: false, unshared: false, polled: 0, unwatch: undefined }
     for (const listener of listeners) this.subscribe(listener)
     if (restored !== undefined && this.listening()) {
       this.emitter!.emit({ _tag: 'Restored', breaker: name, at: this.last, state: restored })
     }
-    if (store !== undefined) this.connect(store)
+    if (this.fleet !== undefined) this.connect(this.fleet)
+  }
+
+  /** The store the breaker shares its state through, if any. */
+  get store(): Store | undefined {
+    return this.fleet?.store
   }
 
   // -- views ------------------------------------------------------------------------------
@@ -608,7 +612,7 @@ export class Breaker {
   private updated(prev: State, next: State, cause: Cause, now: number): L.Transition | undefined {
     if (!isTransition(prev, next)) return undefined
     M.enter(this.counters(), next._tag)
-    if (this.store !== undefined) this.share(this.store, prev, next, cause)
+    if (this.fleet !== undefined) this.share(this.fleet, prev, next, cause)
     return !this.listening() ? undefined : L.transition(this.name, prev, next, cause, now)
   }
 
@@ -635,37 +639,37 @@ export class Breaker {
    * closed). Only asynchronous calls claim; a synchronous probe runs as a probe of this process.
    */
   claim(probe: Permit): Promise<Decision> {
-    const { store } = this
-    if (store === undefined || !probe.probe) return Promise.resolve(probe)
+    const { fleet } = this
+    if (fleet === undefined || !probe.probe) return Promise.resolve(probe)
     return new Promise((resolve) =>
       attempt(
-        () => store.claim(this.name, this.synced, this.circuit.config.probeLease),
+        () => fleet.store.claim(this.name, fleet.synced, this.circuit.config.probeLease),
         this.setup.storeTimeout,
         (error) => {
-          this.storeFailed('claim', error)
+          this.storeFailed(fleet, 'claim', error)
           resolve(probe)
         },
-        (reply) => resolve(this.claimed(probe, reply))
+        (reply) => resolve(this.claimed(fleet, probe, reply))
       )
     )
   }
 
-  private claimed(probe: Permit, answer: unknown): Decision {
+  private claimed(fleet: Fleet, probe: Permit, answer: unknown): Decision {
     const reply = decodeReply(answer)
     if (E.isLeft(reply)) {
-      this.storeFailed('claim', reply.left)
+      this.storeFailed(fleet, 'claim', reply.left)
       return probe
     }
     const { outcome, record } = reply.right
-    this.answered()
+    this.answered(fleet)
     // (no re-synchronization here: a probe runs only where the circuit is open, so there is no Open
     // to push; the fleet's record is adopted below when the claim is refused)
     if (outcome === 'granted' || outcome === 'local') {
-      if (outcome === 'granted' && record.epoch > this.synced) this.changedFleet('Claim', record)
-      this.synced = Math.max(this.synced, record.epoch)
+      if (outcome === 'granted' && record.epoch > fleet.synced) this.changedFleet('Claim', record)
+      fleet.synced = Math.max(fleet.synced, record.epoch)
       return probe
     }
-    if (!this.adopt(record)) return probe
+    if (!this.adopt(fleet, record)) return probe
     // the probe lost: decide on the fleet's record (its permit, of an earlier generation, is late)
     return this.admitAt(this.now())
   }
@@ -675,75 +679,78 @@ export class Breaker {
    * it evicts a breaker). The breaker keeps working on its own; running it twice stops once.
    */
   close(): void {
-    const unwatch = this.unwatch
-    this.unwatch = undefined
+    const { fleet } = this
+    if (fleet === undefined) return
+    const unwatch = fleet.unwatch
+    fleet.unwatch = undefined
     unwatch?.()
   }
 
-  private connect(store: Store): void {
+  private connect(fleet: Fleet): void {
     try {
-      this.unwatch = store.watch(this.name, {
-        onRecord: (record) => this.received(record),
-        onFailure: (error) => this.storeFailed('poll', error),
+      fleet.unwatch = fleet.store.watch(this.name, {
+        onRecord: (record) => this.received(fleet, record),
+        onFailure: (error) => this.storeFailed(fleet, 'poll', error),
         active: () => {
           const calls = this.recorder?.calls ?? 0
-          const active = calls !== this.polled
-          this.polled = calls
+          const active = calls !== fleet.polled
+          fleet.polled = calls
           return active
         }
       })
     } catch (error) {
-      this.storeFailed('watch', error)
+      this.storeFailed(fleet, 'watch', error)
     }
-    this.guarded(
-      'load',
-      () => store.load(this.name),
-      (record) => this.received(record)
+    attempt(
+      () => fleet.store.load(this.name),
+      this.setup.storeTimeout,
+      (error) => this.storeFailed(fleet, 'load', error),
+      (record) => this.received(fleet, record)
     )
   }
 
   // A transition of the local circuit, proposed to the fleet (see `Store.proposal`).
-  private share(store: Store, prev: State, next: State, cause: Cause): void {
-    const proposal = proposalOf(prev, next, cause, this.synced)
-    if (O.isSome(proposal)) this.propose(store, proposal.value)
+  private share(fleet: Fleet, prev: State, next: State, cause: Cause): void {
+    const proposal = proposalOf(prev, next, cause, fleet.synced)
+    if (O.isSome(proposal)) this.propose(fleet, proposal.value)
   }
 
-  private propose(store: Store, proposal: Proposal): void {
+  private propose(fleet: Fleet, proposal: Proposal): void {
     attempt(
-      () => store.propose(this.name, proposal),
+      () => fleet.store.propose(this.name, proposal),
       this.setup.storeTimeout,
       (error) => {
-        this.unshared = true
-        this.storeFailed('propose', error)
+        fleet.unshared = true
+        this.storeFailed(fleet, 'propose', error)
       },
       (answer) => {
         const reply = decodeReply(answer)
         if (E.isLeft(reply)) {
-          this.unshared = true
-          this.storeFailed('propose', reply.left)
+          fleet.unshared = true
+          this.storeFailed(fleet, 'propose', reply.left)
           return
         }
         const { outcome, record } = reply.right
-        if (this.answered(record)) return
+        if (this.answered(fleet, record)) return
         if (outcome === 'refused') {
-          this.adopt(record)
+          this.adopt(fleet, record)
           return
         }
-        if (outcome === 'accepted' && record.epoch > this.synced) this.changedFleet(proposal._tag, record)
-        this.synced = Math.max(this.synced, record.epoch)
+        if (outcome === 'accepted' && record.epoch > fleet.synced) this.changedFleet(proposal._tag, record)
+        fleet.synced = Math.max(fleet.synced, record.epoch)
       }
     )
   }
 
   // A record pushed, polled or loaded: adopted if it is newer than what the breaker has seen.
-  private received(answer: unknown): void {
+  private received(fleet: Fleet, answer: unknown): void {
     const record = decodeRecord(answer)
     if (E.isLeft(record)) {
-      this.storeFailed('adopt', record.left)
+      this.storeFailed(fleet, 'adopt', record.left)
       return
     }
-    if (this.answered(record.right)) return
-    if (record.right.epoch > this.synced) this.adopt(record.right)
+    if (this.answered(fleet, record.right)) return
+    if (record.right.epoch > fleet.synced) this.adopt(fleet, record.right)
   }
 
   /**
@@ -751,34 +758,34 @@ export class Breaker {
    * (the fleet's, when known): an Open entered meanwhile is pushed as a trip; otherwise the caller goes
    * on adopting what is newer. Returns whether it pushed.
    */
-  private answered(record?: Shared): boolean {
-    if (!this.degraded) return false
-    this.degraded = false
+  private answered(fleet: Fleet, record?: Shared): boolean {
+    if (!fleet.degraded) return false
+    fleet.degraded = false
     const now = this.now()
     const event: L.StoreRecovered = { _tag: 'StoreRecovered', breaker: this.name, at: now }
     if (this.listening()) this.emitter!.emit(event)
-    if (!this.unshared || record === undefined) return false
-    this.unshared = false
+    if (!fleet.unshared || record === undefined) return false
+    fleet.unshared = false
     const s = this.circuit.asOf(this.cell().get(), now)
-    if (s._tag !== 'Open' || this.store === undefined) return false
-    this.synced = Math.max(this.synced, record.epoch)
-    this.propose(this.store, { _tag: 'Trip', expect: this.synced, openFor: s.openFor, attempt: s.attempt })
+    if (s._tag !== 'Open') return false
+    fleet.synced = Math.max(fleet.synced, record.epoch)
+    this.propose(fleet, { _tag: 'Trip', expect: fleet.synced, openFor: s.openFor, attempt: s.attempt })
     return true
   }
 
   // A record of the fleet, merged into the cell through the core and checked against the circuit;
   // returns whether it was adopted.
-  private adopt(record: Shared): boolean {
+  private adopt(fleet: Fleet, record: Shared): boolean {
     const now = this.now()
     const { circuit } = this
     const prev = this.cell().get()
-    const merged = circuit.merge(prev, record, now, record.holder === this.store?.id)
+    const merged = circuit.merge(prev, record, now, record.holder === fleet.store.id)
     const checked = decodeStateFor(circuit)(encodeState(merged))
     if (E.isLeft(checked)) {
-      this.storeFailed('adopt', checked.left)
+      this.storeFailed(fleet, 'adopt', checked.left)
       return false
     }
-    this.synced = record.epoch
+    fleet.synced = record.epoch
     this.cell().update(() => [merged, merged])
     this.report(prev, merged, 'Adopted', now)
     return true
@@ -797,24 +804,31 @@ export class Breaker {
     })
   }
 
-  /** Runs a store operation with the store timeout; a failure is reported, never thrown. */
-  private guarded<A>(operation: StoreOperation, run: () => Promise<A>, then?: (a: A) => void): void {
-    attempt(run, this.setup.storeTimeout, (error) => this.storeFailed(operation, error), then)
-  }
-
-  private storeFailed(operation: StoreOperation, error: unknown): void {
+  private storeFailed(fleet: Fleet, operation: StoreOperation, error: unknown): void {
     const event: L.StoreFailed = { _tag: 'StoreFailed', breaker: this.name, at: this.last, operation, error }
     const degraded: L.StoreDegraded | undefined =
-      this.degraded || operation === 'adopt'
+      fleet.degraded || operation === 'adopt'
         ? undefined
         : { _tag: 'StoreDegraded', breaker: this.name, at: this.last, error }
-    if (degraded !== undefined) this.degraded = true
+    if (degraded !== undefined) fleet.degraded = true
     if (this.listening()) this.emitter!.emit(event, degraded)
     else this.listenerFailed(error, event)
   }
 }
 
 type StoreOperation = L.StoreFailed['operation']
+
+// A breaker's part in a fleet, made only with a store: the store; the latest epoch seen; whether the
+// store is failing; whether a transition could not be shared; the calls counted when the store last
+// asked whether the breaker is active; and how to stop watching.
+interface Fleet {
+  readonly store: Store
+  synced: number
+  degraded: boolean
+  unshared: boolean
+  polled: number
+  unwatch: IO<void> | undefined
+}
 
 // the breakers whose clock failure has been reported (once each)
 const clockReported = new WeakSet<Breaker>()
