@@ -185,23 +185,15 @@ export class Breaker {
     readonly clock: Clock,
     readonly classify: Classifier<unknown, unknown>,
     store: Store | undefined,
-    onListenerError: L.OnListenerError | undefined,
-    latencySamplesPerSecond: number,
-    storeTimeout: number,
+    setup: Setup,
     restored?: State,
     listeners: ReadonlyArray<L.Listener> = []
   ) {
+    this.setup = setup
     // the first reading sets the time; a clock that fails from the start begins at 0
     this.last = -Infinity
     if (this.now() === -Infinity) this.last = 0
     this.ref = new Cell(restored ?? circuit.initial(this.last), this)
-    this.setup = setupFor(
-      onListenerError,
-      readsDuration(classify) || Strategy.slowCallDuration(circuit.strategy) !== undefined
-        ? 0
-        : 1_000 / latencySamplesPerSecond,
-      storeTimeout
-    )
     this.sampleLeft = this.setup.sampleEvery === Infinity ? Infinity : 1
     this.fleet =
       store === undefined
@@ -1048,23 +1040,28 @@ const check = (
     if (E.isLeft(decoded)) problems.push(...decoded.left.problems.map((p) => `initialState.${p}`))
     else restored = decoded.right
   }
+  if (problems.length > 0 || circuit === undefined) {
+    return {
+      problems,
+      make: () => {
+        throw new Config.ConfigError(problems)
+      }
+    }
+  }
+  // what every breaker made of these settings shares
+  const resolved = circuit
+  const clock = options.clock ?? monotonic
+  const classify = options.classify ?? fromPredicates(options)
+  const setup = setupFor(
+    options.onListenerError,
+    readsDuration(classify) || Strategy.slowCallDuration(circuit.strategy) !== undefined
+      ? 0
+      : 1_000 / perSecond,
+    storeTimeout as number
+  )
   return {
     problems,
-    make: (as = name) => {
-      if (problems.length > 0 || circuit === undefined) throw new Config.ConfigError(problems)
-      return new Breaker(
-        as,
-        circuit,
-        options.clock ?? monotonic,
-        options.classify ?? fromPredicates(options),
-        store,
-        options.onListenerError,
-        perSecond,
-        storeTimeout as number,
-        restored,
-        listeners
-      )
-    }
+    make: (as = name) => new Breaker(as, resolved, clock, classify, store, setup, restored, listeners)
   }
 }
 
