@@ -126,11 +126,12 @@ export const bucketBounds = (index: number): readonly [number, number] => {
   return [lower / 1000, (lower + widthMicros(index) - 1) / 1000]
 }
 
-// A bucket's smallest whole-microsecond duration, and how many whole microseconds it spans.
+// A bucket's smallest whole-microsecond duration, and how many whole microseconds it spans (a shift,
+// not `2 **`, which is a floating-point power: the last bucket spans 2 ** 28, within 32-bit integers).
 const lowerMicros = (index: number): number =>
   index < LINEAR ? index : (SUB + ((index - LINEAR) & (SUB - 1))) * widthMicros(index)
 const widthMicros = (index: number): number =>
-  index < LINEAR ? 1 : 2 ** (((index - LINEAR) >> SUB_BITS) + 1)
+  index < LINEAR ? 1 : 1 << (((index - LINEAR) >> SUB_BITS) + 1)
 
 // -------------------------------------------------------------------------------------
 // combinators
