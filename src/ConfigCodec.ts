@@ -47,7 +47,7 @@ import {
   type TypeOf,
   unknown
 } from './codec'
-import { toType } from './codecs/io'
+import { toStruct, toType } from './codecs/io'
 import * as S from './codecs/Strategy'
 import * as W from './codecs/Window'
 import {
@@ -121,7 +121,8 @@ type BackoffDocument = TypeOf<typeof backoffCheck>
  * @category codecs
  * @since 0.1.0
  */
-export const BackoffDocument: t.Type<BackoffDocument, BackoffDocument, unknown> = toType(backoffCheck)
+export const BackoffDocument: t.Type<BackoffDocument, BackoffDocument, unknown> =
+  /* @__PURE__ */ toType(backoffCheck)
 
 const documentCheck = struct(
   'a circuit breaker config',
@@ -165,7 +166,7 @@ export type ConfigDocument = TypeOf<typeof documentCheck>
  */
 export const ConfigDocument: t.Type<ConfigDocument, ConfigDocument, unknown> & {
   readonly keys: ReadonlyArray<string>
-} = Object.assign(toType<ConfigDocument>(documentCheck), { keys: documentCheck.keys })
+} = /* @__PURE__ */ toStruct(documentCheck)
 
 /**
  * A decoded registry document: the config of breaker `name` is `Config.merge(defaults, breakers[name])`

@@ -23,11 +23,14 @@ import {
   type Path,
   problem,
   type Problem,
-  report as reportProblems
+  type Props,
+  report as reportProblems,
+  type Struct,
+  type StructOf
 } from '../codec'
 
 /** The type of a context entry that is an array index: rendered `[i]`. */
-const element: t.Mixed = new t.Type<unknown>(
+const element: t.Mixed = /* @__PURE__ */ new t.Type<unknown>(
   'an array element',
   (_): _ is unknown => true,
   t.success,
@@ -47,11 +50,13 @@ const errorsOf = (u: unknown, context: t.Context, problems: ReadonlyArray<Proble
   })
 
 /**
- * The io-ts codec of `check`: the same name, guard and validation; it encodes to a fresh copy.
+ * The io-ts codec of `check`: the same name, guard and validation; it encodes to a fresh copy. A call
+ * is marked free of side effects, so that a bundler drops a module's codecs when they are unused
+ * (`decodeConfig` alone carries no io-ts).
  *
  * @internal
  */
-export const toType = <A, O = A>(check: Check<A>): t.Type<A, O, unknown> =>
+export const toType = /* @__NO_SIDE_EFFECTS__ */ <A, O = A>(check: Check<A>): t.Type<A, O, unknown> =>
   new t.Type<A, O, unknown>(
     check.name,
     check.is,
@@ -64,6 +69,16 @@ export const toType = <A, O = A>(check: Check<A>): t.Type<A, O, unknown> =>
       return (E.isRight(copy) ? copy.right : a) as unknown as O
     }
   )
+
+/**
+ * The io-ts codec of the struct check `check` (`toType`), which also lists the keys it knows.
+ *
+ * @internal
+ */
+export const toStruct = <R extends Props, P extends Props>(
+  check: Struct<R, P>
+): t.Type<StructOf<R, P>, StructOf<R, P>, unknown> & { readonly keys: ReadonlyArray<string> } =>
+  Object.assign(toType<StructOf<R, P>>(check), { keys: check.keys })
 
 /** The path of an io-ts context, below its root. */
 const pathOf = (context: t.Context): Path =>
