@@ -9,7 +9,7 @@
 import type * as t from 'io-ts'
 import * as C from '../Config'
 import type { TypeOf } from '../codec'
-import { toType } from './io'
+import { toStruct, toTypes } from './io'
 
 export * from '../Config'
 
@@ -35,9 +35,8 @@ type Checks = typeof C.fieldChecks
  * @category codecs
  * @since 0.1.0
  */
-export const fields = Object.fromEntries(
-  Object.entries(C.fieldChecks).map(([key, check]) => [key, toType<unknown>(check)])
-) as unknown as { readonly [K in keyof Checks]: t.Type<TypeOf<Checks[K]>, TypeOf<Checks[K]>, unknown> }
+export const fields: { readonly [K in keyof Checks]: t.Type<TypeOf<Checks[K]>, TypeOf<Checks[K]>, unknown> } =
+  /* @__PURE__ */ toTypes(C.fieldChecks)
 
 /**
  * The io-ts codec of what a user writes (`ConfigInput`), built from `Config.inputCheck`: every option
@@ -54,6 +53,6 @@ export const fields = Object.fromEntries(
  * @category codecs
  * @since 0.1.0
  */
-export const ConfigInput: t.Type<TypeOf<typeof C.inputCheck>, TypeOf<typeof C.inputCheck>, unknown> = toType(
-  C.inputCheck
-)
+export const ConfigInput: t.Type<TypeOf<typeof C.inputCheck>, TypeOf<typeof C.inputCheck>, unknown> & {
+  readonly keys: ReadonlyArray<string>
+} = /* @__PURE__ */ toStruct(C.inputCheck)

@@ -35,4 +35,4 @@ export type Duration = Milliseconds
  * @category codecs
  * @since 0.1.0
  */
-export const Duration: t.Type<Duration, Duration, unknown> = toType(check)
+export const Duration: t.Type<Duration, Duration, unknown> = /* @__PURE__ */ toType(check)

@@ -28,7 +28,7 @@ export * from '../StateCodec'
  * @category codecs
  * @since 0.1.0
  */
-export const StateShape: t.Type<State, unknown, unknown> = toType(shapeCheck)
+export const StateShape: t.Type<State, unknown, unknown> = /* @__PURE__ */ toType(shapeCheck)
 
 /**
  * The io-ts codec of a record shared by a fleet (`Store.Shared`), built from `StateCodec.sharedCheck`.
@@ -44,7 +44,7 @@ export const StateShape: t.Type<State, unknown, unknown> = toType(shapeCheck)
  * @category codecs
  * @since 0.1.0
  */
-export const SharedCodec: t.Type<Shared, Shared, unknown> = toType(sharedCheck)
+export const SharedCodec: t.Type<Shared, Shared, unknown> = /* @__PURE__ */ toType(sharedCheck)
 
 /**
  * The io-ts codec of a store's `Reply`, built from `StateCodec.replyCheck`.
@@ -59,7 +59,7 @@ export const SharedCodec: t.Type<Shared, Shared, unknown> = toType(sharedCheck)
  * @category codecs
  * @since 0.1.0
  */
-export const ReplyCodec: t.Type<Reply, Reply, unknown> = toType(replyCheck)
+export const ReplyCodec: t.Type<Reply, Reply, unknown> = /* @__PURE__ */ toType(replyCheck)
 
 /**
  * Decodes what a store answered with an io-ts `codec` (`ReplyCodec`, `SharedCodec`), naming every

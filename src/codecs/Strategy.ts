@@ -42,7 +42,7 @@ export type StrategyDocument = S.StrategyDocument
  * @category codecs
  * @since 0.1.0
  */
-export const Strategy: t.Type<Strategy, unknown, unknown> = toType(S.check)
+export const Strategy: t.Type<Strategy, unknown, unknown> = /* @__PURE__ */ toType(S.check)
 
 /**
  * The io-ts codec of a trip strategy in a config document, built from `Strategy.documentCheck`: a
@@ -59,7 +59,9 @@ export const Strategy: t.Type<Strategy, unknown, unknown> = toType(S.check)
  * @category codecs
  * @since 0.1.0
  */
-export const StrategyDocument: t.Type<StrategyDocument, unknown, unknown> = toType(S.documentCheck)
+export const StrategyDocument: t.Type<StrategyDocument, unknown, unknown> = /* @__PURE__ */ toType(
+  S.documentCheck
+)
 
 /**
  * The io-ts codec of the shape of a tally, whatever the strategy, built from `Strategy.tallyShapeCheck`.
@@ -72,7 +74,7 @@ export const StrategyDocument: t.Type<StrategyDocument, unknown, unknown> = toTy
  * @category codecs
  * @since 0.1.0
  */
-export const TallyShape: t.Type<S.Tally, unknown, unknown> = toType(S.tallyShapeCheck)
+export const TallyShape: t.Type<S.Tally, unknown, unknown> = /* @__PURE__ */ toType(S.tallyShapeCheck)
 
 /**
  * The io-ts codec of a tally of the (valid) `strategy`, built from `Strategy.tallyCheck(strategy)`.

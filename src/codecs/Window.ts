@@ -8,7 +8,7 @@
  */
 import type * as t from 'io-ts'
 import * as W from '../Window'
-import { toType } from './io'
+import { toType, toTypes } from './io'
 
 export * from '../Window'
 
@@ -44,7 +44,7 @@ export type WindowDocument = W.WindowDocument
  * @category codecs
  * @since 0.1.0
  */
-export const Window: t.Type<Window, unknown, unknown> = toType(W.check)
+export const Window: t.Type<Window, unknown, unknown> = /* @__PURE__ */ toType(W.check)
 
 /**
  * The io-ts codec of a window in a config document, built from `Window.documentCheck`:
@@ -61,7 +61,9 @@ export const Window: t.Type<Window, unknown, unknown> = toType(W.check)
  * @category codecs
  * @since 0.1.0
  */
-export const WindowDocument: t.Type<WindowDocument, WindowDocument, unknown> = toType(W.documentCheck)
+export const WindowDocument: t.Type<WindowDocument, WindowDocument, unknown> = /* @__PURE__ */ toType(
+  W.documentCheck
+)
 
 /**
  * The io-ts codecs of the shapes of window states, by `_tag`, whatever the window (built from
@@ -75,10 +77,10 @@ export const WindowDocument: t.Type<WindowDocument, WindowDocument, unknown> = t
  * @category codecs
  * @since 0.1.0
  */
-export const stateShapes = {
-  CountWindow: toType<W.CountWindowState>(W.stateShapeChecks.CountWindow),
-  TimeWindow: toType<W.TimeWindowState>(W.stateShapeChecks.TimeWindow)
-}
+export const stateShapes: {
+  readonly CountWindow: t.Type<W.CountWindowState, W.CountWindowState, unknown>
+  readonly TimeWindow: t.Type<W.TimeWindowState, W.TimeWindowState, unknown>
+} = /* @__PURE__ */ toTypes(W.stateShapeChecks)
 
 /**
  * The io-ts codec of a running state of the window `w`, built from `Window.stateCheck(w)`: one a

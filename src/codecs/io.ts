@@ -26,7 +26,8 @@ import {
   type Props,
   report as reportProblems,
   type Struct,
-  type StructOf
+  type StructOf,
+  type TypeOf
 } from '../codec'
 
 /** The type of a context entry that is an array index: rendered `[i]`. */
@@ -50,13 +51,13 @@ const errorsOf = (u: unknown, context: t.Context, problems: ReadonlyArray<Proble
   })
 
 /**
- * The io-ts codec of `check`: the same name, guard and validation; it encodes to a fresh copy. A call
- * is marked free of side effects, so that a bundler drops a module's codecs when they are unused
- * (`decodeConfig` alone carries no io-ts).
+ * The io-ts codec of `check`: the same name, guard and validation; it encodes to a fresh copy. Each
+ * call that makes a module's codec is marked `@__PURE__`, so that a bundler drops the codecs a program
+ * does not use (and io-ts with them) even when it uses the module (`Config.merge`, `decodeConfig`).
  *
  * @internal
  */
-export const toType = /* @__NO_SIDE_EFFECTS__ */ <A, O = A>(check: Check<A>): t.Type<A, O, unknown> =>
+export const toType = <A, O = A>(check: Check<A>): t.Type<A, O, unknown> =>
   new t.Type<A, O, unknown>(
     check.name,
     check.is,
@@ -79,6 +80,18 @@ export const toStruct = <R extends Props, P extends Props>(
   check: Struct<R, P>
 ): t.Type<StructOf<R, P>, StructOf<R, P>, unknown> & { readonly keys: ReadonlyArray<string> } =>
   Object.assign(toType<StructOf<R, P>>(check), { keys: check.keys })
+
+/**
+ * The io-ts codecs of a record of checks, key by key (`toType`).
+ *
+ * @internal
+ */
+export const toTypes = <C extends Props>(
+  checks: C
+): { readonly [K in keyof C]: t.Type<TypeOf<C[K]>, TypeOf<C[K]>, unknown> } =>
+  Object.fromEntries(Object.entries(checks).map(([key, check]) => [key, toType<unknown>(check)])) as {
+    readonly [K in keyof C]: t.Type<TypeOf<C[K]>, TypeOf<C[K]>, unknown>
+  }
 
 /** The path of an io-ts context, below its root. */
 const pathOf = (context: t.Context): Path =>
