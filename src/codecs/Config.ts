@@ -2,7 +2,7 @@
  * The `Config` module of the public API (`import { Config } from 'tripswitch'`): everything of
  * `Config.ts`, and the io-ts codecs of the options (`fields`) and of what a user writes
  * (`ConfigInput`), built from the plain checks `Config.resolve` uses (`fieldChecks`, `inputCheck`).
- * The runtime imports `Config.ts` alone, so that io-ts is loaded only when a codec is used.
+ * The runtime imports `Config.ts` alone, so that a bundle that uses no codec carries no io-ts.
  *
  * @since 0.1.0
  */

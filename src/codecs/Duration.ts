@@ -1,7 +1,7 @@
 /**
  * The `Duration` module of the public API (`import { Duration } from 'tripswitch'`): everything of
  * `Duration.ts`, and the io-ts codec `Duration`, built from its plain check (`Duration.check`). The
- * runtime imports `Duration.ts` alone, so that io-ts is loaded only when a codec is used.
+ * runtime imports `Duration.ts` alone, so that a bundle that uses no codec carries no io-ts.
  *
  * @since 0.1.0
  */

@@ -1,8 +1,8 @@
 /**
- * The `StateCodec` module of the public API (`import { StateCodec } from 'tripswitch'`): everything of
- * `StateCodec.ts`, and the io-ts codecs of states, shared records and store replies, built from the
- * plain checks of `StateCodec.ts` that the breaker decodes with. The runtime imports `StateCodec.ts`
- * alone, so that io-ts is loaded only when a codec is used.
+ * The `StateCodec` module of the public API (`import { StateCodec } from 'tripswitch'`): everything
+ * of `StateCodec.ts`, and the io-ts codecs of states, shared records and store replies, built from
+ * the plain checks of `StateCodec.ts` that the breaker decodes with. The runtime imports
+ * `StateCodec.ts` alone, so that a bundle that uses no codec carries no io-ts.
  *
  * @since 0.1.0
  */

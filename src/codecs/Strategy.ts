@@ -1,8 +1,8 @@
 /**
  * The `Strategy` module of the public API (`import { Strategy } from 'tripswitch'`): everything of
- * `Strategy.ts`, and the io-ts codecs of strategies, strategy documents and tallies, each built from
- * the plain check of `Strategy.ts` that the runtime uses. The runtime imports `Strategy.ts` alone, so
- * that io-ts is loaded only when a codec is used.
+ * `Strategy.ts`, and the io-ts codecs of strategies, strategy documents and tallies, each built
+ * from the plain check of `Strategy.ts` that the runtime uses. The runtime imports `Strategy.ts`
+ * alone, so that a bundle that uses no codec carries no io-ts.
  *
  * @since 0.1.0
  */

@@ -1,8 +1,8 @@
 /**
  * The `Window` module of the public API (`import { Window } from 'tripswitch'`): everything of
  * `Window.ts`, and the io-ts codecs of windows, window documents and window states, each built from
- * the plain check of `Window.ts` that the runtime uses. The runtime imports `Window.ts` alone, so that
- * io-ts is loaded only when a codec is used.
+ * the plain check of `Window.ts` that the runtime uses. The runtime imports `Window.ts` alone, so
+ * that a bundle that uses no codec carries no io-ts.
  *
  * @since 0.1.0
  */
