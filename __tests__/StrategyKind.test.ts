@@ -1,8 +1,7 @@
 import * as E from 'fp-ts/Either'
 import * as fc from 'fast-check'
-import * as t from 'io-ts'
 import { Strategy, Window } from 'tripswitch'
-import { nonNegativeInteger, positiveInteger, struct, tagged } from '../src/codec'
+import { literal, nonNegativeInteger, positiveInteger, struct, tagged, type TypeOf } from '../src/codec'
 import { registered } from '../src/strategies'
 import type { StrategyKind } from '../src/strategies/StrategyKind'
 import { strategy as anyStrategy } from './_support/arbitraries'
@@ -71,21 +70,21 @@ interface SlowStreakTally {
 }
 const slowStreakTally = struct(
   'a SlowStreak tally',
-  { _tag: t.literal('SlowStreak'), slow: nonNegativeInteger },
+  { _tag: literal('SlowStreak'), slow: nonNegativeInteger },
   {}
 )
 const slowStreakDocument = struct(
   'a slowStreak strategy',
-  { kind: t.literal('slowStreak'), threshold: positiveInteger, slowCallDuration: positiveInteger },
+  { kind: literal('slowStreak'), threshold: positiveInteger, slowCallDuration: positiveInteger },
   {}
 )
 const zero: SlowStreakTally = { _tag: 'SlowStreak', slow: 0 }
-const slowStreak: StrategyKind<SlowStreak, SlowStreakTally, t.TypeOf<typeof slowStreakDocument>> = {
+const slowStreak: StrategyKind<SlowStreak, SlowStreakTally, TypeOf<typeof slowStreakDocument>> = {
   _tag: 'SlowStreak',
   kind: 'slowStreak',
   codec: struct(
     'a SlowStreak strategy',
-    { _tag: t.literal('SlowStreak'), threshold: positiveInteger, slowCallDuration: positiveInteger },
+    { _tag: literal('SlowStreak'), threshold: positiveInteger, slowCallDuration: positiveInteger },
     {}
   ),
   document: slowStreakDocument,

@@ -61,7 +61,7 @@ import * as L from './Listener'
 import * as M from './Metrics'
 import type * as Ref from './Ref'
 import type { State } from './State'
-import { decodeShared, decodeStateFor, encodeState, maxTime, ReplyCodec, SharedCodec } from './StateCodec'
+import { decodeSharedWith, decodeStateFor, encodeState, maxTime, replyCheck, sharedCheck } from './StateCodec'
 import { proposal as proposalOf } from './Store'
 import { attempt, type Proposal, type Shared, type Store } from './Store'
 import * as Strategy from './Strategy'
@@ -138,7 +138,7 @@ const optionKeys: ReadonlyArray<keyof Options> = [
   'listeners'
 ]
 
-const configKeys = Object.keys(Config.fields)
+const configKeys = Object.keys(Config.fieldChecks)
 
 const controlTags: ReadonlyArray<Ev.Control['_tag']> = ['ForceOpen', 'Disable', 'MetricsOnly', 'Reset']
 
@@ -867,8 +867,8 @@ class Cell implements Ref.Ref<State> {
 // What a breaker that has not run a call yet reports: never written to.
 const unused: M.Recorder = M.recorder()
 
-const decodeReply = decodeShared(ReplyCodec, 'reply')
-const decodeRecord = decodeShared(SharedCodec, 'record')
+const decodeReply = decodeSharedWith(replyCheck, 'reply')
+const decodeRecord = decodeSharedWith(sharedCheck, 'record')
 
 // How many calls to let pass until the next timed one, after `span` calls took `elapsed` ms: about as
 // many as arrive in `every` ms at that rate, but at most twice `span` (one burst does not silence a

@@ -20,9 +20,10 @@
  * (or given as `undefined`) stay out of the resolved config, so `resolve({})` is exactly `defaults`.
  *
  * Invariants:
- * - One validator: the io-ts codec `ConfigInput` checks every field (with the field codecs that the
- *   document form in `ConfigCodec.ts` shares) and the cross-field rules below, as refinements. `resolve`
- *   decodes with it, so construction and decoding cannot disagree.
+ * - One validator: the plain check `inputCheck` (no io-ts) checks every field (with the field checks
+ *   that the document form in `ConfigCodec.ts` shares) and the cross-field rules below, as refinements.
+ *   `resolve` decodes with it, and the io-ts codec `Config.ConfigInput` is built from it, so
+ *   construction and decoding cannot disagree.
  * - Cross-field rules: `successThreshold <= halfOpenProbes` (with their defaults); not both `strategy`
  *   and `failureThreshold`, `backoff` and `openFor`, `halfOpenFailureRate` and `successThreshold`; `halfOpenExpiry` only with `halfOpenMaxDuration`. Each
  *   runs when the fields it reads are valid or absent, so every problem is reported at once.
@@ -31,15 +32,15 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either'
-import * as t from 'io-ts'
 import * as Backoff from './Backoff'
-import type * as Duration from './Duration'
-import { expected as durationExpected } from './Duration'
+import * as Duration from './Duration'
 import {
-  durationOf,
+  type Check,
   fraction,
   isRecord,
-  nonNegativeMs,
+  make,
+  type Mixed,
+  oneOf,
   positiveInteger,
   positiveMs,
   problem,
@@ -167,55 +168,51 @@ export const defaults: Config = {
 export const maxNameLength = 256
 
 // -------------------------------------------------------------------------------------
-// codecs
+// checks
 // -------------------------------------------------------------------------------------
 
-const RetryPolicy = new t.Type<Backoff.RetryPolicy, Backoff.RetryPolicy, unknown>(
+const RetryPolicy: Check<Backoff.RetryPolicy> = make(
   'a retry-ts RetryPolicy',
   (u): u is Backoff.RetryPolicy => Backoff.policyProblem(u) === undefined,
-  (u, c) => {
-    const problem = Backoff.policyProblem(u, 'backoff')
+  (u) => {
+    const found = Backoff.policyProblem(u, 'backoff')
     // the problem names the field itself; the report puts the path in front of the rest
-    return problem === undefined
-      ? t.success(u as Backoff.RetryPolicy)
-      : t.failure(u, c, problem.slice('backoff: '.length))
-  },
-  t.identity
+    return found === undefined
+      ? E.right(u as Backoff.RetryPolicy)
+      : E.left([problem([], found.slice('backoff: '.length))])
+  }
 )
 
 /**
- * The io-ts codecs of each option, as programmatic config gives it: durations are milliseconds or
- * strings such as `'2s'`, decoded to milliseconds. The document form (`ConfigCodec.ConfigDocument`)
- * uses the same codecs, with `strategy` and `backoff` described as data.
+ * The plain validators of each option, as programmatic config gives it (the io-ts codecs
+ * `Config.fields` are built from them): durations are milliseconds or strings such as `'2s'`, decoded
+ * to milliseconds. The document form (`ConfigCodec.ConfigDocument`) uses the same validators, with
+ * `strategy` and `backoff` described as data.
  *
  * @example
  * import * as assert from 'node:assert'
  * import { Config } from 'tripswitch'
- * assert.strictEqual(Config.fields.jitter.is(0.5), true)
+ * assert.strictEqual(Config.fieldChecks.jitter.is(0.5), true)
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const fields = {
+export const fieldChecks = {
   failureThreshold: positiveInteger,
-  strategy: Strategy.Strategy,
-  openFor: durationOf(nonNegativeMs, durationExpected),
+  strategy: Strategy.check,
+  openFor: Duration.check,
   backoff: RetryPolicy,
   jitter: fraction,
-  healthyPeriod: durationOf(positiveMs),
+  healthyPeriod: Duration.durationOf(positiveMs),
   halfOpenProbes: positiveInteger,
   successThreshold: positiveInteger,
   halfOpenFailureRate: rate,
-  halfOpenMaxDuration: durationOf(positiveMs),
-  halfOpenExpiry: t.keyof({ open: null, close: null }, '"open" or "close"') as t.Type<
-    HalfOpenExpiry,
-    HalfOpenExpiry,
-    unknown
-  >,
-  probeLease: durationOf(positiveMs)
+  halfOpenMaxDuration: Duration.durationOf(positiveMs),
+  halfOpenExpiry: oneOf<HalfOpenExpiry>(['open', 'close'], '"open" or "close"'),
+  probeLease: Duration.durationOf(positiveMs)
 }
 
-type Input = StructOf<Record<never, t.Mixed>, typeof fields>
+type Input = StructOf<Record<never, Mixed>, typeof fieldChecks>
 
 /**
  * The options that exclude each other, each pair with the hint its error gives. Where a config is laid
@@ -266,28 +263,29 @@ const rules: ReadonlyArray<Rule<Input>> = [
 ]
 
 /**
- * The io-ts codec of what a user writes (`ConfigInput`): every option optional, each checked by its
- * codec in `fields`, the cross-field rules as refinements, unknown options rejected with a "did you
- * mean" hint. `resolve` is this codec, then the defaults.
+ * The plain validator of what a user writes (`ConfigInput`; the io-ts codec `Config.ConfigInput` is
+ * built from it): every option optional, each checked by its validator in `fieldChecks`, the
+ * cross-field rules as refinements, unknown options rejected with a "did you mean" hint. `resolve` is
+ * this check, then the defaults.
  *
  * @example
  * import * as assert from 'node:assert'
  * import * as E from 'fp-ts/Either'
  * import { Config } from 'tripswitch'
- * assert.ok(E.isRight(Config.ConfigInput.decode({ failureThreshold: 5 })))
- * assert.ok(E.isLeft(Config.ConfigInput.decode({ halfOpenProbes: 1, successThreshold: 2 })))
+ * assert.ok(E.isRight(Config.inputCheck.decode({ failureThreshold: 5 })))
+ * assert.ok(E.isLeft(Config.inputCheck.decode({ halfOpenProbes: 1, successThreshold: 2 })))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const ConfigInput = struct('a circuit breaker config', {}, fields, rules, 'option')
+export const inputCheck = struct('a circuit breaker config', {}, fieldChecks, rules, 'option')
 
 // -------------------------------------------------------------------------------------
 // resolution
 // -------------------------------------------------------------------------------------
 
 /**
- * Fills in defaults and checks every field with the `ConfigInput` codec, throwing a `ConfigError` that
+ * Fills in defaults and checks every field with `inputCheck` (no io-ts), throwing a `ConfigError` that
  * names each bad field and what was expected, every problem at once. Unknown fields are rejected, so a
  * typo cannot silently fall back to a default; `allowed` lists other keys the caller handles itself.
  * A field given as `undefined` is absent; `null` is a wrong value, as in a config document.
@@ -307,7 +305,7 @@ export const resolve = (input: ConfigInput = {}, allowed: ReadonlyArray<string> 
     allowed.length > 0 && isRecord(input)
       ? Object.fromEntries(Object.entries(input).filter(([k]) => !allowed.includes(k)))
       : input
-  const decoded = ConfigInput.decode(own)
+  const decoded = inputCheck.decode(own)
   if (E.isLeft(decoded)) throw new ConfigError(report(decoded.left, 'config'))
   const c = decoded.right
   const openFor = c.openFor ?? defaults.openFor
@@ -379,7 +377,7 @@ export const problems = (input: ConfigInput): ReadonlyArray<string> => {
 }
 
 /**
- * The cross-field problems of a config whose fields are decoded (`Config.ConfigInput`'s refinements),
+ * The cross-field problems of a config whose fields are decoded (`inputCheck`'s refinements),
  * each as a line `field: what was expected`, leaving out the rules that read a field in `invalid` (one
  * whose own problem is reported already). What a document decoder uses to report every problem at once.
  *

@@ -1,6 +1,8 @@
 /**
- * Config documents decoded from `unknown` with io-ts: a breaker's config, and a registry document of
- * defaults plus per-name overrides, as read from JSON, YAML or environment-built objects.
+ * Config documents decoded from `unknown`: a breaker's config, and a registry document of defaults
+ * plus per-name overrides, as read from JSON, YAML or environment-built objects. The decoders use the
+ * plain checks of `codec.ts`; the io-ts codecs of this module (`ConfigDocument`, `BackoffDocument`,
+ * ...) are built from the same checks. The runtime never imports this module.
  *
  * Invariants:
  * - Decoding never throws; a bad document gives `Left(ConfigError)` listing every problem at once, one
@@ -14,9 +16,9 @@
  *   name in `breakers` has at most `Config.maxNameLength` (256) characters.
  * - Durations are milliseconds or strings such as `"500ms"`, `"30s"`, `"2m"` (see `Duration.ts`).
  * - Decoding and construction agree, with no rule written twice: each field of a document is checked by
- *   the codec `Config.ts` checks it with (`Config.fields`; a duration field also reads strings), the
- *   strategy and window documents are derived from the registered strategies and from `Window.ts`, and
- *   the decoded config then goes through `Config.resolve` (the `Config.ConfigInput` codec) for the
+ *   the check `Config.ts` checks it with (`Config.fieldChecks`; a duration field also reads strings),
+ *   the strategy and window documents are derived from the registered strategies and from `Window.ts`,
+ *   and the decoded config then goes through `Config.resolve` (`Config.inputCheck`) for the
  *   cross-field rules. So anything `decodeConfig` accepts, `Circuit.make` accepts too. Cross-field
  *   checks run for every config whose fields all have the right shape: a comparison with a field that
  *   is itself wrong would say nothing useful.
@@ -27,43 +29,45 @@
  */
 import * as E from 'fp-ts/Either'
 import { pipe } from 'fp-ts/function'
-import * as t from 'io-ts'
+import type * as t from 'io-ts'
 import * as O from 'fp-ts/Option'
 import type { RetryPolicy } from './Backoff'
 import {
   appendPath,
-  durationOf,
   isRecord,
   isReserved,
+  literal,
   own,
-  pathOf,
   positiveMs,
   record,
   report,
   shownKey,
   struct,
-  tagged
+  tagged,
+  type TypeOf,
+  unknown
 } from './codec'
+import { toStruct, toType } from './codecs/io'
+import * as S from './codecs/Strategy'
+import * as W from './codecs/Window'
 import {
   ConfigError,
   crossFieldProblems,
-  fields,
+  fieldChecks as fields,
   maxNameLength,
   merge,
   problems as resolveProblemsOf,
   type ConfigInput
 } from './Config'
-import { Duration } from './Duration'
-import * as S from './Strategy'
-import * as W from './Window'
+import * as Duration from './Duration'
 
 // -------------------------------------------------------------------------------------
 // codecs
 // -------------------------------------------------------------------------------------
 
-const positiveDuration = durationOf(positiveMs)
+const positiveDuration = Duration.durationOf(positiveMs)
 
-const kind = <K extends string>(k: K) => ({ kind: t.literal(k) })
+const kind = <K extends string>(k: K) => ({ kind: literal(k) })
 
 /**
  * A window described as data: `{ "kind": "count", "size": 100 }` (the last 100 calls) or
@@ -98,6 +102,17 @@ export const WindowDocument = W.WindowDocument
  */
 export const StrategyDocument = S.StrategyDocument
 
+const backoffCheck = tagged('a backoff', 'kind', {
+  constant: struct('a constant backoff', { ...kind('constant'), delay: Duration.check }, {}),
+  exponential: struct(
+    'an exponential backoff',
+    { ...kind('exponential'), initial: positiveDuration },
+    { max: positiveDuration }
+  )
+})
+
+type BackoffDocument = TypeOf<typeof backoffCheck>
+
 /**
  * A reset backoff described as data: `{ "kind": "constant", "delay": "30s" }`, or
  * `{ "kind": "exponential", "initial": "1s", "max": "5m" }` (the open time doubles on each re-open, from
@@ -106,36 +121,17 @@ export const StrategyDocument = S.StrategyDocument
  * @category codecs
  * @since 0.1.0
  */
-export const BackoffDocument = tagged('a backoff', 'kind', {
-  constant: struct('a constant backoff', { ...kind('constant'), delay: Duration }, {}),
-  exponential: struct(
-    'an exponential backoff',
-    { ...kind('exponential'), initial: positiveDuration },
-    { max: positiveDuration }
-  )
-})
+export const BackoffDocument: t.Type<BackoffDocument, BackoffDocument, unknown> =
+  /* @__PURE__ */ toType(backoffCheck)
 
-/**
- * The io-ts codec of one breaker's config document: every option optional, unknown keys rejected.
- * Durations are milliseconds or duration strings; `strategy` and `backoff` are described as data
- * (`StrategyDocument`, `BackoffDocument`).
- *
- * @example
- * import { ConfigCodec } from 'tripswitch'
- * ConfigCodec.ConfigDocument.decode({ failureThreshold: 5, openFor: '10s' })
- * // right({ failureThreshold: 5, openFor: 10_000 })
- *
- * @category codecs
- * @since 0.1.0
- */
-export const ConfigDocument = struct(
+const documentCheck = struct(
   'a circuit breaker config',
   {},
   {
     failureThreshold: fields.failureThreshold,
-    strategy: StrategyDocument,
+    strategy: S.documentCheck,
     openFor: fields.openFor,
-    backoff: BackoffDocument,
+    backoff: backoffCheck,
     jitter: fields.jitter,
     healthyPeriod: fields.healthyPeriod,
     halfOpenProbes: fields.halfOpenProbes,
@@ -153,7 +149,24 @@ export const ConfigDocument = struct(
  * @category model
  * @since 0.1.0
  */
-export type ConfigDocument = t.TypeOf<typeof ConfigDocument>
+export type ConfigDocument = TypeOf<typeof documentCheck>
+
+/**
+ * The io-ts codec of one breaker's config document: every option optional, unknown keys rejected.
+ * Durations are milliseconds or duration strings; `strategy` and `backoff` are described as data
+ * (`StrategyDocument`, `BackoffDocument`). Built from the check `decodeConfig` decodes with.
+ *
+ * @example
+ * import { ConfigCodec } from 'tripswitch'
+ * ConfigCodec.ConfigDocument.decode({ failureThreshold: 5, openFor: '10s' })
+ * // right({ failureThreshold: 5, openFor: 10_000 })
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
+export const ConfigDocument: t.Type<ConfigDocument, ConfigDocument, unknown> & {
+  readonly keys: ReadonlyArray<string>
+} = /* @__PURE__ */ toStruct(documentCheck)
 
 /**
  * A decoded registry document: the config of breaker `name` is `Config.merge(defaults, breakers[name])`
@@ -170,8 +183,6 @@ export interface RegistryConfig {
 // -------------------------------------------------------------------------------------
 // decoders
 // -------------------------------------------------------------------------------------
-
-type BackoffDocument = t.TypeOf<typeof BackoffDocument>
 
 /** retry-ts's `constantDelay(delay)` and `capDelay(max, exponentialBackoff(initial))`, as data. */
 const toPolicy = (b: BackoffDocument): RetryPolicy => {
@@ -194,10 +205,10 @@ const validFields = (u: unknown): readonly [ConfigInput, ReadonlySet<string>] =>
   const valid: Record<string, unknown> = {}
   const invalid = new Set<string>()
   if (isRecord(u)) {
-    for (const key of ConfigDocument.keys) {
+    for (const key of documentCheck.keys) {
       const v = own(u, key)
       if (v === undefined) continue
-      const decoded = ConfigDocument.decode({ [key]: v })
+      const decoded = documentCheck.decode({ [key]: v })
       if (E.isRight(decoded)) Object.assign(valid, decoded.right)
       else invalid.add(key)
     }
@@ -218,21 +229,21 @@ const problemsOf = (input: ConfigInput, invalid: ReadonlySet<string>): ReadonlyA
 }
 
 /**
- * Decodes the config at `context`, laid over `base` (the defaults it overrides, see `Config.merge`):
- * its shape, then `Config.resolve`'s checks of the merged config, every problem at once (with bad
- * fields, the checks look at the fields that decode), leaving out problems that `base` has alone.
+ * Decodes the config at the path `at` (`''` for a document of its own), laid over `base` (the defaults
+ * it overrides, see `Config.merge`): its shape, then `Config.resolve`'s checks of the merged config,
+ * every problem at once (with bad fields, the checks look at the fields that decode), leaving out
+ * problems that `base` has alone.
  */
 const decodeAt = (
   u: unknown,
-  context: t.Context,
+  at: string,
   base: ConfigInput
 ): E.Either<ReadonlyArray<string>, ConfigInput> => {
-  const shape = ConfigDocument.validate(u, context)
+  const shape = documentCheck.decode(u)
   const [input, invalid] = E.isRight(shape) ? [toInput(shape.right), new Set<string>()] : validFields(u)
-  const at = pathOf(context)
   const inherited = resolveProblemsOf(base)
   const problems = [
-    ...(E.isLeft(shape) ? report(shape.left, 'config') : []),
+    ...(E.isLeft(shape) ? report(shape.left, 'config', at) : []),
     ...problemsOf(merge(base, input), invalid)
       .filter((p) => !inherited.includes(p))
       .map((p) => (at === '' ? p : `${at}.${p}`))
@@ -258,14 +269,14 @@ const decodeAt = (
  */
 export const decodeConfig = (input: unknown): E.Either<ConfigError, ConfigInput> =>
   pipe(
-    decodeAt(input, t.getDefaultContext(ConfigDocument), {}),
+    decodeAt(input, '', {}),
     E.mapLeft((problems) => new ConfigError(problems))
   )
 
 const RegistryShape = struct(
   'a registry config document',
   {},
-  { defaults: t.unknown, breakers: record('an object of breaker configs by name', t.unknown) }
+  { defaults: unknown, breakers: record('an object of breaker configs by name', unknown) }
 )
 
 /**
@@ -295,19 +306,17 @@ const RegistryShape = struct(
  * @since 0.1.0
  */
 export const decodeRegistryConfig = (input: unknown): E.Either<ConfigError, RegistryConfig> => {
-  const root = t.getDefaultContext(RegistryShape)
-  const shape = RegistryShape.validate(input, root)
+  const shape = RegistryShape.decode(input)
   // problems of the document's own keys do not hide those of the configs it holds
   const problems: Array<string> = E.isLeft(shape) ? [...report(shape.left, 'document')] : []
   const doc = isRecord(input) ? input : {}
   const named = own(doc, 'breakers')
   const listed = isRecord(named) ? named : {}
   const rawDefaults = own(doc, 'defaults') ?? {}
-  const defaults = decodeAt(rawDefaults, t.appendContext(root, 'defaults', ConfigDocument), {})
+  const defaults = decodeAt(rawDefaults, 'defaults', {})
   if (E.isLeft(defaults)) problems.push(...defaults.left)
   // the overrides of bad defaults are still checked, over the defaults' fields that decode
   const base = E.isRight(defaults) ? defaults.right : validFields(rawDefaults)[0]
-  const within = t.appendContext(root, 'breakers', t.unknown)
   const breakers: Array<readonly [string, ConfigInput]> = []
   for (const name of Object.keys(listed)) {
     if (isReserved(name)) continue
@@ -318,7 +327,7 @@ export const decodeRegistryConfig = (input: unknown): E.Either<ConfigError, Regi
       )
       continue
     }
-    const decoded = decodeAt(own(listed, name), t.appendContext(within, name, ConfigDocument), base)
+    const decoded = decodeAt(own(listed, name), appendPath('breakers', name), base)
     if (E.isLeft(decoded)) problems.push(...decoded.left)
     else breakers.push([name, decoded.right])
   }

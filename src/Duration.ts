@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either'
-import * as t from 'io-ts'
+import { type Check, make, nonNegativeMs, problem, show } from './codec'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -101,44 +101,48 @@ export const parse = (s: string): E.Either<string, Duration> => {
 }
 
 // -------------------------------------------------------------------------------------
-// codecs
+// checks
 // -------------------------------------------------------------------------------------
 
 /**
  * A human-readable description of what a duration looks like, for error messages.
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
 export const expected =
   'a duration: milliseconds (a finite number >= 0) or a string such as "500ms", "30s", "2m"'
 
 /**
- * The io-ts codec of a duration: decodes milliseconds or a duration string to milliseconds, and
- * encodes to milliseconds.
+ * The document form of the milliseconds check `ms`: a number `ms` accepts, or a duration string
+ * (`"500ms"`, `"30s"`, `"2m"`) whose milliseconds it accepts. Decodes to milliseconds.
+ *
+ * @internal
+ */
+export const durationOf = (
+  ms: Check<number>,
+  name = `${ms.name}, or a string such as "500ms", "30s", "2m"`
+): Check<Duration> =>
+  make(name, ms.is, (u) => {
+    if (typeof u !== 'string') return ms.is(u) ? E.right(u) : E.left(null)
+    const parsed = parse(u)
+    if (E.isLeft(parsed)) return E.left([problem([], `expected ${name}, got ${show(u)} (${parsed.left})`)])
+    return ms.is(parsed.right) ? E.right(parsed.right) : E.left(null)
+  })
+
+/**
+ * The plain validator of a duration (no io-ts): milliseconds or a duration string, decoded to
+ * milliseconds. The io-ts codec `Duration.Duration` is built from it.
  *
  * @example
  * import * as assert from 'node:assert'
  * import * as E from 'fp-ts/Either'
  * import { Duration } from 'tripswitch'
  *
- * assert.deepStrictEqual(Duration.Duration.decode('2m'), E.right(120_000))
- * assert.deepStrictEqual(Duration.Duration.decode(90_000), E.right(90_000))
- * assert.ok(E.isLeft(Duration.Duration.decode(-1)))
+ * assert.deepStrictEqual(Duration.check.decode('2m'), E.right(120_000))
+ * assert.ok(E.isLeft(Duration.check.decode(-1)))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const Duration = new t.Type<Duration, Duration, unknown>(
-  expected,
-  (u): u is Duration => typeof u === 'number' && Number.isFinite(u) && u >= 0,
-  (u, c) => {
-    if (typeof u === 'number') return Number.isFinite(u) && u >= 0 ? t.success(u) : t.failure(u, c)
-    if (typeof u !== 'string') return t.failure(u, c)
-    const parsed = parse(u)
-    return E.isRight(parsed)
-      ? t.success(parsed.right)
-      : t.failure(u, c, `expected ${expected}, got ${JSON.stringify(u.slice(0, 40))} (${parsed.left})`)
-  },
-  t.identity
-)
+export const check: Check<Duration> = durationOf(nonNegativeMs, expected)

@@ -1,8 +1,9 @@
 /**
  * Circuit states to JSON and back, for persistence and for sharing through a store.
  *
- * A state read back from outside is untrusted: `decodeState` checks its shape with io-ts and then the
- * reducer's invariants documented in `State.ts`, and gives `Left(StateDecodeError)` naming every problem
+ * A state read back from outside is untrusted: `decodeState` checks its shape (with the plain checks of
+ * `codec.ts`; no io-ts, so the runtime that decodes store records and restored states loads none) and
+ * then the reducer's invariants documented in `State.ts`, and gives `Left(StateDecodeError)` naming every problem
  * with its path. `decodeStateFor(circuit)` also checks the state against a circuit's strategy and config.
  *
  * Invariants:
@@ -15,7 +16,7 @@
  *   `attempt`, finite times, `openFor >= 0`, half-open lease tickets distinct and below `nextTicket`,
  *   and a tally of a known strategy with consistent counts.
  * - Nothing about strategies or the half-open rule is written here: the tally codecs are derived from
- *   the registered strategies (`Strategy.TallyShape`, `Strategy.tallyCodec`) and a half-open state is
+ *   the registered strategies (`Strategy.tallyShapeCheck`, `Strategy.tallyCheck`) and a half-open state is
  *   judged by `HalfOpen.problems`, the rule the reducer decides by.
  * - `decodeState(encodeState(s))` deep-equals `s` for every state the reducer can reach.
  *
@@ -43,9 +44,20 @@
 import * as E from 'fp-ts/Either'
 import * as Ev from './Event'
 import { pipe } from 'fp-ts/function'
-import * as t from 'io-ts'
 import type { Circuit } from './Circuit'
-import { array, finite, nonNegativeInteger, number, report, struct, tagged } from './codec'
+import {
+  array,
+  type Check,
+  finite,
+  literal,
+  nonNegativeInteger,
+  number,
+  oneOf,
+  report,
+  string,
+  struct,
+  tagged
+} from './codec'
 import * as HalfOpen from './HalfOpen'
 import { type Lease, type State, tags } from './State'
 import * as Strategy from './Strategy'
@@ -126,18 +138,18 @@ export const maxRetryAfter: number = Ev.maxRetryAfter
 export const isStateDecodeError = (u: unknown): u is StateDecodeError => u instanceof StateDecodeError
 
 // -------------------------------------------------------------------------------------
-// codecs
+// checks
 // -------------------------------------------------------------------------------------
 
 const nonNegative = number('a finite number >= 0', (n) => Number.isFinite(n) && n >= 0)
 
-const tag = <K extends string>(k: K) => t.literal(k)
+const tag = literal
 
 // derived from the registered strategies (see `Strategy.ts`); an `Any` tally holds no `Any` tally, so
 // the codec is not recursive and no input can make decoding recurse deeply
-const TallyCodec = Strategy.TallyShape
+const TallyCodec = Strategy.tallyShapeCheck
 
-const LeaseCodec: t.Type<Lease, unknown, unknown> = struct(
+const LeaseCodec: Check<Lease> = struct(
   'a probe lease',
   { ticket: nonNegativeInteger, expiresAt: finite },
   {}
@@ -146,13 +158,13 @@ const LeaseCodec: t.Type<Lease, unknown, unknown> = struct(
 const common = { generation: nonNegativeInteger, since: finite }
 
 /**
- * The io-ts codec of a state's shape. It checks types only: use `decodeState`, which also checks the
- * reducer's invariants.
+ * The plain validator of a state's shape (the io-ts codec `StateCodec.StateShape` is built from it). It
+ * checks types only: use `decodeState`, which also checks the reducer's invariants.
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const StateShape: t.Type<State, unknown, unknown> = tagged('a circuit state', '_tag', {
+export const shapeCheck: Check<State> = tagged('a circuit state', '_tag', {
   Closed: struct(
     'a Closed state',
     { _tag: tag('Closed'), ...common, attempt: nonNegativeInteger, tally: TallyCodec },
@@ -185,7 +197,7 @@ export const StateShape: t.Type<State, unknown, unknown> = tagged('a circuit sta
   ForcedOpen: struct('a ForcedOpen state', { _tag: tag('ForcedOpen'), ...common }, {}),
   Disabled: struct('a Disabled state', { _tag: tag('Disabled'), ...common }, {}),
   MetricsOnly: struct('a MetricsOnly state', { _tag: tag('MetricsOnly'), ...common, tally: TallyCodec }, {})
-})
+}) as Check<State>
 
 // -------------------------------------------------------------------------------------
 // invariants
@@ -323,13 +335,17 @@ const fitProblems = (circuit: Circuit, s: State): ReadonlyArray<string> => {
  * @category encoding
  * @since 0.1.0
  */
-export const encodeState = (state: State): unknown => StateShape.encode(state)
+export const encodeState = (state: State): unknown => {
+  // what the shape check builds is a fresh copy of known keys only
+  const copy = shapeCheck.validate(state)
+  return E.isRight(copy) ? copy.right : state
+}
 
 const decodeWith =
   (extra: (s: State) => ReadonlyArray<string>) =>
   (input: unknown): E.Either<StateDecodeError, State> =>
     pipe(
-      StateShape.decode(input),
+      shapeCheck.decode(input),
       E.mapLeft((errors) => new StateDecodeError(report(errors, 'state'))),
       E.chain((s) => {
         const problems = [...invariantProblems(s), ...extra(s)]
@@ -380,7 +396,8 @@ export const decodeStateFor = (circuit: Circuit): ((input: unknown) => E.Either<
 // -------------------------------------------------------------------------------------
 
 /**
- * The io-ts codec of a record shared by a fleet (`Store.Shared`): a known phase, a non-negative
+ * The plain validator of a record shared by a fleet (`Store.Shared`; the io-ts codec
+ * `StateCodec.SharedCodec` is built from it): a known phase, a non-negative
  * integer `epoch` and `attempt`, finite `openFor` and `remaining` of at least 0 (`remaining` at most
  * `maxTime`), a string `holder`. Unknown keys are rejected. Whether its `openFor` and `attempt` fit a
  * circuit is checked when it is merged (`decodeStateFor` of the merged state).
@@ -390,66 +407,68 @@ export const decodeStateFor = (circuit: Circuit): ((input: unknown) => E.Either<
  * import * as E from 'fp-ts/Either'
  * import { StateCodec } from 'tripswitch'
  * const record = { phase: 'Open', epoch: 2, attempt: 0, openFor: 1_000, remaining: 400, holder: '' }
- * assert.ok(E.isRight(StateCodec.SharedCodec.decode(record)))
- * assert.ok(E.isLeft(StateCodec.SharedCodec.decode({ ...record, phase: 'Ajar' })))
+ * assert.ok(E.isRight(StateCodec.sharedCheck.decode(record)))
+ * assert.ok(E.isLeft(StateCodec.sharedCheck.decode({ ...record, phase: 'Ajar' })))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const SharedCodec: t.Type<Shared, Shared, unknown> = struct(
+export const sharedCheck: Check<Shared> = struct(
   'a shared record',
   {
-    phase: t.keyof(Object.fromEntries(tags.map((p) => [p, null])) as Record<Phase, null>),
+    phase: oneOf<Phase>(tags),
     epoch: nonNegativeInteger,
     attempt: nonNegativeInteger,
     openFor: number('a finite number >= 0, at most 1e15', (n) => n >= 0 && n <= maxTime),
     remaining: number('a finite number >= 0, at most 1e15', (n) => n >= 0 && n <= maxTime),
-    holder: t.string
+    holder: string
   },
   {}
 )
 
 /**
- * The io-ts codec of a store's `Reply`: a known outcome and a `SharedCodec` record.
+ * The plain validator of a store's `Reply` (the io-ts codec `StateCodec.ReplyCodec` is built from it):
+ * a known outcome and a `sharedCheck` record.
  *
  * @example
  * import * as assert from 'node:assert'
  * import * as E from 'fp-ts/Either'
  * import { StateCodec } from 'tripswitch'
  * const record = { phase: 'Closed', epoch: 0, attempt: 0, openFor: 0, remaining: 0, holder: '' }
- * assert.ok(E.isRight(StateCodec.ReplyCodec.decode({ outcome: 'local', record })))
+ * assert.ok(E.isRight(StateCodec.replyCheck.decode({ outcome: 'local', record })))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const ReplyCodec: t.Type<Reply, Reply, unknown> = struct(
+export const replyCheck: Check<Reply> = struct(
   "a store's reply",
   {
-    outcome: t.keyof({ accepted: null, voted: null, granted: null, local: null, refused: null }),
-    record: SharedCodec
+    outcome: oneOf<Reply['outcome']>(['accepted', 'voted', 'granted', 'local', 'refused']),
+    record: sharedCheck
   },
   {}
 )
 
 /**
- * Decodes what a store answered (a `Reply`, or a `Shared` record with `SharedCodec`), naming every
- * problem with its path. Never throws.
+ * Decodes what a store answered (a `Reply` with `replyCheck`, or a `Shared` record with `sharedCheck`),
+ * naming every problem with its path. Never throws. What the breaker decodes store records with; the
+ * public `StateCodec.decodeShared` takes an io-ts codec instead.
  *
  * @example
  * import * as assert from 'node:assert'
  * import * as E from 'fp-ts/Either'
  * import { StateCodec } from 'tripswitch'
- * const decode = StateCodec.decodeShared(StateCodec.SharedCodec, 'record')
+ * const decode = StateCodec.decodeSharedWith(StateCodec.sharedCheck, 'record')
  * const result = decode({ phase: 'Open', epoch: -1, attempt: 0, openFor: 0, remaining: 0, holder: '' })
  * assert.ok(E.isLeft(result) && /epoch/.test(result.left.message))
  *
  * @category decoding
  * @since 0.1.0
  */
-export const decodeShared =
-  <A>(codec: t.Type<A, A, unknown>, root: string) =>
+export const decodeSharedWith =
+  <A>(check: Check<A>, root: string) =>
   (input: unknown): E.Either<StateDecodeError, A> =>
     pipe(
-      codec.decode(input),
+      check.decode(input),
       E.mapLeft((errors) => new StateDecodeError(report(errors, root)))
     )

@@ -31,14 +31,31 @@
  *
  * Each strategy but `Any` is one module in `strategies/`, written against `StrategyKind` and registered
  * in `strategies/index.ts`; this module derives the rest from the registrations: the `Strategy` and
- * `Tally` types, the io-ts codecs (`Strategy`, `StrategyDocument`, `TallyShape`, `tallyCodec`), the
- * validation (`problems`, `tallyProblems`) and the dispatch of every function below by `_tag`.
+ * `Tally` types, the plain validators (`check`, `documentCheck`, `tallyShapeCheck`, `tallyCheck`; no
+ * io-ts), the validation (`problems`, `tallyProblems`) and the dispatch of every function below by
+ * `_tag`. The io-ts codecs `Strategy.Strategy`, `Strategy.StrategyDocument`, `Strategy.TallyShape` and
+ * `Strategy.tallyCodec` are built from the validators in `codecs/Strategy.ts`.
  *
  * @since 0.1.0
  */
 import type { Semigroup as Sg } from 'fp-ts/Semigroup'
-import * as t from 'io-ts'
-import { array, atMost, isRecord, nonEmpty, own, problemsOf, struct, tagged, tuple } from './codec'
+import {
+  array,
+  atMost,
+  type Check,
+  guarded,
+  isRecord,
+  literal,
+  type Mixed,
+  nonEmpty,
+  own,
+  problem,
+  problemsOf,
+  struct,
+  tagged,
+  tuple,
+  type TypeOf
+} from './codec'
 import { registered } from './strategies'
 import { kind as consecutive, type ConsecutiveTally } from './strategies/ConsecutiveFailures'
 import type { DocumentOf, StrategyKind, StrategyOf, TallyOf } from './strategies/StrategyKind'
@@ -222,24 +239,19 @@ const erase = (kinds: ReadonlyArray<unknown>): ReadonlyArray<Erased> => kinds as
 
 const singles = erase(registered)
 
-const codecsBy = (key: '_tag' | 'kind', pick: (k: Erased) => t.Mixed): Readonly<Record<string, t.Mixed>> =>
+const codecsBy = (key: '_tag' | 'kind', pick: (k: Erased) => Mixed): Readonly<Record<string, Mixed>> =>
   Object.fromEntries(singles.map((k) => [k[key], pick(k)]))
 
 const nestedAny = 'expected a strategy other than Any inside Any (list its strategies instead)'
 
-/** `codec`, refusing an `Any` with a message saying why: `Any` is kept flat. */
-const flat = (codec: t.Mixed): t.Mixed =>
-  new t.Type<unknown, unknown, unknown>(
-    codec.name,
-    (u): u is unknown => codec.is(u),
-    (u, c) => (isRecord(u) && own(u, '_tag') === 'Any' ? t.failure(u, c, nestedAny) : codec.validate(u, c)),
-    (a) => codec.encode(a)
-  )
+/** `check`, refusing an `Any` with a message saying why: `Any` is kept flat. */
+const flat = (check: Mixed): Mixed =>
+  guarded(check, (u) => (isRecord(u) && own(u, '_tag') === 'Any' ? [problem([], nestedAny)] : []))
 
 const anyDocument = struct(
   'an any strategy',
   {
-    kind: t.literal('any'),
+    kind: literal('any'),
     strategies: atMost(
       maxStrategies,
       'strategies',
@@ -261,19 +273,19 @@ const anyDocument = struct(
 const singleTallies = tagged(
   'a strategy tally',
   '_tag',
-  Object.assign({}, ...singles.map((k) => k.tallyShapes)) as Readonly<Record<string, t.Mixed>>
+  Object.assign({}, ...singles.map((k) => k.tallyShapes)) as Readonly<Record<string, Mixed>>
 )
 
 // every dispatch below goes through `kindOf`, so that the `_tag` of a strategy picks its kind
 const kindOf = (s: Strategy): Erased => byTag[s._tag] as Erased
 
-const anyKind: StrategyKind<Any, AnyTally, t.TypeOf<typeof anyDocument>> = {
+const anyKind: StrategyKind<Any, AnyTally, TypeOf<typeof anyDocument>> = {
   _tag: 'Any',
   kind: 'any',
   codec: struct(
     'an Any strategy',
     {
-      _tag: t.literal('Any'),
+      _tag: literal('Any'),
       strategies: atMost(
         maxStrategies,
         'strategies',
@@ -292,13 +304,16 @@ const anyKind: StrategyKind<Any, AnyTally, t.TypeOf<typeof anyDocument>> = {
       )
     },
     {}
-  ) as t.Type<Any, unknown, unknown>,
+  ) as Check<Any>,
   document: anyDocument,
-  fromDocument: (d) => ({ _tag: 'Any', strategies: d.strategies.map(fromDocument) }),
+  fromDocument: (d) => ({
+    _tag: 'Any',
+    strategies: d.strategies.map((x) => fromDocument(x as StrategyDocument))
+  }),
   tallyShapes: {
     Any: struct(
       'an Any tally',
-      { _tag: t.literal('Any'), tallies: atMost(maxStrategies, 'tallies', array(singleTallies)) },
+      { _tag: literal('Any'), tallies: atMost(maxStrategies, 'tallies', array(singleTallies)) },
       {}
     )
   },
@@ -307,7 +322,7 @@ const anyKind: StrategyKind<Any, AnyTally, t.TypeOf<typeof anyDocument>> = {
       Any: struct(
         'an Any tally',
         {
-          _tag: t.literal('Any'),
+          _tag: literal('Any'),
           tallies: tuple(
             `${s.strategies.length} tallies`,
             s.strategies.map((x) => kindOf(x).tally(x))
@@ -315,7 +330,7 @@ const anyKind: StrategyKind<Any, AnyTally, t.TypeOf<typeof anyDocument>> = {
         },
         {}
       )
-    }) as t.Type<AnyTally, unknown, unknown>,
+    }) as Check<AnyTally>,
   initial: (s) => ({ _tag: 'Any', tallies: s.strategies.map(initial) }),
   record: (s, t, failure, duration, now) => {
     let changed = false
@@ -373,25 +388,26 @@ const byTag: Readonly<Record<string, Erased | undefined>> = Object.fromEntries(k
 const byKind: Readonly<Record<string, Erased | undefined>> = Object.fromEntries(kinds.map((k) => [k.kind, k]))
 
 // -------------------------------------------------------------------------------------
-// codecs
+// checks
 // -------------------------------------------------------------------------------------
 
 /**
- * The io-ts codec of a strategy as data, derived from the registered kinds: each kind's fields and
- * cross-field rules (a rate is in `(0, 1]`, a count threshold or `minimumCalls` is at most a count
- * window's size, ...), and `Any` with at least one strategy and no `Any` inside.
+ * The plain validator of a strategy as data (the io-ts codec `Strategy.Strategy` is built from it),
+ * derived from the registered kinds: each kind's fields and cross-field rules (a rate is in `(0, 1]`, a
+ * count threshold or `minimumCalls` is at most a count window's size, ...), and `Any` with at least one
+ * strategy and no `Any` inside.
  *
  * @example
  * import * as assert from 'node:assert'
  * import * as E from 'fp-ts/Either'
  * import { Strategy } from 'tripswitch'
- * assert.ok(E.isRight(Strategy.Strategy.decode(Strategy.consecutiveFailures(3))))
- * assert.ok(E.isLeft(Strategy.Strategy.decode(Strategy.consecutiveFailures(0))))
+ * assert.ok(E.isRight(Strategy.check.decode(Strategy.consecutiveFailures(3))))
+ * assert.ok(E.isLeft(Strategy.check.decode(Strategy.consecutiveFailures(0))))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const Strategy: t.Type<Strategy, unknown, unknown> = tagged(
+export const check: Check<Strategy> = tagged(
   'a strategy (see Strategy)',
   '_tag',
   Object.fromEntries(kinds.map((k) => [k._tag, k.codec]))
@@ -403,11 +419,11 @@ export const Strategy: t.Type<Strategy, unknown, unknown> = tagged(
  * @category model
  * @since 0.1.0
  */
-export type StrategyDocument = DocumentOf<Registered> | t.TypeOf<typeof anyDocument>
+export type StrategyDocument = DocumentOf<Registered> | TypeOf<typeof anyDocument>
 
 /**
- * The io-ts codec of a trip strategy in a config document, derived from the registered kinds: a `kind`
- * naming one (`consecutiveFailures`, `failureCount`, `failureRate`, `slowCallRate`, or `any` with a list
+ * The plain validator of a trip strategy in a config document (the io-ts codec
+ * `Strategy.StrategyDocument` is built from it), derived from the registered kinds: a `kind` naming one (`consecutiveFailures`, `failureCount`, `failureRate`, `slowCallRate`, or `any` with a list
  * of the others in `strategies`) and the fields of its constructor, durations in milliseconds or as
  * strings. `fromDocument` turns a decoded one into a `Strategy`.
  *
@@ -415,17 +431,17 @@ export type StrategyDocument = DocumentOf<Registered> | t.TypeOf<typeof anyDocum
  * import * as assert from 'node:assert'
  * import * as E from 'fp-ts/Either'
  * import { Strategy } from 'tripswitch'
- * const doc = Strategy.StrategyDocument.decode({ kind: 'consecutiveFailures', threshold: 5 })
+ * const doc = Strategy.documentCheck.decode({ kind: 'consecutiveFailures', threshold: 5 })
  * assert.deepStrictEqual(E.map(Strategy.fromDocument)(doc), E.right(Strategy.consecutiveFailures(5)))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const StrategyDocument: t.Type<StrategyDocument, unknown, unknown> = tagged(
+export const documentCheck: Check<StrategyDocument> = tagged(
   'a trip strategy',
   'kind',
-  Object.fromEntries(kinds.map((k): readonly [string, t.Mixed] => [k.kind, k.document]))
-) as t.Type<StrategyDocument, unknown, unknown>
+  Object.fromEntries(kinds.map((k): readonly [string, Mixed] => [k.kind, k.document]))
+) as Check<StrategyDocument>
 
 /**
  * The strategy a decoded document describes; an `any` of a single strategy is that strategy, as
@@ -439,7 +455,7 @@ export const StrategyDocument: t.Type<StrategyDocument, unknown, unknown> = tagg
  *   Strategy.failureCount({ window: Window.count(20), threshold: 5 })
  * )
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
 export const fromDocument = (d: StrategyDocument): Strategy => {
@@ -448,37 +464,38 @@ export const fromDocument = (d: StrategyDocument): Strategy => {
 }
 
 /**
- * The io-ts codec of the shape of a tally, whatever the strategy, derived from the registered kinds:
- * what a decoder of persisted state checks before it knows the circuit (an `Any` tally holds no `Any`).
+ * The plain validator of the shape of a tally, whatever the strategy (the io-ts codec
+ * `Strategy.TallyShape` is built from it), derived from the registered kinds: what a decoder of
+ * persisted state checks before it knows the circuit (an `Any` tally holds no `Any`).
  *
  * @example
  * import * as assert from 'node:assert'
  * import { Strategy } from 'tripswitch'
- * assert.ok(Strategy.TallyShape.is(Strategy.initial(Strategy.consecutiveFailures(3))))
+ * assert.ok(Strategy.tallyShapeCheck.is(Strategy.initial(Strategy.consecutiveFailures(3))))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const TallyShape: t.Type<Tally, unknown, unknown> = tagged(
+export const tallyShapeCheck: Check<Tally> = tagged(
   'a strategy tally',
   '_tag',
-  Object.assign({}, ...kinds.map((k) => k.tallyShapes)) as Readonly<Record<string, t.Mixed>>
-)
+  Object.assign({}, ...kinds.map((k) => k.tallyShapes)) as Readonly<Record<string, Mixed>>
+) as Check<Tally>
 
 /**
- * The io-ts codec of a tally of the (valid) `strategy`: one a reducer may safely continue from.
+ * The plain validator of a tally of the (valid) `strategy` (the io-ts codec `Strategy.tallyCodec` is
+ * built from it): one a reducer may safely continue from.
  *
  * @example
  * import * as assert from 'node:assert'
  * import { Strategy } from 'tripswitch'
  * const s = Strategy.consecutiveFailures(3)
- * assert.ok(Strategy.tallyCodec(s).is(Strategy.initial(s)))
+ * assert.ok(Strategy.tallyCheck(s).is(Strategy.initial(s)))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const tallyCodec = (strategy: Strategy): t.Type<Tally, unknown, unknown> =>
-  kindOf(strategy).tally(strategy)
+export const tallyCheck = (strategy: Strategy): Check<Tally> => kindOf(strategy).tally(strategy)
 
 // -------------------------------------------------------------------------------------
 // tally
@@ -647,7 +664,7 @@ export const isUnmovedBySuccess = (strategy: Strategy, tally: Tally): boolean =>
 
 /**
  * Every problem with `u` as a strategy, one line each naming its field under `path`; empty when `u` is a
- * valid `Strategy`: the problems the `Strategy` codec finds.
+ * valid `Strategy`: the problems `check` finds.
  *
  * @example
  * import * as assert from 'node:assert'
@@ -659,12 +676,11 @@ export const isUnmovedBySuccess = (strategy: Strategy, tally: Tally): boolean =>
  * @category validation
  * @since 0.1.0
  */
-export const problems = (u: unknown, path = 'strategy'): ReadonlyArray<string> =>
-  problemsOf(Strategy, u, path)
+export const problems = (u: unknown, path = 'strategy'): ReadonlyArray<string> => problemsOf(check, u, path)
 
 /**
  * Every problem with `u` as a tally of the (valid) `strategy`, one line each under `path`; empty when a
- * reducer may safely continue from it: the problems `tallyCodec(strategy)` finds. For decoders of
+ * reducer may safely continue from it: the problems `tallyCheck(strategy)` finds. For decoders of
  * persisted or shared state. A closed circuit's tally must also not be tripped: check `isTripped`.
  *
  * @example
@@ -678,4 +694,4 @@ export const problems = (u: unknown, path = 'strategy'): ReadonlyArray<string> =
  * @since 0.1.0
  */
 export const tallyProblems = (strategy: Strategy, u: unknown, path = 'tally'): ReadonlyArray<string> =>
-  problemsOf(tallyCodec(strategy), u, path)
+  problemsOf(tallyCheck(strategy), u, path)

@@ -30,17 +30,19 @@
  * and copies its ring of buckets only when time moves to a new bucket. New states share everything
  * they did not change with old ones, which are never changed.
  *
- * Windows, documents of windows and window states are checked by the io-ts codecs of this module
- * (`Window`, `WindowDocument`, `stateCodec`); `problems` and `stateProblems` report what they find.
+ * Windows, documents of windows and window states are checked by the plain validators of this module
+ * (`check`, `documentCheck`, `stateCheck`; no io-ts); `problems` and `stateProblems` report what they
+ * find. The io-ts codecs `Window.Window`, `Window.WindowDocument`, `Window.stateShapes` and
+ * `Window.stateCodec` are built from them in `codecs/Window.ts`.
  *
  * @since 0.1.0
  */
-import * as t from 'io-ts'
 import {
   array,
-  durationOf,
+  type Check,
   int32,
   integer,
+  literal,
   nonNegativeInteger,
   number,
   problem,
@@ -50,8 +52,10 @@ import {
   struct,
   tagged,
   type Problem,
-  type Rule
+  type Rule,
+  type TypeOf
 } from './codec'
+import { durationOf } from './Duration'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -471,7 +475,7 @@ export const totals = (w: Window, s: WindowState, now: number): Totals =>
   w._tag === 'CountWindow' ? s : timeTotals(w, s as TimeWindowState, now)
 
 // -------------------------------------------------------------------------------------
-// codecs
+// checks
 // -------------------------------------------------------------------------------------
 
 const size = integer(1, maxSize)
@@ -494,48 +498,46 @@ const divides: Rule<{ readonly duration: number; readonly buckets: number }> = {
 }
 
 /**
- * The io-ts codec of a window as data: a count window's `size` is an integer from 1 to `maxSize`; a
- * time window's `duration` is a positive integer number of milliseconds and `buckets` an integer from
- * 1 to `maxBuckets` that divides it into buckets of whole milliseconds. Unknown keys are rejected.
+ * The plain validator of a window as data (the io-ts codec `Window.Window` is built from it): a count
+ * window's `size` is an integer from 1 to `maxSize`; a time window's `duration` is a positive integer
+ * number of milliseconds and `buckets` an integer from 1 to `maxBuckets` that divides it into buckets
+ * of whole milliseconds. Unknown keys are rejected.
  *
  * @example
  * import * as assert from 'node:assert'
  * import * as E from 'fp-ts/Either'
  * import { Window } from 'tripswitch'
- * assert.ok(E.isRight(Window.Window.decode(Window.time(60_000, 12))))
- * assert.ok(E.isLeft(Window.Window.decode(Window.time(1_000, 3))))
+ * assert.ok(E.isRight(Window.check.decode(Window.time(60_000, 12))))
+ * assert.ok(E.isLeft(Window.check.decode(Window.time(1_000, 3))))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const Window: t.Type<Window, unknown, unknown> = tagged(
-  'a window (Window.count or Window.time)',
-  '_tag',
-  {
-    CountWindow: struct('a count window', { _tag: t.literal('CountWindow'), size }, {}),
-    TimeWindow: struct('a time window', { _tag: t.literal('TimeWindow'), duration, buckets }, {}, [divides])
-  }
-)
+export const check: Check<Window> = tagged('a window (Window.count or Window.time)', '_tag', {
+  CountWindow: struct('a count window', { _tag: literal('CountWindow'), size }, {}),
+  TimeWindow: struct('a time window', { _tag: literal('TimeWindow'), duration, buckets }, {}, [divides])
+})
 
 /**
- * The io-ts codec of a window in a config document: `{ "kind": "count", "size": 100 }` (the last 100
- * calls) or `{ "kind": "time", "duration": "60s", "buckets": 12 }` (the calls of the last minute, in
- * 5 s buckets), with the fields of `Window` and durations in milliseconds or as strings. `fromDocument`
- * turns a decoded one into a `Window`, which `Window` then checks as a whole.
+ * The plain validator of a window in a config document (the io-ts codec `Window.WindowDocument` is
+ * built from it): `{ "kind": "count", "size": 100 }` (the last 100 calls) or `{ "kind": "time",
+ * "duration": "60s", "buckets": 12 }` (the calls of the last minute, in 5 s buckets), with the fields
+ * of `Window` and durations in milliseconds or as strings. `fromDocument` turns a decoded one into a
+ * `Window`, which `check` then checks as a whole.
  *
  * @example
  * import * as assert from 'node:assert'
  * import * as E from 'fp-ts/Either'
  * import { Window } from 'tripswitch'
- * const decoded = Window.WindowDocument.decode({ kind: 'time', duration: '1m', buckets: 12 })
+ * const decoded = Window.documentCheck.decode({ kind: 'time', duration: '1m', buckets: 12 })
  * assert.deepStrictEqual(E.map(Window.fromDocument)(decoded), E.right(Window.time(60_000, 12)))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const WindowDocument = tagged('a window', 'kind', {
-  count: struct('a count window', { kind: t.literal('count'), size }, {}),
-  time: struct('a time window', { kind: t.literal('time'), duration: durationOf(duration), buckets }, {})
+export const documentCheck = tagged('a window', 'kind', {
+  count: struct('a count window', { kind: literal('count'), size }, {}),
+  time: struct('a time window', { kind: literal('time'), duration: durationOf(duration), buckets }, {})
 })
 
 /**
@@ -544,7 +546,7 @@ export const WindowDocument = tagged('a window', 'kind', {
  * @category model
  * @since 0.1.0
  */
-export type WindowDocument = t.TypeOf<typeof WindowDocument>
+export type WindowDocument = TypeOf<typeof documentCheck>
 
 /**
  * The window a decoded document describes.
@@ -561,22 +563,23 @@ export const fromDocument = (d: WindowDocument): Window =>
   d.kind === 'count' ? count(d.size) : time(d.duration, d.buckets)
 
 /**
- * The io-ts codecs of the shapes of window states, by `_tag`, whatever the window: what a decoder of
- * persisted state checks before it knows the circuit. `stateCodec(w)` checks a state against `w`.
+ * The plain validators of the shapes of window states, by `_tag`, whatever the window (the io-ts
+ * codecs `Window.stateShapes` are built from them): what a decoder of persisted state checks before it
+ * knows the circuit. `stateCheck(w)` checks a state against `w`.
  *
  * @example
  * import * as assert from 'node:assert'
  * import { Window } from 'tripswitch'
- * assert.ok(Window.stateShapes.CountWindow.is(Window.empty(Window.count(10))))
+ * assert.ok(Window.stateShapeChecks.CountWindow.is(Window.empty(Window.count(10))))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const stateShapes = {
+export const stateShapeChecks = {
   CountWindow: struct(
     'a count window',
     {
-      _tag: t.literal('CountWindow'),
+      _tag: literal('CountWindow'),
       calls: nonNegativeInteger,
       marked: nonNegativeInteger,
       cursor: nonNegativeInteger,
@@ -589,7 +592,7 @@ export const stateShapes = {
   TimeWindow: struct(
     'a time window',
     {
-      _tag: t.literal('TimeWindow'),
+      _tag: literal('TimeWindow'),
       bucket: safeInteger,
       calls: nonNegativeInteger,
       marked: nonNegativeInteger,
@@ -697,30 +700,31 @@ const timeProblems = (n: number, s: TimeWindowState): ReadonlyArray<Problem> => 
 }
 
 /**
- * The io-ts codec of a running state of the window `w`: its shape (`stateShapes`), the array sizes `w`
- * implies, and counts consistent with the stored bits or buckets, so that a reducer may safely continue
- * from it. O(size) for a count window, O(buckets) for a time window.
+ * The plain validator of a running state of the window `w` (the io-ts codec `Window.stateCodec(w)` is
+ * built from it): its shape (`stateShapeChecks`), the array sizes `w` implies, and counts consistent
+ * with the stored bits or buckets, so that a reducer may safely continue from it. O(size) for a count
+ * window, O(buckets) for a time window.
  *
  * @example
  * import * as assert from 'node:assert'
  * import * as E from 'fp-ts/Either'
  * import { Window } from 'tripswitch'
  * const w = Window.count(10)
- * assert.ok(E.isRight(Window.stateCodec(w).decode(Window.record(w, Window.empty(w), true, 0))))
+ * assert.ok(E.isRight(Window.stateCheck(w).decode(Window.record(w, Window.empty(w), true, 0))))
  *
- * @category codecs
+ * @category checks
  * @since 0.1.0
  */
-export const stateCodec = (w: Window): t.Type<WindowState, unknown, unknown> =>
+export const stateCheck = (w: Window): Check<WindowState> =>
   w._tag === 'CountWindow'
     ? (refine(
-        tagged('the state of a CountWindow', '_tag', { CountWindow: stateShapes.CountWindow }),
+        tagged('the state of a CountWindow', '_tag', { CountWindow: stateShapeChecks.CountWindow }),
         (s: CountWindowState) => countProblems(w.size, s)
-      ) as t.Type<WindowState, unknown, unknown>)
+      ) as Check<WindowState>)
     : (refine(
-        tagged('the state of a TimeWindow', '_tag', { TimeWindow: stateShapes.TimeWindow }),
+        tagged('the state of a TimeWindow', '_tag', { TimeWindow: stateShapeChecks.TimeWindow }),
         (s: TimeWindowState) => timeProblems(w.buckets, s)
-      ) as t.Type<WindowState, unknown, unknown>)
+      ) as Check<WindowState>)
 
 // -------------------------------------------------------------------------------------
 // validation
@@ -728,7 +732,7 @@ export const stateCodec = (w: Window): t.Type<WindowState, unknown, unknown> =>
 
 /**
  * Every problem with `u` as a window, one line each naming its field under `path`; empty when `u` is a
- * valid `Window`: the problems the `Window` codec finds.
+ * valid `Window`: the problems `check` finds.
  *
  * @example
  * import * as assert from 'node:assert'
@@ -740,11 +744,11 @@ export const stateCodec = (w: Window): t.Type<WindowState, unknown, unknown> =>
  * @category validation
  * @since 0.1.0
  */
-export const problems = (u: unknown, path = 'window'): ReadonlyArray<string> => problemsOf(Window, u, path)
+export const problems = (u: unknown, path = 'window'): ReadonlyArray<string> => problemsOf(check, u, path)
 
 /**
  * Every problem with `u` as a running state of the (valid) window `w`, one line each naming its field
- * under `path`; empty when a reducer may safely continue from it: the problems `stateCodec(w)` finds.
+ * under `path`; empty when a reducer may safely continue from it: the problems `stateCheck(w)` finds.
  *
  * @example
  * import * as assert from 'node:assert'
@@ -756,4 +760,4 @@ export const problems = (u: unknown, path = 'window'): ReadonlyArray<string> => 
  * @since 0.1.0
  */
 export const stateProblems = (w: Window, u: unknown, path = 'tally'): ReadonlyArray<string> =>
-  problemsOf(stateCodec(w), u, path)
+  problemsOf(stateCheck(w), u, path)

@@ -1,8 +1,12 @@
 /**
- * io-ts building blocks shared by the config, strategy, window and state codecs: strict structs that
- * reject unknown keys (with a "did you mean" hint) and carry their cross-field rules, records keyed by
- * user names, unions dispatched on a tag, the field codecs both config forms share, and a reporter that
- * turns io-ts errors into one readable line per problem, each naming its path.
+ * Plain validators, with no io-ts in them: the one place where the rules of settings, durations,
+ * windows, strategies, states and shared records are written. A `Check<A>` is a name ("a positive
+ * integer"), a guard and a `validate` that returns the value decoded or every problem found, each with
+ * its path. Strict structs reject unknown keys (with a "did you mean" hint) and carry their cross-field
+ * rules; records are keyed by user names; unions are dispatched on a tag; `report` turns problems into
+ * one readable line each, naming its path. The runtime (`Config.resolve`, the breaker's checks of
+ * states and store records) uses these directly; the io-ts codecs of the public API are built from them
+ * (`codecs/io.ts`), so that a bundle that uses no codec carries no io-ts.
  *
  * Invariants, which make decoding untrusted input safe:
  * - Only own properties are read, so nothing inherited (a polluted `Object.prototype`, `constructor`)
@@ -12,12 +16,12 @@
  * - Validation never throws on data: it returns a `Left` listing every problem it found.
  * - A cross-field rule of a struct runs when every field it reads is valid or absent, so that the
  *   problems of other fields do not hide it and a comparison with a wrong field is never reported.
+ * - A value of the wrong shape is reported as `expected <name>, got <value>` with the name of the
+ *   outermost check at its path (the one its parent applied), as an io-ts reporter names it.
  *
  * @internal
  */
 import * as E from 'fp-ts/Either'
-import * as t from 'io-ts'
-import { parse } from './Duration'
 
 // -------------------------------------------------------------------------------------
 // guards
@@ -30,8 +34,6 @@ export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
 /** The own property `key` of `o`: never an inherited one. @internal */
 export const own = (o: object, key: string): unknown =>
   Object.prototype.hasOwnProperty.call(o, key) ? (o as Record<string, unknown>)[key] : undefined
-
-const arrays = new WeakSet<object>()
 
 const reserved: ReadonlyArray<string> = ['__proto__', 'constructor', 'prototype']
 
@@ -130,48 +132,155 @@ const pushAll = <A>(xs: Array<A>, ys: ReadonlyArray<A>): void => {
 }
 
 // -------------------------------------------------------------------------------------
-// combinators
+// model
 // -------------------------------------------------------------------------------------
 
-/** @internal */
-export type Props = Readonly<Record<string, t.Mixed>>
-
-/** @internal */
-export type StructOf<R extends Props, P extends Props> = {
-  readonly [K in keyof R]: t.TypeOf<R[K]>
-} & { readonly [K in keyof P]?: t.TypeOf<P[K]> }
-
-/** @internal */
-export type StructOutputOf<R extends Props, P extends Props> = {
-  readonly [K in keyof R]: t.OutputOf<R[K]>
-} & { readonly [K in keyof P]?: t.OutputOf<P[K]> }
-
 /**
- * A struct codec, which also lists the keys it knows.
+ * A path below a checked value: object keys, and array indices as numbers (`['ring', 3]` is
+ * `ring[3]`; `[]` is the value itself).
  *
  * @internal
  */
-export type Struct<R extends Props, P extends Props> = t.Type<
-  StructOf<R, P>,
-  StructOutputOf<R, P>,
-  unknown
-> & {
-  readonly keys: ReadonlyArray<string>
-}
+export type Path = ReadonlyArray<string | number>
 
 /**
- * What a cross-field rule found: the path of the field it blames, below the value checked (`['ring',
- * 3]` is `ring[3]`; `[]` is the value itself), and what was expected there.
+ * What a check found wrong: where, below the value checked, and the message (`expected ..., got ...`).
  *
  * @internal
  */
 export interface Problem {
-  readonly path: ReadonlyArray<string | number>
+  readonly path: Path
   readonly message: string
 }
 
 /** @internal */
-export const problem = (path: ReadonlyArray<string | number>, message: string): Problem => ({ path, message })
+export const problem = (path: Path, message: string): Problem => ({ path, message })
+
+/**
+ * What `validate` found: the decoded value (fresh), the problems, or `null` when the value is not of
+ * the check's shape at all, which is reported as `expected <name>, got <value>` with the name of the
+ * outermost check at that path.
+ *
+ * @internal
+ */
+export type Validation<A> = E.Either<ReadonlyArray<Problem> | null, A>
+
+/**
+ * A plain validator: its name (what it expects, "a positive integer"), a guard, and `validate`; `decode`
+ * is `validate` with every problem named.
+ *
+ * @internal
+ */
+export interface Check<A> {
+  readonly name: string
+  readonly is: (u: unknown) => u is A
+  readonly validate: (u: unknown) => Validation<A>
+  readonly decode: (u: unknown) => E.Either<ReadonlyArray<Problem>, A>
+}
+
+/** @internal */
+export type Mixed = Check<unknown>
+
+/** @internal */
+export type TypeOf<C> = C extends Check<infer A> ? A : never
+
+/** The message about `u`, which is not what `name` describes. @internal */
+export const expectation = (name: string, u: unknown): string =>
+  u === undefined ? `missing, expected ${name}` : `expected ${name}, got ${show(u)}`
+
+/** The problems that `check` found in `v`, moved below `key`. */
+const under = (
+  key: string | number,
+  check: Mixed,
+  v: unknown,
+  found: ReadonlyArray<Problem> | null
+): ReadonlyArray<Problem> =>
+  found === null
+    ? [problem([key], expectation(check.name, v))]
+    : found.map((p) => problem([key, ...p.path], p.message))
+
+/**
+ * A check from its name, guard and `validate`.
+ *
+ * @internal
+ */
+export const make = <A>(
+  name: string,
+  is: (u: unknown) => u is A,
+  validate: (u: unknown) => Validation<A>
+): Check<A> => ({
+  name,
+  is,
+  validate,
+  decode: (u) => {
+    const result = validate(u)
+    return E.isLeft(result) && result.left === null
+      ? E.left([problem([], expectation(name, u))])
+      : (result as E.Either<ReadonlyArray<Problem>, A>)
+  }
+})
+
+// -------------------------------------------------------------------------------------
+// primitives
+// -------------------------------------------------------------------------------------
+
+/** Anything: the value as it is. @internal */
+export const unknown: Check<unknown> = make('unknown', (_): _ is unknown => true, E.right)
+
+/** @internal */
+export const string: Check<string> = make(
+  'string',
+  (u): u is string => typeof u === 'string',
+  (u) => (typeof u === 'string' ? E.right(u) : E.left(null))
+)
+
+/** Exactly `value`, named as JSON writes it. @internal */
+export const literal = <K extends string>(value: K): Check<K> =>
+  make(
+    JSON.stringify(value),
+    (u): u is K => u === value,
+    (u) => (u === value ? E.right(value) : E.left(null))
+  )
+
+/** One of the strings `values`, named `"a" | "b"` unless `name` is given. @internal */
+export const oneOf = <K extends string>(
+  values: ReadonlyArray<K>,
+  name = values.map((v) => JSON.stringify(v)).join(' | ')
+): Check<K> => {
+  const is = (u: unknown): u is K => typeof u === 'string' && (values as ReadonlyArray<string>).includes(u)
+  return make(name, is, (u) => (is(u) ? E.right(u) : E.left(null)))
+}
+
+/**
+ * A number that passes `check`, named by `expected` ("a positive integer").
+ *
+ * @internal
+ */
+export const number = (expected: string, check: (n: number) => boolean): Check<number> => {
+  const is = (u: unknown): u is number => typeof u === 'number' && check(u)
+  return make(expected, is, (u) => (is(u) ? E.right(u) : E.left(null)))
+}
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/** @internal */
+export type Props = Readonly<Record<string, Mixed>>
+
+/** @internal */
+export type StructOf<R extends Props, P extends Props> = {
+  readonly [K in keyof R]: TypeOf<R[K]>
+} & { readonly [K in keyof P]?: TypeOf<P[K]> }
+
+/**
+ * A struct check, which also lists the keys it knows.
+ *
+ * @internal
+ */
+export type Struct<R extends Props, P extends Props> = Check<StructOf<R, P>> & {
+  readonly keys: ReadonlyArray<string>
+}
 
 /**
  * A cross-field rule of a struct: `check` reads only the fields listed in `reads`, and runs when each
@@ -183,21 +292,6 @@ export interface Rule<A> {
   readonly reads: ReadonlyArray<keyof A & string>
   readonly check: (a: A) => ReadonlyArray<Problem>
 }
-
-const anyArray: t.Mixed = t.UnknownArray
-
-/** The errors of `problems`, found in the value `u` at `context`. */
-const errorsOf = (u: unknown, context: t.Context, problems: ReadonlyArray<Problem>): t.Errors =>
-  problems.map(({ path, message }) => {
-    let c = context
-    let v: unknown = u
-    path.forEach((key, i) => {
-      v = isRecord(v) || Array.isArray(v) ? own(v, String(key)) : undefined
-      // an index is rendered `[i]` by `pathOf` when its parent is an array codec
-      c = t.appendContext(c, String(key), typeof path[i + 1] === 'number' ? anyArray : t.unknown, v)
-    })
-    return { value: v, context: c, message }
-  })
 
 /**
  * An object with `required` and `optional` fields and no other key. An unknown key is reported at its
@@ -215,107 +309,83 @@ export const struct = <R extends Props, P extends Props>(
   rules: ReadonlyArray<Rule<StructOf<R, P>>> = [],
   noun = 'key'
 ): Struct<R, P> => {
-  const fields: ReadonlyArray<readonly [string, t.Mixed, boolean]> = [
+  const fields: ReadonlyArray<readonly [string, Mixed, boolean]> = [
     ...Object.entries(required).map(([k, c]) => [k, c, true] as const),
     ...Object.entries(optional).map(([k, c]) => [k, c, false] as const)
   ]
   const known = fields.map(([k]) => k)
-  const map =
-    (f: (codec: t.Mixed, value: unknown) => unknown) =>
-    (o: Readonly<Record<string, unknown>>): Record<string, unknown> => {
-      const out: Record<string, unknown> = {}
-      for (const [k, codec] of fields) {
-        const v = own(o, k)
-        if (v !== undefined) out[k] = f(codec, v)
-      }
-      return out
+  const is = (u: unknown): u is StructOf<R, P> =>
+    isRecord(u) &&
+    Object.keys(u).every((k) => known.includes(k)) &&
+    fields.every(([k, check, isRequired]) => {
+      const v = own(u, k)
+      return v === undefined ? !isRequired : check.is(v)
+    }) &&
+    rules.every((r) => r.check(u as StructOf<R, P>).length === 0)
+  const validate = (u: unknown): Validation<StructOf<R, P>> => {
+    if (!isRecord(u)) return E.left(null)
+    const problems: Array<Problem> = []
+    let unknown = 0
+    for (const key of Object.keys(u)) {
+      if (known.includes(key)) continue
+      // only the first few unknown keys are looked at closely; the rest are counted
+      if (unknown++ >= maxUnknownKeys) continue
+      problems.push(problem([shownKey(key)], isReserved(key) ? reservedKey : unknownKey(key, known, noun)))
     }
-  const encode = map((codec, v) => codec.encode(v))
-  const type = new t.Type<StructOf<R, P>, StructOutputOf<R, P>, unknown>(
-    name,
-    (u): u is StructOf<R, P> =>
-      isRecord(u) &&
-      Object.keys(u).every((k) => known.includes(k)) &&
-      fields.every(([k, codec, isRequired]) => {
-        const v = own(u, k)
-        return v === undefined ? !isRequired : codec.is(v)
-      }) &&
-      rules.every((r) => r.check(u as StructOf<R, P>).length === 0),
-    (u, c) => {
-      if (!isRecord(u)) return t.failure(u, c)
-      const errors: t.Errors = []
-      let unknown = 0
-      for (const key of Object.keys(u)) {
-        if (known.includes(key)) continue
-        // only the first few unknown keys are looked at closely; the rest are counted
-        if (unknown++ >= maxUnknownKeys) continue
-        const message = isReserved(key) ? reservedKey : unknownKey(key, known, noun)
-        errors.push({ value: own(u, key), context: t.appendContext(c, shownKey(key), t.unknown), message })
-      }
-      if (unknown > maxUnknownKeys) {
-        errors.push({ value: u, context: c, message: moreUnknown(unknown - maxUnknownKeys, noun) })
-      }
-      const out: Record<string, unknown> = {}
-      const invalid = new Set<string>()
-      for (const [k, codec, isRequired] of fields) {
-        const v = own(u, k)
-        if (v === undefined) {
-          if (isRequired) {
-            errors.push({ value: v, context: t.appendContext(c, k, codec, v) })
-            invalid.add(k)
-          }
-          continue
-        }
-        const result = codec.validate(v, t.appendContext(c, k, codec, v))
-        if (E.isLeft(result)) {
-          pushAll(errors, result.left)
+    if (unknown > maxUnknownKeys) problems.push(problem([], moreUnknown(unknown - maxUnknownKeys, noun)))
+    const out: Record<string, unknown> = {}
+    const invalid = new Set<string>()
+    for (const [k, check, isRequired] of fields) {
+      const v = own(u, k)
+      if (v === undefined) {
+        if (isRequired) {
+          pushAll(problems, under(k, check, v, null))
           invalid.add(k)
-        } else out[k] = result.right
-      }
-      for (const r of rules) {
-        // `out` holds every field the rule reads that the input has, decoded
-        if (r.reads.every((k) => !invalid.has(k))) {
-          pushAll(errors, errorsOf(u, c, r.check(out as StructOf<R, P>)))
         }
+        continue
       }
-      return errors.length > 0 ? t.failures(errors) : t.success(out as StructOf<R, P>)
-    },
-    (a) => encode(a) as StructOutputOf<R, P>
-  )
-  return Object.assign(type, { keys: known })
+      const result = check.validate(v)
+      if (E.isLeft(result)) {
+        pushAll(problems, under(k, check, v, result.left))
+        invalid.add(k)
+      } else out[k] = result.right
+    }
+    for (const r of rules) {
+      // `out` holds every field the rule reads that the input has, decoded
+      if (r.reads.every((k) => !invalid.has(k))) pushAll(problems, r.check(out as StructOf<R, P>))
+    }
+    return problems.length > 0 ? E.left(problems) : E.right(out as StructOf<R, P>)
+  }
+  return Object.assign(make(name, is, validate), { keys: known })
 }
 
 /**
- * An object of user-chosen keys (such as breaker names), each value decoded by `codec`. Reserved keys
+ * An object of user-chosen keys (such as breaker names), each value decoded by `check`. Reserved keys
  * (`__proto__`, `constructor`, `prototype`) are rejected. The output is a fresh object.
  *
  * @internal
  */
-export const record = <C extends t.Mixed>(
-  name: string,
-  codec: C
-): t.Type<Readonly<Record<string, t.TypeOf<C>>>, Readonly<Record<string, t.OutputOf<C>>>, unknown> =>
-  new t.Type<Readonly<Record<string, t.TypeOf<C>>>, Readonly<Record<string, t.OutputOf<C>>>, unknown>(
+export const record = <A>(name: string, check: Check<A>): Check<Readonly<Record<string, A>>> =>
+  make(
     name,
-    (u): u is Readonly<Record<string, t.TypeOf<C>>> =>
-      isRecord(u) && Object.keys(u).every((k) => !isReserved(k) && codec.is(own(u, k))),
-    (u, c) => {
-      if (!isRecord(u)) return t.failure(u, c)
-      const errors: t.Errors = []
-      const entries: Array<readonly [string, t.TypeOf<C>]> = []
+    (u): u is Readonly<Record<string, A>> =>
+      isRecord(u) && Object.keys(u).every((k) => !isReserved(k) && check.is(own(u, k))),
+    (u) => {
+      if (!isRecord(u)) return E.left(null)
+      const problems: Array<Problem> = []
+      const entries: Array<readonly [string, A]> = []
       for (const key of Object.keys(u)) {
         const v = own(u, key)
         if (isReserved(key)) {
-          errors.push({ value: v, context: t.appendContext(c, key, t.unknown), message: reservedKey })
+          problems.push(problem([key], reservedKey))
           continue
         }
-        const result = codec.validate(v, t.appendContext(c, key, codec, v))
-        if (E.isLeft(result)) pushAll(errors, result.left)
+        const result = check.validate(v)
+        if (E.isLeft(result)) pushAll(problems, under(key, check, v, result.left))
         else entries.push([key, result.right])
       }
-      return errors.length > 0 ? t.failures(errors) : t.success(Object.fromEntries(entries))
-    },
-    (a) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, codec.encode(v)]))
+      return problems.length > 0 ? E.left(problems) : E.right(Object.fromEntries(entries))
+    }
   )
 
 /**
@@ -324,174 +394,143 @@ export const record = <C extends t.Mixed>(
  *
  * @internal
  */
-export const tagged = <M extends Readonly<Record<string, t.Mixed>>>(
+export const tagged = <M extends Readonly<Record<string, Mixed>>>(
   name: string,
   tag: string,
   members: M
-): t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>, unknown> => {
+): Check<TypeOf<M[keyof M]>> => {
   const tags = Object.keys(members)
-  const member = (u: unknown): t.Mixed | undefined => {
+  const member = (u: unknown): Mixed | undefined => {
     if (!isRecord(u)) return undefined
     const k = own(u, tag)
     return typeof k === 'string' && tags.includes(k) ? members[k] : undefined
   }
-  return new t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>, unknown>(
+  return make(
     name,
-    (u): u is t.TypeOf<M[keyof M]> => member(u)?.is(u) ?? false,
-    (u, c) => {
-      if (!isRecord(u)) return t.failure(u, c)
-      const codec = member(u)
-      if (codec !== undefined) return codec.validate(u, c)
+    (u): u is TypeOf<M[keyof M]> => member(u)?.is(u) ?? false,
+    (u) => {
+      if (!isRecord(u)) return E.left(null)
+      const check = member(u)
+      if (check !== undefined) return check.validate(u) as Validation<TypeOf<M[keyof M]>>
       const v = own(u, tag)
       const expected =
         tags.length === 1
           ? `expected ${JSON.stringify(tags[0])}, got ${show(v)}`
           : `expected one of ${tags.join(', ')}, got ${show(v)}`
-      return t.failure(v, t.appendContext(c, tag, t.unknown, v), expected)
-    },
-    (a) => (member(a)?.encode(a) ?? a) as t.OutputOf<M[keyof M]>
+      return E.left([problem([tag], expected)])
+    }
   )
 }
 
 /**
- * An array whose every element is decoded by `codec`; the output is a fresh array.
+ * An array whose every element is decoded by `check`; the output is a fresh array.
  *
  * @internal
  */
-export const array = <C extends t.Mixed>(
-  codec: C
-): t.Type<ReadonlyArray<t.TypeOf<C>>, ReadonlyArray<t.OutputOf<C>>, unknown> => {
-  const type = new t.Type<ReadonlyArray<t.TypeOf<C>>, ReadonlyArray<t.OutputOf<C>>, unknown>(
-    `an array of ${codec.name}`,
-    (u): u is ReadonlyArray<t.TypeOf<C>> => Array.isArray(u) && u.every((x) => codec.is(x)),
-    (u, c) => {
-      if (!Array.isArray(u)) return t.failure(u, c)
-      const errors: t.Errors = []
-      const out: Array<t.TypeOf<C>> = []
+export const array = <A>(check: Check<A>): Check<ReadonlyArray<A>> =>
+  make(
+    `an array of ${check.name}`,
+    (u): u is ReadonlyArray<A> => Array.isArray(u) && u.every((x) => check.is(x)),
+    (u) => {
+      if (!Array.isArray(u)) return E.left(null)
+      const problems: Array<Problem> = []
+      const out: Array<A> = []
       for (let i = 0; i < u.length; i++) {
         const v: unknown = u[i]
-        const result = codec.validate(v, t.appendContext(c, String(i), codec, v))
-        if (E.isLeft(result)) pushAll(errors, result.left)
+        const result = check.validate(v)
+        if (E.isLeft(result)) pushAll(problems, under(i, check, v, result.left))
         else out.push(result.right)
       }
-      return errors.length > 0 ? t.failures(errors) : t.success(out)
-    },
-    (a) => a.map((x) => codec.encode(x))
+      return problems.length > 0 ? E.left(problems) : E.right(out)
+    }
   )
-  arrays.add(type)
-  return type
-}
 
 /**
- * `codec`, refused for an empty array: named `name` ("a non-empty array of strategies").
+ * `check`, refused for an empty array: named `name` ("a non-empty array of strategies").
  *
  * @internal
  */
-export const nonEmpty = <C extends t.Mixed>(
-  name: string,
-  codec: C
-): t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> => {
-  const type = new t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown>(
+export const nonEmpty = <A>(name: string, check: Check<A>): Check<A> =>
+  make(
     name,
-    (u): u is t.TypeOf<C> => Array.isArray(u) && u.length > 0 && codec.is(u),
-    (u, c) => (Array.isArray(u) && u.length === 0 ? t.failure(u, c) : codec.validate(u, c)),
-    (a) => codec.encode(a)
+    (u): u is A => Array.isArray(u) && u.length > 0 && check.is(u),
+    (u) => (Array.isArray(u) && u.length === 0 ? E.left(null) : check.validate(u))
   )
-  // the elements' paths are found under this codec: `[i]`
-  arrays.add(type)
-  return type
-}
 
 /**
- * `codec`, refused for an array of more than `max` elements ("expected at most 100 strategies, got
+ * `check`, refused for an array of more than `max` elements ("expected at most 100 strategies, got
  * 20000") before any element is looked at: the work of refusing a long array does not grow with it.
  *
  * @internal
  */
-export const atMost = <C extends t.Mixed>(
-  max: number,
-  noun: string,
-  codec: C
-): t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> => {
-  const type = new t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown>(
-    codec.name,
-    (u): u is t.TypeOf<C> => Array.isArray(u) && u.length <= max && codec.is(u),
-    (u, c) =>
-      Array.isArray(u) && u.length > max
-        ? t.failure(u, c, `expected at most ${max} ${noun}, got ${u.length}`)
-        : codec.validate(u, c),
-    (a) => codec.encode(a)
+export const atMost = <A>(max: number, noun: string, check: Check<A>): Check<A> =>
+  guarded(check, (u) =>
+    Array.isArray(u) && u.length > max
+      ? [problem([], `expected at most ${max} ${noun}, got ${u.length}`)]
+      : []
   )
-  // the elements' paths are found under this codec: `[i]`
-  arrays.add(type)
-  return type
-}
 
 /**
- * An array of exactly `codecs.length` elements, element `i` decoded by `codecs[i]`: named `name`
+ * An array of exactly `checks.length` elements, element `i` decoded by `checks[i]`: named `name`
  * ("2 tallies"). The output is a fresh array.
  *
  * @internal
  */
-export const tuple = <A>(
-  name: string,
-  codecs: ReadonlyArray<t.Type<A, unknown, unknown>>
-): t.Type<ReadonlyArray<A>, ReadonlyArray<unknown>, unknown> => {
-  const type = new t.Type<ReadonlyArray<A>, ReadonlyArray<unknown>, unknown>(
+export const tuple = <A>(name: string, checks: ReadonlyArray<Check<A>>): Check<ReadonlyArray<A>> =>
+  make(
     name,
     (u): u is ReadonlyArray<A> =>
-      Array.isArray(u) && u.length === codecs.length && codecs.every((codec, i) => codec.is(u[i])),
-    (u, c) => {
-      if (!Array.isArray(u) || u.length !== codecs.length) return t.failure(u, c)
-      const errors: t.Errors = []
+      Array.isArray(u) && u.length === checks.length && checks.every((check, i) => check.is(u[i])),
+    (u) => {
+      if (!Array.isArray(u) || u.length !== checks.length) return E.left(null)
+      const problems: Array<Problem> = []
       const out: Array<A> = []
-      codecs.forEach((codec, i) => {
+      checks.forEach((check, i) => {
         const v: unknown = u[i]
-        const result = codec.validate(v, t.appendContext(c, String(i), codec, v))
-        if (E.isLeft(result)) pushAll(errors, result.left)
+        const result = check.validate(v)
+        if (E.isLeft(result)) pushAll(problems, under(i, check, v, result.left))
         else out.push(result.right)
       })
-      return errors.length > 0 ? t.failures(errors) : t.success(out)
-    },
-    (a) => a.map((x, i) => codecs[i]?.encode(x) ?? x)
+      return problems.length > 0 ? E.left(problems) : E.right(out)
+    }
   )
-  arrays.add(type)
-  return type
-}
 
 /**
- * `codec`, refined by a check of the whole decoded value (run once its shape is right).
+ * `check`, refined by a check of the whole decoded value (run once its shape is right).
  *
  * @internal
  */
-export const refine = <A, O>(
-  codec: t.Type<A, O, unknown>,
-  check: (a: A) => ReadonlyArray<Problem>
-): t.Type<A, O, unknown> =>
-  new t.Type<A, O, unknown>(
-    codec.name,
-    (u): u is A => codec.is(u) && check(u).length === 0,
-    (u, c) => {
-      const result = codec.validate(u, c)
+export const refine = <A>(check: Check<A>, whole: (a: A) => ReadonlyArray<Problem>): Check<A> =>
+  make(
+    check.name,
+    (u): u is A => check.is(u) && whole(u).length === 0,
+    (u) => {
+      const result = check.validate(u)
       if (E.isLeft(result)) return result
-      const problems = check(result.right)
-      return problems.length === 0 ? result : t.failures(errorsOf(result.right, c, problems))
-    },
-    (a) => codec.encode(a)
+      const problems = whole(result.right)
+      return problems.length === 0 ? result : E.left(problems)
+    }
   )
 
 /**
- * A number that passes `check`, named by `expected` ("a positive integer").
+ * `check`, with `problems` of its own run first: `[]` lets `check` decide, a list refuses the value
+ * with those problems (as `atMost` refuses a long array before looking at its elements).
  *
  * @internal
  */
-export const number = (expected: string, check: (n: number) => boolean): t.Type<number, number, unknown> =>
-  new t.Type<number, number, unknown>(
-    expected,
-    (u): u is number => typeof u === 'number' && check(u),
-    (u, c) => (typeof u === 'number' && check(u) ? t.success(u) : t.failure(u, c)),
-    t.identity
+export const guarded = <A>(check: Check<A>, problems: (u: unknown) => ReadonlyArray<Problem>): Check<A> =>
+  make(
+    check.name,
+    (u): u is A => problems(u).length === 0 && check.is(u),
+    (u) => {
+      const found = problems(u)
+      return found.length > 0 ? E.left(found) : check.validate(u)
+    }
   )
+
+// -------------------------------------------------------------------------------------
+// numbers
+// -------------------------------------------------------------------------------------
 
 /** A safe integer >= 0, so that adding one is exact. @internal */
 export const nonNegativeInteger = number('a non-negative integer', (n) => Number.isSafeInteger(n) && n >= 0)
@@ -513,7 +552,7 @@ export const safeInteger = number('an integer', Number.isSafeInteger)
 export const int32 = number('a 32-bit integer', (n) => Number.isInteger(n) && (n | 0) === n)
 
 /** An integer from `min` to `max`, named so. @internal */
-export const integer = (min: number, max: number): t.Type<number, number, unknown> =>
+export const integer = (min: number, max: number): Check<number> =>
   number(`an integer from ${min} to ${max}`, (n) => Number.isInteger(n) && n >= min && n <= max)
 
 /** @internal */
@@ -533,28 +572,6 @@ export const positiveMs = number(
   'a finite positive duration in milliseconds',
   (n) => Number.isFinite(n) && n > 0
 )
-
-/**
- * The document form of the milliseconds codec `ms`: a number `ms` accepts, or a duration string
- * (`"500ms"`, `"30s"`, `"2m"`, see `Duration.ts`) whose milliseconds it accepts. Decodes to milliseconds.
- *
- * @internal
- */
-export const durationOf = (
-  ms: t.Type<number, number, unknown>,
-  name = `${ms.name}, or a string such as "500ms", "30s", "2m"`
-): t.Type<number, number, unknown> =>
-  new t.Type<number, number, unknown>(
-    name,
-    (u): u is number => ms.is(u),
-    (u, c) => {
-      if (typeof u !== 'string') return ms.is(u) ? t.success(u) : t.failure(u, c)
-      const parsed = parse(u)
-      if (E.isLeft(parsed)) return t.failure(u, c, `expected ${name}, got ${show(u)} (${parsed.left})`)
-      return ms.is(parsed.right) ? t.success(parsed.right) : t.failure(u, c)
-    },
-    t.identity
-  )
 
 // -------------------------------------------------------------------------------------
 // reporting
@@ -594,30 +611,31 @@ export const appendPath = (path: string, key: string): string =>
   /^[A-Za-z_$][\w$]*$/.test(key) ? (path === '' ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`
 
 /**
- * A path such as `breakers.payments.openFor`, `leases[0].ticket` or `breakers["a.b"].openFor`.
+ * `path` as text: `breakers.payments.openFor`, `leases[0].ticket` or `breakers["a.b"].openFor`.
  *
  * @internal
  */
-export const pathOf = (context: t.Context): string => {
-  let path = ''
-  for (let i = 1; i < context.length; i++) {
-    const key = context[i]?.key ?? ''
-    const parent = context[i - 1]?.type
-    path = parent !== undefined && arrays.has(parent) ? `${path}[${key}]` : appendPath(path, key)
-  }
-  return path
+export const pathText = (path: Path): string => {
+  let text = ''
+  for (const key of path) text = typeof key === 'number' ? `${text}[${key}]` : appendPath(text, key)
+  return text
 }
 
 /**
- * One line per problem: `path: expected ..., got ...` (or the codec's own message). Problems are
- * de-duplicated and kept in document order. `root` names the whole document when the path is empty.
+ * One line per problem: `path: expected ..., got ...`. Problems are de-duplicated and kept in document
+ * order. `root` names the whole document when the path is empty; `prefix` is put in front of every
+ * path.
  *
  * @internal
  */
-export const report = (errors: t.Errors, root: string, prefix = ''): ReadonlyArray<string> => {
+export const report = (
+  problems: ReadonlyArray<Problem>,
+  root: string,
+  prefix = ''
+): ReadonlyArray<string> => {
   const lines = new Set<string>()
-  for (const { value, context, message } of errors) {
-    const below = pathOf(context)
+  for (const { path: at, message } of problems) {
+    const below = pathText(at)
     const path =
       prefix === ''
         ? below || root
@@ -626,29 +644,18 @@ export const report = (errors: t.Errors, root: string, prefix = ''): ReadonlyArr
           : below.startsWith('[')
             ? prefix + below
             : `${prefix}.${below}`
-    const expected = context[context.length - 1]?.type.name ?? 'a value'
-    const line =
-      message !== undefined
-        ? `${path}: ${message}`
-        : value === undefined
-          ? `${path}: missing, expected ${expected}`
-          : `${path}: expected ${expected}, got ${show(value)}`
-    lines.add(line)
+    lines.add(`${path}: ${message}`)
   }
   return [...lines]
 }
 
 /**
- * Every problem `codec` finds in `u`, one line each, its path under `path`: the `problems` functions of
- * `Strategy` and `Window` are this, for their codecs.
+ * Every problem `check` finds in `u`, one line each, its path under `path`: the `problems` functions of
+ * `Strategy` and `Window` are this, for their checks.
  *
  * @internal
  */
-export const problemsOf = <A>(
-  codec: t.Type<A, unknown, unknown>,
-  u: unknown,
-  path: string
-): ReadonlyArray<string> => {
-  const result = codec.validate(u, t.getDefaultContext(codec))
+export const problemsOf = <A>(check: Check<A>, u: unknown, path: string): ReadonlyArray<string> => {
+  const result = check.decode(u)
   return E.isLeft(result) ? report(result.left, path, path) : []
 }

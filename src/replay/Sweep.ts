@@ -16,11 +16,10 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/Either'
-import * as t from 'io-ts'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { array, nonEmpty, record, report, struct } from '../codec'
+import { array, nonEmpty, record, report, struct, unknown } from '../codec'
 import { ConfigError } from '../Config'
 import { decodeConfig } from '../ConfigCodec'
 import * as Replay from './Replay'
@@ -92,10 +91,10 @@ const GridDocument = struct(
   {
     vary: record(
       'an object of config keys to lists of values',
-      nonEmpty('a non-empty list of values', array(t.unknown))
+      nonEmpty('a non-empty list of values', array(unknown))
     )
   },
-  { base: record('a config document', t.unknown) },
+  { base: record('a config document', unknown) },
   []
 )
 
@@ -121,7 +120,7 @@ const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringif
  * @since 0.1.0
  */
 export const grid = (input: unknown): E.Either<ConfigError, ReadonlyArray<Point>> => {
-  const doc = GridDocument.validate(input, t.getDefaultContext(GridDocument))
+  const doc = GridDocument.decode(input)
   if (E.isLeft(doc)) return E.left(new ConfigError(report(doc.left, 'grid')))
   const { vary } = doc.right
   const base = doc.right.base ?? {}

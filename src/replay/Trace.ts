@@ -36,7 +36,8 @@
  */
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import { isRecord, own, report, show, unknownKey } from '../codec'
+import { isRecord, own, show, unknownKey } from '../codec'
+import { report } from '../codecs/io'
 import { type StateTag, tags as stateTags } from '../State'
 import type { Reason } from '../Transition'
 

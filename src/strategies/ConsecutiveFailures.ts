@@ -4,8 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as t from 'io-ts'
-import { nonNegativeInteger, positiveInteger, struct, tagged } from '../codec'
+import { literal, nonNegativeInteger, positiveInteger, struct, tagged, type TypeOf } from '../codec'
 import type { StrategyKind } from './StrategyKind'
 
 // -------------------------------------------------------------------------------------
@@ -60,7 +59,7 @@ const zero: ConsecutiveTally = { _tag: 'ConsecutiveFailures', failures: 0 }
 
 const TallyShape = struct(
   'a ConsecutiveFailures tally',
-  { _tag: t.literal('ConsecutiveFailures'), failures: nonNegativeInteger },
+  { _tag: literal('ConsecutiveFailures'), failures: nonNegativeInteger },
   {}
 )
 
@@ -68,7 +67,7 @@ const Tally = tagged('a ConsecutiveFailures tally', '_tag', { ConsecutiveFailure
 
 const document = struct(
   'a consecutiveFailures strategy',
-  { kind: t.literal('consecutiveFailures'), threshold: positiveInteger },
+  { kind: literal('consecutiveFailures'), threshold: positiveInteger },
   {}
 )
 
@@ -87,12 +86,12 @@ const tripped = (s: ConsecutiveFailures, tally: ConsecutiveTally): boolean => ta
  * @category kind
  * @since 0.1.0
  */
-export const kind: StrategyKind<ConsecutiveFailures, ConsecutiveTally, t.TypeOf<typeof document>> = {
+export const kind: StrategyKind<ConsecutiveFailures, ConsecutiveTally, TypeOf<typeof document>> = {
   _tag: 'ConsecutiveFailures',
   kind: 'consecutiveFailures',
   codec: struct(
     'a ConsecutiveFailures strategy',
-    { _tag: t.literal('ConsecutiveFailures'), threshold: positiveInteger },
+    { _tag: literal('ConsecutiveFailures'), threshold: positiveInteger },
     {}
   ),
   document,

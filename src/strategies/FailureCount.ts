@@ -4,8 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as t from 'io-ts'
-import { positiveInteger, struct } from '../codec'
+import { literal, positiveInteger, struct, type TypeOf } from '../codec'
 import * as W from '../Window'
 import { atMostWindowSize, type StrategyKind, windowed } from './StrategyKind'
 
@@ -55,7 +54,7 @@ export const failureCount = (options: {
 
 const document = struct(
   'a failureCount strategy',
-  { kind: t.literal('failureCount'), window: W.WindowDocument, threshold: positiveInteger },
+  { kind: literal('failureCount'), window: W.documentCheck, threshold: positiveInteger },
   {}
 )
 
@@ -72,13 +71,13 @@ const document = struct(
  * @category kind
  * @since 0.1.0
  */
-export const kind: StrategyKind<FailureCount, W.WindowState, t.TypeOf<typeof document>> = {
+export const kind: StrategyKind<FailureCount, W.WindowState, TypeOf<typeof document>> = {
   ...windowed,
   _tag: 'FailureCount',
   kind: 'failureCount',
   codec: struct(
     'a FailureCount strategy',
-    { _tag: t.literal('FailureCount'), window: W.Window, threshold: positiveInteger },
+    { _tag: literal('FailureCount'), window: W.check, threshold: positiveInteger },
     {},
     [atMostWindowSize('threshold', 'failures')]
   ),

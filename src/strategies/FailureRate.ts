@@ -4,8 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as t from 'io-ts'
-import { positiveInteger, rate, struct } from '../codec'
+import { literal, positiveInteger, rate, struct, type TypeOf } from '../codec'
 import * as W from '../Window'
 import {
   atMostWindowSize,
@@ -68,7 +67,7 @@ export const failureRate = (options: {
 
 const document = struct(
   'a failureRate strategy',
-  { kind: t.literal('failureRate'), window: W.WindowDocument, threshold: rate },
+  { kind: literal('failureRate'), window: W.documentCheck, threshold: rate },
   { minimumCalls: positiveInteger }
 )
 
@@ -85,13 +84,13 @@ const document = struct(
  * @category kind
  * @since 0.1.0
  */
-export const kind: StrategyKind<FailureRate, W.WindowState, t.TypeOf<typeof document>> = {
+export const kind: StrategyKind<FailureRate, W.WindowState, TypeOf<typeof document>> = {
   ...windowed,
   _tag: 'FailureRate',
   kind: 'failureRate',
   codec: struct(
     'a FailureRate strategy',
-    { _tag: t.literal('FailureRate'), window: W.Window, threshold: rate, minimumCalls: positiveInteger },
+    { _tag: literal('FailureRate'), window: W.check, threshold: rate, minimumCalls: positiveInteger },
     {},
     [atMostWindowSize('minimumCalls', 'calls')]
   ),

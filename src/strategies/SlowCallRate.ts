@@ -6,8 +6,8 @@
  *
  * @since 0.1.0
  */
-import * as t from 'io-ts'
-import { durationOf, positiveInteger, positiveMs, rate, struct } from '../codec'
+import { literal, positiveInteger, positiveMs, rate, struct, type TypeOf } from '../codec'
+import { durationOf } from '../Duration'
 import * as W from '../Window'
 import {
   atMostWindowSize,
@@ -74,8 +74,8 @@ export const slowCallRate = (options: {
 const document = struct(
   'a slowCallRate strategy',
   {
-    kind: t.literal('slowCallRate'),
-    window: W.WindowDocument,
+    kind: literal('slowCallRate'),
+    window: W.documentCheck,
     threshold: rate,
     slowCallDuration: durationOf(positiveMs)
   },
@@ -95,15 +95,15 @@ const document = struct(
  * @category kind
  * @since 0.1.0
  */
-export const kind: StrategyKind<SlowCallRate, W.WindowState, t.TypeOf<typeof document>> = {
+export const kind: StrategyKind<SlowCallRate, W.WindowState, TypeOf<typeof document>> = {
   ...windowed,
   _tag: 'SlowCallRate',
   kind: 'slowCallRate',
   codec: struct(
     'a SlowCallRate strategy',
     {
-      _tag: t.literal('SlowCallRate'),
-      window: W.Window,
+      _tag: literal('SlowCallRate'),
+      window: W.check,
       threshold: rate,
       minimumCalls: positiveInteger,
       slowCallDuration: positiveMs

@@ -5,7 +5,8 @@
  * `Strategy.isTripped`, ...) is derived from the registrations.
  *
  * A strategy is plain data with a `_tag`; so is its running state, its tally. A kind is the pure
- * functions over them, with the io-ts codecs that check them.
+ * functions over them, with the plain validators (`Check`s of `codec.ts`, no io-ts) that check them;
+ * the io-ts codecs of `Strategy` are built from those.
  *
  * Invariants every kind keeps (the reducer relies on them, and `Strategy.test.ts` checks them for every
  * registered kind):
@@ -20,8 +21,7 @@
  *
  * @since 0.1.0
  */
-import type * as t from 'io-ts'
-import { problem, type Rule } from '../codec'
+import { type Check, type Mixed, problem, type Rule } from '../codec'
 import * as W from '../Window'
 
 // -------------------------------------------------------------------------------------
@@ -49,16 +49,16 @@ export interface StrategyKind<
   readonly _tag: S['_tag']
   /** The `kind` naming it in a config document (`"failureRate"`). */
   readonly kind: D['kind']
-  /** The io-ts codec of the strategy as data: every field and the cross-field rules. */
-  readonly codec: t.Type<S, unknown, unknown>
-  /** The io-ts codec of its config document: durations as milliseconds or strings such as `"30s"`. */
-  readonly document: t.Type<D, unknown, unknown>
+  /** The validator of the strategy as data: every field and the cross-field rules. */
+  readonly codec: Check<S>
+  /** The validator of its config document: durations as milliseconds or strings such as `"30s"`. */
+  readonly document: Check<D>
   /** The strategy a decoded document describes. */
   readonly fromDocument: (d: D) => S
-  /** The io-ts codecs of the shapes of its tallies, by `_tag`, whatever the strategy. */
-  readonly tallyShapes: Readonly<Record<string, t.Mixed>>
-  /** The io-ts codec of a tally of `s`: one a reducer may continue from. */
-  readonly tally: (s: S) => t.Type<T, unknown, unknown>
+  /** The validators of the shapes of its tallies, by `_tag`, whatever the strategy. */
+  readonly tallyShapes: Readonly<Record<string, Mixed>>
+  /** The validator of a tally of `s`: one a reducer may continue from. */
+  readonly tally: (s: S) => Check<T>
   /** A fresh tally, as kept by a circuit that has just closed. */
   readonly initial: (s: S) => T
   /** Folds one recorded outcome, observed at `now`, into the tally. */
@@ -116,9 +116,8 @@ export type DocumentOf<K> = K extends { readonly fromDocument: (d: infer D) => u
  * @since 0.1.0
  */
 export const windowed = {
-  tallyShapes: W.stateShapes,
-  tally: (s: { readonly window: W.Window }): t.Type<W.WindowState, unknown, unknown> =>
-    W.stateCodec(s.window),
+  tallyShapes: W.stateShapeChecks,
+  tally: (s: { readonly window: W.Window }): Check<W.WindowState> => W.stateCheck(s.window),
   initial: (s: { readonly window: W.Window }): W.WindowState => W.empty(s.window),
   readsClock: (s: { readonly window: W.Window }): boolean => s.window._tag === 'TimeWindow',
   // every recorded call moves a window
