@@ -20,6 +20,7 @@ import type {
   Reply,
   Report,
   Setup,
+  StoreSeen,
   StoreSetup,
   TransitionSeen
 } from './fleetProtocol'
@@ -93,6 +94,7 @@ interface Tally {
   inFlightAtOpen: number
   maxRetryAfter: number
   readonly transitions: Array<TransitionSeen>
+  readonly store: Array<StoreSeen>
   readonly events: Record<string, number>
 }
 
@@ -114,6 +116,7 @@ const emptyReport = (id: string): Tally => ({
   inFlightAtOpen: 0,
   maxRetryAfter: 0,
   transitions: [],
+  store: [],
   events: {}
 })
 
@@ -157,6 +160,8 @@ const configure = async (setup: Setup): Promise<void> => {
   lag.reset()
   const unsubscribe = breaker.subscribe((e) => {
     report.events[e._tag] = (report.events[e._tag] ?? 0) + 1
+    if (e._tag === 'StoreDegraded' || e._tag === 'StoreRecovered')
+      report.store.push({ at: Date.now(), tag: e._tag })
     if (e._tag === 'Rejection' && Number.isFinite(e.retryAfter))
       report.maxRetryAfter = Math.max(report.maxRetryAfter, e.retryAfter)
     if (e._tag === 'Transition') {
@@ -276,6 +281,7 @@ const snapshot = (): Report => {
     ...r,
     thrownSample: [...r.thrownSample],
     transitions: [...r.transitions],
+    store: [...r.store],
     events: { ...r.events },
     maxLag: lag.max / 1e6,
     state: current.breaker.state()._tag

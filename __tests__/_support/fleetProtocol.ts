@@ -69,6 +69,12 @@ export interface TransitionSeen {
   readonly why: string
 }
 
+/** A report of the store's health the breaker made: when the listener saw it. */
+export interface StoreSeen {
+  readonly at: number
+  readonly tag: 'StoreDegraded' | 'StoreRecovered'
+}
+
 export interface Report {
   readonly id: string
   /** The breaker's state when the report was made. */
@@ -97,6 +103,8 @@ export interface Report {
   /** The longest finite `retryAfter` of the breaker's rejections, in ms. */
   readonly maxRetryAfter: number
   readonly transitions: ReadonlyArray<TransitionSeen>
+  /** Every `StoreDegraded` and `StoreRecovered`, in order. */
+  readonly store: ReadonlyArray<StoreSeen>
   /** How many events of each `_tag` the breaker emitted. */
   readonly events: Readonly<Record<string, number>>
 }
