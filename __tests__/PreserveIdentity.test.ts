@@ -1,5 +1,5 @@
 import { wrap, wrapSync } from 'tripswitch'
-import { preserveIdentity } from '../src/internal'
+import { identified, preserveIdentity } from '../src/internal'
 
 // functions of 0 to 8 declared parameters, named f0 to f8, each returning its `this` and arguments
 const withParams = (n: number): ((...args: ReadonlyArray<unknown>) => unknown) => {
@@ -30,6 +30,26 @@ describe('preserveIdentity', () => {
       const args = Array.from({ length: n + 2 }, (_, i) => i)
       expect(Reflect.apply(wrapped, self, args)).toEqual([self, args])
     }
+  })
+
+  it('identified: shows the original and calls run with its data, this and every argument', () => {
+    const self = { id: 'self' }
+    const run = (a: string, b: number, me: unknown, args: ReadonlyArray<unknown>, c: boolean) => [
+      a,
+      b,
+      me,
+      [...args],
+      c
+    ]
+    for (let n = 0; n <= 8; n++) {
+      const f = identified(run, 'a', 2, true, withParams(n))
+      expect([f.name, f.length]).toEqual([`f${n}`, n])
+      const args = Array.from({ length: n + 2 }, (_, i) => i)
+      expect(Reflect.apply(f, self, args)).toEqual(['a', 2, self, args, true])
+    }
+    const odd = identified(run, 'a', 2, true, { name: 7 as unknown as string, length: 2 })
+    expect([odd.name, odd.length]).toEqual([7, 2])
+    expect(odd.call(self, 'x')).toEqual(['a', 2, self, ['x'], true])
   })
 
   it('keeps a name that is not an identifier, and the empty name', () => {

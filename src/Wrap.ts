@@ -12,11 +12,12 @@
  */
 import * as B from './Breaker'
 import { type Classifier, fromPredicates, type Predicates } from './Classifier'
+import type { CircuitOpenError } from './CircuitOpenError'
 import { compose, isComposed, type Policies } from './Compose'
 import { ConfigError } from './Config'
 import type * as Duration from './Duration'
 import * as G from './Guard'
-import { preserveIdentity, rejectSoon, withArgument } from './internal'
+import { identified, preserveIdentity, rejectSoon, withArgument } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -166,12 +167,16 @@ export function wrap(breakerOrSettings: B.Breaker | B.Settings): Wrapper {
             G.fallbackAsync(breaker, () =>
               Reflect.apply(fallback, self, withArgument(args, rejection, fallback.length))
             )
-    function guarded(this: This, ...args: Args): Promise<R> {
-      return G.run(g, fn, this, args, onOpen) as Promise<R>
+    // one function, calling `G.run(g, fn, this, arguments, onOpen)` (see `identified`)
+    const guarded = identified(G.run<unknown, ReadonlyArray<unknown>>, g, fn as Fn, onOpen as OnOpen, fn)
+    return Object.assign(guarded, { breaker }) as unknown as ((this: This, ...args: Args) => Promise<R>) & {
+      readonly breaker: B.Breaker
     }
-    return Object.assign(preserveIdentity(guarded, fn), { breaker })
   }) as Wrapper
 }
+
+type Fn = (this: unknown, ...args: ReadonlyArray<unknown>) => unknown
+type OnOpen = (rejection: CircuitOpenError, self: unknown, args: ReadonlyArray<unknown>) => Promise<unknown>
 
 type Fallback<This> = (this: This, ...args: ReadonlyArray<unknown>) => unknown
 

@@ -5,13 +5,36 @@
  */
 
 /**
- * A function that behaves as `wrapped` (same `this`, every argument) and shows the `name` and `length`
- * of `original`, so stack traces and introspection still show the function the user wrote.
+ * A function that shows the `name` and `length` of `original` and calls `run(a, b, this, args, c)`
+ * with the arguments it was called with (all of them, also those beyond the declared ones): the one
+ * function a wrapper needs, its data held in one small context, so stack traces and introspection
+ * still show the function the user wrote.
  *
- * For the usual functions (a string name, 0 to 6 declared parameters) it is a forwarder made with that
- * name and that many parameters, so it has them from the start and stays in the engine's fast mode;
- * redefining `name` or `length` on an existing function turns it into a dictionary of properties, about
- * 420 bytes more per function. Any other `original` gets its `name` and `length` copied onto `wrapped`.
+ * For the usual functions (a string name, 0 to 6 declared parameters) it is made with that name and
+ * that many parameters, so it has them from the start and stays in the engine's fast mode; redefining
+ * `name` or `length` on an existing function turns it into a dictionary of properties, about 420 bytes
+ * more per function. Any other `original` gets its `name` and `length` copied onto the function.
+ *
+ * @internal
+ */
+export const identified = <A, B, C, R>(
+  run: (a: A, b: B, self: unknown, args: ReadonlyArray<unknown>, c: C) => R,
+  a: A,
+  b: B,
+  c: C,
+  original: { readonly name: string; readonly length: number }
+): ((this: unknown, ...args: ReadonlyArray<unknown>) => R) => {
+  const make = shapeOf(original)
+  if (make !== undefined)
+    return make(run as Run, a, b, c, original.name) as (...args: ReadonlyArray<unknown>) => R
+  return copyIdentity(function (this: unknown, ...args: ReadonlyArray<unknown>): R {
+    return run(a, b, this, args, c)
+  }, original)
+}
+
+/**
+ * A function that behaves as `wrapped` (same `this`, every argument) and shows the `name` and `length`
+ * of `original` (see `identified`).
  *
  * @internal
  */
@@ -19,58 +42,69 @@ export const preserveIdentity = <F extends (...args: never) => unknown>(
   wrapped: F,
   original: { readonly name: string; readonly length: number }
 ): F => {
-  const { name, length } = original
-  const forwarder = typeof name === 'string' ? forwarders[length] : undefined
-  if (forwarder !== undefined) return forwarder(wrapped as unknown as Fn, name) as unknown as F
-  Object.defineProperty(wrapped, 'name', { value: name, configurable: true })
-  Object.defineProperty(wrapped, 'length', { value: length, configurable: true })
-  return wrapped
+  const make = shapeOf(original)
+  return make === undefined
+    ? copyIdentity(wrapped, original)
+    : (make(applyTo as Run, wrapped, undefined, undefined, original.name) as unknown as F)
+}
+
+const shapeOf = (original: { readonly name: string; readonly length: number }) =>
+  typeof original.name === 'string' ? shapes[original.length] : undefined
+
+const copyIdentity = <F>(f: F, original: { readonly name: string; readonly length: number }): F => {
+  Object.defineProperty(f, 'name', { value: original.name, configurable: true })
+  Object.defineProperty(f, 'length', { value: original.length, configurable: true })
+  return f
 }
 
 type Fn = (this: unknown, ...args: ReadonlyArray<unknown>) => unknown
+type Run = (a: unknown, b: unknown, self: unknown, args: ReadonlyArray<unknown>, c: unknown) => unknown
 
-// Forwarders with 0 to 6 declared parameters, each named by its computed key (a function gets its name
-// from the key it is defined under). `arguments` passes every argument on, also those beyond the
-// declared ones, and an engine forwards it without materializing an object.
+const applyTo = (f: Fn, _b: undefined, self: unknown, args: ReadonlyArray<unknown>): unknown =>
+  Reflect.apply(f, self, args)
+
+// Functions of 0 to 6 declared parameters, each named by its computed key (a function gets its name
+// from the key it is defined under), passing `arguments` on: every argument, also those beyond the
+// declared ones.
 /* eslint-disable prefer-rest-params */
-const forwarders: ReadonlyArray<(f: Fn, name: string) => Fn> = [
-  (f, name) =>
+const shapes: ReadonlyArray<(run: Run, a: unknown, b: unknown, c: unknown, name: string) => Fn> = [
+  (run, a, b, c, name) =>
     ({
       [name]: function (this: unknown) {
-        return Reflect.apply(f, this, arguments)
+        return run(a, b, this, arguments as unknown as ReadonlyArray<unknown>, c)
       }
     })[name]!,
-  (f, name) =>
+  (run, a, b, c, name) =>
     ({
       [name]: function (this: unknown, _a: unknown) {
-        return Reflect.apply(f, this, arguments)
+        return run(a, b, this, arguments as unknown as ReadonlyArray<unknown>, c)
       }
     })[name]!,
-  (f, name) =>
+  (run, a, b, c, name) =>
     ({
       [name]: function (this: unknown, _a: unknown, _b: unknown) {
-        return Reflect.apply(f, this, arguments)
+        return run(a, b, this, arguments as unknown as ReadonlyArray<unknown>, c)
       }
     })[name]!,
-  (f, name) =>
+  (run, a, b, c, name) =>
     ({
       [name]: function (this: unknown, _a: unknown, _b: unknown, _c: unknown) {
-        return Reflect.apply(f, this, arguments)
+        return run(a, b, this, arguments as unknown as ReadonlyArray<unknown>, c)
       }
     })[name]!,
-  (f, name) =>
+  (run, a, b, c, name) =>
     ({
       [name]: function (this: unknown, _a: unknown, _b: unknown, _c: unknown, _d: unknown) {
-        return Reflect.apply(f, this, arguments)
+        return run(a, b, this, arguments as unknown as ReadonlyArray<unknown>, c)
       }
     })[name]!,
-  (f, name) =>
+  (run, a, b, c, name) =>
     ({
       [name]: function (this: unknown, _a: unknown, _b: unknown, _c: unknown, _d: unknown, _e: unknown) {
-        return Reflect.apply(f, this, arguments)
+        return run(a, b, this, arguments as unknown as ReadonlyArray<unknown>, c)
       }
     })[name]!,
-  (f, name) =>
+  (run, a, b, c, name) =>
     ({
       [name]: function (
         this: unknown,
@@ -81,7 +115,7 @@ const forwarders: ReadonlyArray<(f: Fn, name: string) => Fn> = [
         _e: unknown,
         _g: unknown
       ) {
-        return Reflect.apply(f, this, arguments)
+        return run(a, b, this, arguments as unknown as ReadonlyArray<unknown>, c)
       }
     })[name]!
 ]
