@@ -439,15 +439,25 @@ const guardOf = <F>(
 ): Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError> => {
   const guard = <E, A>(
     task: TaskEither<E, A> | Abortable<E, A>
-  ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> => {
-    return () =>
-      G.run(g, task as (...args: ReadonlyArray<unknown>) => unknown, undefined, noArgs, onOpen) as Promise<
-        E.Either<E | CircuitOpenError | CallTimeoutError, A | F>
-      >
-  }
+  ): TaskEither<E | CircuitOpenError | CallTimeoutError, A | F> =>
+    guardedTask(g, task as (...args: ReadonlyArray<unknown>) => unknown, onOpen) as TaskEither<
+      E | CircuitOpenError | CallTimeoutError,
+      A | F
+    >
   return Object.assign(guard, { breaker: g.breaker }) as
     Guard<CallTimeoutError> | GuardWithFallback<F, CallTimeoutError>
 }
+
+// A guarded task: its closure holds the spec, the task and `onOpen` alone (made here, not inside
+// `guardOf`, so that it keeps no context of the guard's).
+const guardedTask =
+  (
+    g: G.Spec,
+    task: (...args: ReadonlyArray<unknown>) => unknown,
+    onOpen: (rejection: CircuitOpenError) => Promise<unknown>
+  ): (() => Promise<unknown>) =>
+  () =>
+    G.run(g, task, undefined, noArgs, onOpen)
 
 // a task is called with the call's signal, not with arguments (see `Guard.run`)
 const noArgs: ReadonlyArray<unknown> = []
