@@ -19,8 +19,16 @@ class SurvivorsReporter {
   onMutantTested(result) {
     if (result.status !== 'Survived' && result.status !== 'NoCoverage') return
     const { fileName, location, mutatorName, replacement, status } = result
-    const line = { file: path.relative(process.cwd(), fileName), line: location.start.line + 1 }
-    const entry = { ...line, column: location.start.column + 1, mutatorName, replacement, status }
+    // Stryker's reporter API counts lines and columns from 1, as its JSON report does
+    const { line, column } = location.start
+    const entry = {
+      file: path.relative(process.cwd(), fileName),
+      line,
+      column,
+      mutatorName,
+      replacement,
+      status
+    }
     fs.appendFileSync(file, `${JSON.stringify(entry)}\n`)
   }
 }

@@ -1,0 +1,52 @@
+/**
+ * Deterministic examples for the mutants of src/Circuit.ts that no other test killed (issue 18, see
+ * docs/testing.md "Mutation testing"): each test names the behaviour it pins.
+ */
+import { Circuit, Decision, Event, State } from 'tripswitch'
+
+describe('half-open: which expired leases a state keeps', () => {
+  const c = Circuit.make({ halfOpenProbes: 1, probeLease: 100 })
+
+  it('counts a lease expiring exactly now as expired: of two, only the most recent is kept', () => {
+    const half = State.halfOpen(
+      4,
+      0,
+      0,
+      2,
+      [
+        { ticket: 0, expiresAt: 100 },
+        { ticket: 1, expiresAt: 100 }
+      ],
+      0,
+      0
+    )
+    // ticket 0 is forgotten at 100: its answer is late and moves nothing
+    expect(c.step(half, Event.success(Decision.probe(4, 0), 5), 100)).toBe(half)
+    // ticket 1 is kept: its answer still decides
+    expect(c.step(half, Event.success(Decision.probe(4, 1), 5), 100)).toEqual(
+      State.closed(5, 100, 0, c.initial(0).tally)
+    )
+  })
+
+  it('keeps every live lease, wherever it comes among the leases, and forgets the oldest expired ones', () => {
+    // a restored state need not list its leases by expiry: ticket 0 is still live at 300
+    const half = State.halfOpen(
+      4,
+      0,
+      0,
+      3,
+      [
+        { ticket: 0, expiresAt: 10_000 },
+        { ticket: 1, expiresAt: 100 },
+        { ticket: 2, expiresAt: 200 }
+      ],
+      0,
+      0
+    )
+    expect(c.step(half, Event.ignored(Decision.probe(4, 0)), 300)).toEqual(
+      State.halfOpen(4, 0, 0, 3, [{ ticket: 2, expiresAt: 200 }], 0, 0)
+    )
+    // ticket 1, the oldest expired lease, is forgotten
+    expect(c.step(half, Event.failure(Decision.probe(4, 1)), 300)).toBe(half)
+  })
+})
