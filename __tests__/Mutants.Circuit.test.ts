@@ -50,3 +50,19 @@ describe('half-open: which expired leases a state keeps', () => {
     expect(c.step(half, Event.failure(Decision.probe(4, 1)), 300)).toBe(half)
   })
 })
+
+describe('step(Admitted) of a permit that is not a probe', () => {
+  const c = Circuit.make({ halfOpenProbes: 2, openFor: 1_000, probeLease: 5_000 })
+  // a plain permit carrying the ticket a probe would have: built by hand, not by admit
+  const plain = (generation: number): Decision.Permit => ({ ...Decision.permit(generation), ticket: 0 })
+
+  it('never starts HalfOpen in Open, whatever its ticket', () => {
+    const open = State.open(3, 0, 1_000, 0)
+    expect(c.step(open, Event.admitted(plain(4)), 1_000)).toBe(open)
+  })
+
+  it('never takes a half-open slot, whatever its ticket', () => {
+    const half = State.halfOpen(4, 1_000, 0, 0, [], 0, 0)
+    expect(c.step(half, Event.admitted(plain(4)), 1_001)).toBe(half)
+  })
+})
