@@ -2,7 +2,7 @@
  * Deterministic examples for the mutants of src/Circuit.ts that no other test killed (issue 18, see
  * docs/testing.md "Mutation testing"): each test names the behaviour it pins.
  */
-import { Circuit, Decision, Event, State } from 'tripswitch'
+import { Circuit, Decision, Event, State, Strategy } from 'tripswitch'
 
 describe('half-open: which expired leases a state keeps', () => {
   const c = Circuit.make({ halfOpenProbes: 1, probeLease: 100 })
@@ -24,7 +24,7 @@ describe('half-open: which expired leases a state keeps', () => {
     expect(c.step(half, Event.success(Decision.probe(4, 0), 5), 100)).toBe(half)
     // ticket 1 is kept: its answer still decides
     expect(c.step(half, Event.success(Decision.probe(4, 1), 5), 100)).toEqual(
-      State.closed(5, 100, 0, c.initial(0).tally)
+      State.closed(5, 100, 0, Strategy.initial(c.strategy))
     )
   })
 
