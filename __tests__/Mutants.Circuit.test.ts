@@ -66,3 +66,14 @@ describe('step(Admitted) of a permit that is not a probe', () => {
     expect(c.step(half, Event.admitted(plain(4)), 1_001)).toBe(half)
   })
 })
+
+describe('step(Admitted) in a HalfOpen state whose slots an answered probe fills', () => {
+  it('takes no slot while a success and a live lease hold them all', () => {
+    const c = Circuit.make({ halfOpenProbes: 2, successThreshold: 2, openFor: 1_000, probeLease: 5_000 })
+    const half = State.halfOpen(4, 1_000, 0, 2, [{ ticket: 1, expiresAt: 6_001 }], 1, 0)
+    expect(c.admit(half, 1_002)[0]).toEqual(Decision.rejection(6_001 - 1_002))
+    expect(c.step(half, Event.admitted(Decision.probe(4, 2)), 1_002)).toBe(half)
+    // once the lease expires, the slot is free again
+    expect(c.step(half, Event.admitted(Decision.probe(4, 2)), 6_001)).toMatchObject({ nextTicket: 3 })
+  })
+})
