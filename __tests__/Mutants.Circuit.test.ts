@@ -65,6 +65,12 @@ describe('step(Admitted) of a permit that is not a probe', () => {
     const half = State.halfOpen(4, 1_000, 0, 0, [], 0, 0)
     expect(c.step(half, Event.admitted(plain(4)), 1_001)).toBe(half)
   })
+
+  it('decides nothing in HalfOpen by its outcome, whatever its ticket', () => {
+    const half = State.halfOpen(4, 1_000, 0, 1, [{ ticket: 0, expiresAt: 6_000 }], 0, 0)
+    expect(c.step(half, Event.success(plain(4), 5), 1_001)).toBe(half)
+    expect(c.step(half, Event.failure(plain(4), 5), 1_001)).toBe(half)
+  })
 })
 
 describe('step(Admitted) in a HalfOpen state whose slots an answered probe fills', () => {
@@ -75,5 +81,16 @@ describe('step(Admitted) in a HalfOpen state whose slots an answered probe fills
     expect(c.step(half, Event.admitted(Decision.probe(4, 2)), 1_002)).toBe(half)
     // once the lease expires, the slot is free again
     expect(c.step(half, Event.admitted(Decision.probe(4, 2)), 6_001)).toMatchObject({ nextTicket: 3 })
+  })
+})
+
+describe('MetricsOnly: an outcome that leaves the tally as it is', () => {
+  it('leaves the state itself as it is (the same value, not a copy)', () => {
+    const c = Circuit.make({ failureThreshold: 3 })
+    const trial = c.step(c.initial(0), Event.metricsOnly, 0)
+    const [d, admitted] = c.admit(trial, 1)
+    if (!Decision.isPermit(d)) throw new Error('MetricsOnly admits every call')
+    // no consecutive failures yet: a success leaves the tally, and so the state, unchanged
+    expect(c.step(admitted, Event.success(d, 1), 2)).toBe(admitted)
   })
 })
