@@ -2,6 +2,7 @@
  * Deterministic examples for the mutants of src/Circuit.ts that no other test killed (issue 18, see
  * docs/testing.md "Mutation testing"): each test names the behaviour it pins.
  */
+import * as O from 'fp-ts/Option'
 import { Circuit, Decision, Event, State, Strategy } from 'tripswitch'
 
 describe('half-open: which expired leases a state keeps', () => {
@@ -92,5 +93,19 @@ describe('MetricsOnly: an outcome that leaves the tally as it is', () => {
     if (!Decision.isPermit(d)) throw new Error('MetricsOnly admits every call')
     // no consecutive failures yet: a success leaves the tally, and so the state, unchanged
     expect(c.step(admitted, Event.success(d, 1), 2)).toBe(admitted)
+  })
+})
+
+describe('admitUntimed: one shared permit per generation', () => {
+  it('gives the same permit value for every call of a generation, and a new one for the next', () => {
+    const c = Circuit.make()
+    const s0 = c.initial(0)
+    const first = c.admitUntimed(s0)
+    expect(first).toEqual(O.some(Decision.permit(0)))
+    expect(c.admitUntimed(s0)).toBe(first)
+    const s1 = c.step(s0, Event.reset, 1)
+    const next = c.admitUntimed(s1)
+    expect(next).toEqual(O.some(Decision.permit(1)))
+    expect(c.admitUntimed(s1)).toBe(next)
   })
 })
