@@ -3,7 +3,7 @@
  * docs/testing.md "Mutation testing"): each test names the behaviour it pins.
  */
 import * as O from 'fp-ts/Option'
-import { Circuit, Decision, Event, State, Strategy } from 'tripswitch'
+import { Circuit, Decision, Event, State, Strategy, Window } from 'tripswitch'
 
 describe('half-open: which expired leases a state keeps', () => {
   const c = Circuit.make({ halfOpenProbes: 1, probeLease: 100 })
@@ -107,5 +107,24 @@ describe('admitUntimed: one shared permit per generation', () => {
     const next = c.admitUntimed(s1)
     expect(next).toEqual(O.some(Decision.permit(1)))
     expect(c.admitUntimed(s1)).toBe(next)
+  })
+})
+
+describe('stepUntimed: when an outcome needs no clock', () => {
+  const c = Circuit.make()
+  const outcome = Event.failure(Decision.permit(2))
+
+  it('is the state itself in Open, ForcedOpen and Disabled, which no outcome moves', () => {
+    for (const s of [State.open(2, 0, 30_000, 0), State.forcedOpen(2, 0), State.disabled(2, 0)]) {
+      expect(c.stepUntimed(s, outcome)).toEqual(O.some(s))
+    }
+  })
+
+  it('is None in Closed when the strategy reads the clock (a time window)', () => {
+    const timed = Circuit.make({
+      strategy: Strategy.failureRate({ window: Window.time(10_000, 10), threshold: 0.5, minimumCalls: 5 })
+    })
+    const closed = timed.initial(0)
+    expect(timed.stepUntimed(closed, Event.failure(Decision.permit(0)))).toEqual(O.none)
   })
 })
