@@ -128,3 +128,17 @@ describe('stepUntimed: when an outcome needs no clock', () => {
     expect(timed.stepUntimed(closed, Event.failure(Decision.permit(0)))).toEqual(O.none)
   })
 })
+
+describe('isUnmovedBySuccess: a late success', () => {
+  it('is true for a permit of an earlier generation, even where a current success would move the tally', () => {
+    const c = Circuit.make({ failureThreshold: 3 })
+    const [d, s] = c.admit(c.step(c.initial(0), Event.reset, 0), 1)
+    if (!Decision.isPermit(d)) throw new Error('a closed circuit admits')
+    const afterFailure = c.step(s, Event.failure(d), 1)
+    // one consecutive failure: a success of this generation resets it
+    expect(c.isUnmovedBySuccess(afterFailure, Decision.permit(1))).toBe(false)
+    // a success of generation 0, before the reset, is late: it moves nothing
+    expect(c.isUnmovedBySuccess(afterFailure, Decision.permit(0))).toBe(true)
+    expect(c.step(afterFailure, Event.success(Decision.permit(0)), 2)).toBe(afterFailure)
+  })
+})
