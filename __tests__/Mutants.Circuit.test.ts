@@ -142,3 +142,35 @@ describe('isUnmovedBySuccess: a late success', () => {
     expect(c.step(afterFailure, Event.success(Decision.permit(0)), 2)).toBe(afterFailure)
   })
 })
+
+describe('isUnmovedBySuccess where no outcome moves the state', () => {
+  it('is true in Open, ForcedOpen and Disabled', () => {
+    const c = Circuit.make()
+    for (const s of [State.open(2, 0, 30_000, 0), State.forcedOpen(2, 0), State.disabled(2, 0)]) {
+      expect(c.isUnmovedBySuccess(s, Decision.permit(2))).toBe(true)
+    }
+  })
+})
+
+describe('wouldTrip: only the crossing within one MetricsOnly generation', () => {
+  const strategy = Strategy.failureRate({ window: Window.time(1_000, 10), threshold: 0.5, minimumCalls: 2 })
+  const c = Circuit.make({ strategy })
+  const tripped = [0, 1].reduce(
+    (t, i) => Strategy.recordOutcome(strategy, t, true, 1, i),
+    Strategy.initial(strategy)
+  )
+
+  it('is false across generations, even when the new tally trips', () => {
+    const prev = State.metricsOnly(1, 0, Strategy.initial(strategy))
+    const next = State.metricsOnly(2, 0, tripped)
+    expect(c.wouldTrip(prev, State.metricsOnly(1, 0, tripped), 1)).toBe(true)
+    expect(c.wouldTrip(prev, next, 1)).toBe(false)
+  })
+
+  it('is false for an update that left the tally as it was, though the window has moved on since', () => {
+    const s = State.metricsOnly(1, 0, tripped)
+    // at 5_000 the window no longer holds the failures: the tally is not tripped at that time
+    expect(Strategy.isTripped(strategy, tripped, 5_000)).toBe(false)
+    expect(c.wouldTrip(s, s, 5_000)).toBe(false)
+  })
+})
