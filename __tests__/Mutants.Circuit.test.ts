@@ -127,6 +127,14 @@ describe('stepUntimed: when an outcome needs no clock', () => {
     const closed = timed.initial(0)
     expect(timed.stepUntimed(closed, Event.failure(Decision.permit(0)))).toEqual(O.none)
   })
+
+  it('is the state itself for a late outcome, also when the strategy reads the clock', () => {
+    const timed = Circuit.make({
+      strategy: Strategy.failureRate({ window: Window.time(10_000, 10), threshold: 0.5, minimumCalls: 5 })
+    })
+    const closed = timed.step(timed.initial(0), Event.reset, 1)
+    expect(timed.stepUntimed(closed, Event.failure(Decision.permit(0)))).toEqual(O.some(closed))
+  })
 })
 
 describe('isUnmovedBySuccess: a late success', () => {
