@@ -3,7 +3,7 @@
  * src/Guard.ts`) found unchecked: each test names the behaviour it pins.
  */
 import * as E from 'fp-ts/Either'
-import { Breaker, withBreaker, wrap, type Listener } from 'tripswitch'
+import { Breaker, type ConfigError, withBreaker, wrap, type Listener } from 'tripswitch'
 
 const noWarning = { onListenerError: () => undefined }
 
@@ -21,6 +21,24 @@ describe('Guard, pinned', () => {
       `tripswitch: a task guarded by breaker "te" resolved to ${shown} that is not an Either (a TaskEither must resolve to E.left or E.right); recorded as a failure`
     )
     expect(b.state()._tag).toBe('Open')
+  })
+
+  it('names the combinator whose scheduler is not a function', () => {
+    const b = Breaker.make({}, { name: 'te' })()
+    const message = (f: () => unknown): string => {
+      try {
+        f()
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n')
+      }
+      return 'accepted'
+    }
+    expect(message(() => withBreaker(b, { timeout: 10, scheduler: 42 as never }))).toBe(
+      'withBreaker.scheduler: expected a function (callback, ms) => cancel, got number 42'
+    )
+    expect(message(() => wrap(b)(async () => 1, { timeout: 10, scheduler: 'soon' as never }))).toMatch(
+      /^wrap\.scheduler: expected a function/
+    )
   })
 
   it('accepts both Either tags as results', async () => {
