@@ -1,0 +1,65 @@
+/**
+ * Deterministic examples for what a mutation run of src/Wrap.ts (`npm run mutate -- --mutate
+ * src/Wrap.ts`) found unchecked: each test names the behaviour it pins.
+ */
+import { Breaker, type ConfigError, wrap, wrapSync } from 'tripswitch'
+
+const problems = (f: () => unknown): string => {
+  try {
+    f()
+  } catch (error) {
+    return (error as ConfigError).problems.join('\n')
+  }
+  return 'accepted'
+}
+
+const asyncKeys =
+  'fallback, classify, isFailure, isResultFailure, isIgnored, on, timeout, scheduler, retry, bulkhead'
+const syncKeys = 'fallback, classify, isFailure, isResultFailure, isIgnored'
+
+describe('Wrap, pinned', () => {
+  const b = Breaker.make({}, { name: 'w' })()
+  const fn = async (): Promise<number> => 1
+
+  it('names what untyped callers get wrong, with the known options', () => {
+    expect(problems(() => wrap(b)(42 as never))).toBe('wrap: expected a function to guard, got number')
+    expect(problems(() => wrap(b)(fn, null as never))).toBe(
+      `wrap: expected options { ${asyncKeys
+        .split(', ')
+        .map((k) => `${k}?`)
+        .join(', ')} }, got null`
+    )
+    expect(problems(() => wrap(b)(fn, { retyr: 3 } as never))).toBe(
+      `wrap.retyr: unknown option (known options: ${asyncKeys})`
+    )
+    expect(problems(() => wrap(b)(fn, { fallback: 'cached' as never }))).toBe(
+      'wrap.fallback: expected a function, got string'
+    )
+    expect(problems(() => wrapSync(b)(() => 1, { timeout: 10 } as never))).toBe(
+      `wrapSync.timeout: unknown option (known options: ${syncKeys}); timeouts, retries and bulkheads are for async functions: use wrap`
+    )
+    expect(problems(() => wrapSync(b)(() => 1, { extra: 1 } as never))).toBe(
+      `wrapSync.extra: unknown option (known options: ${syncKeys})`
+    )
+  })
+
+  it("uses the breaker's own classifier when the wrapped function gives none", async () => {
+    // nothing is a failure for this breaker: a function that throws never opens it
+    const lenient = Breaker.make({ failureThreshold: 1 }, { name: 'lenient', isFailure: () => false })()
+    const failing = wrap(lenient)(async () => {
+      throw new Error('boom')
+    })
+    await expect(failing()).rejects.toThrow('boom')
+    await expect(failing()).rejects.toThrow('boom')
+    expect(lenient.state()._tag).toBe('Closed')
+    // and a function's own predicate replaces it
+    const strict = wrap(lenient)(
+      async () => {
+        throw new Error('boom')
+      },
+      { isFailure: () => true }
+    )
+    await expect(strict()).rejects.toThrow('boom')
+    expect(lenient.state()._tag).toBe('Open')
+  })
+})
