@@ -3,7 +3,8 @@
  * src/Guard.ts`) found unchecked: each test names the behaviour it pins.
  */
 import * as E from 'fp-ts/Either'
-import { Breaker, type ConfigError, withBreaker, wrap, type Listener } from 'tripswitch'
+import { Breaker, withBreaker, wrap, type Listener } from 'tripswitch'
+import { thrownProblems } from './_support/problems'
 
 const noWarning = { onListenerError: () => undefined }
 
@@ -25,14 +26,7 @@ describe('Guard, pinned', () => {
 
   it('names the combinator whose scheduler is not a function', () => {
     const b = Breaker.make({}, { name: 'te' })()
-    const message = (f: () => unknown): string => {
-      try {
-        f()
-      } catch (error) {
-        return (error as ConfigError).problems.join('\n')
-      }
-      return 'accepted'
-    }
+    const message = (f: () => unknown): string => thrownProblems(f).join('\n')
     expect(message(() => withBreaker(b, { timeout: 10, scheduler: 42 as never }))).toBe(
       'withBreaker.scheduler: expected a function (callback, ms) => cancel, got number 42'
     )

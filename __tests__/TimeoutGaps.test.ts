@@ -7,6 +7,7 @@ import { pipe } from 'fp-ts/function'
 import * as TE from 'fp-ts/TaskEither'
 import { Breaker, CallTimeoutError, ConfigError, isCallTimeoutError, withBreaker } from 'tripswitch'
 import { checkTimeout, maxTimeout, race } from '../src/Timeout'
+import { thrownProblems } from './_support/problems'
 import { flush } from './_support/timers'
 
 describe('Timeout, pinned', () => {
@@ -29,14 +30,8 @@ describe('Timeout, pinned', () => {
   })
 
   it('names the type and the value of a timeout that is not a number of milliseconds', () => {
-    const message = (given: unknown): string => {
-      try {
-        checkTimeout(given, 'wrap.timeout')
-      } catch (error) {
-        return (error as ConfigError).problems.join('\n')
-      }
-      return 'accepted'
-    }
+    const message = (given: unknown): string =>
+      thrownProblems(() => checkTimeout(given, 'wrap.timeout')).join('\n')
     expect(message('soon')).toBe(
       `wrap.timeout: expected a finite number of milliseconds > 0 and <= ${maxTimeout}, or a string such as "2s", got string "soon"`
     )

@@ -2,16 +2,10 @@
  * Deterministic examples for what a mutation run of src/Wrap.ts (`npm run mutate -- --mutate
  * src/Wrap.ts`) found unchecked: each test names the behaviour it pins.
  */
-import { Breaker, type ConfigError, wrap, wrapSync } from 'tripswitch'
+import { Breaker, wrap, wrapSync } from 'tripswitch'
+import { thrownProblems } from './_support/problems'
 
-const problems = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (error) {
-    return (error as ConfigError).problems.join('\n')
-  }
-  return 'accepted'
-}
+const problems = (f: () => unknown): string => thrownProblems(f).join('\n')
 
 const asyncKeys =
   'fallback, classify, isFailure, isResultFailure, isIgnored, on, timeout, scheduler, retry, bulkhead'
