@@ -17,7 +17,7 @@ import { compose, isComposed, type Policies } from './Compose'
 import { ConfigError } from './Config'
 import type * as Duration from './Duration'
 import * as G from './Guard'
-import { identified, preserveIdentity, rejectSoon, withArgument } from './internal'
+import { type Fn, identified, preserveIdentity, rejectSoon, withArgument } from './internal'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -175,7 +175,6 @@ export function wrap(breakerOrSettings: B.Breaker | B.Settings): Wrapper {
   }) as Wrapper
 }
 
-type Fn = (this: unknown, ...args: ReadonlyArray<unknown>) => unknown
 type OnOpen = (rejection: CircuitOpenError, self: unknown, args: ReadonlyArray<unknown>) => Promise<unknown>
 
 type Fallback<This> = (this: This, ...args: ReadonlyArray<unknown>) => unknown

@@ -57,7 +57,12 @@ const copyIdentity = <F>(f: F, original: { readonly name: string; readonly lengt
   return f
 }
 
-type Fn = (this: unknown, ...args: ReadonlyArray<unknown>) => unknown
+/**
+ * A function of any `this` and arguments, as the wrappers hold what they guard.
+ *
+ * @internal
+ */
+export type Fn = (this: unknown, ...args: ReadonlyArray<unknown>) => unknown
 type Run = (a: unknown, b: unknown, self: unknown, args: ReadonlyArray<unknown>, c: unknown) => unknown
 
 const applyTo = (f: Fn, _b: undefined, self: unknown, args: ReadonlyArray<unknown>): unknown =>
