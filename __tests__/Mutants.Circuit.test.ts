@@ -50,6 +50,28 @@ describe('half-open: which expired leases a state keeps', () => {
     // ticket 1, the oldest expired lease, is forgotten
     expect(c.step(half, Event.failure(Decision.probe(4, 1)), 300)).toBe(half)
   })
+
+  it('forgets none while at most halfOpenProbes leases have expired: the oldest still decides', () => {
+    const two = Circuit.make({ halfOpenProbes: 2, probeLease: 100 })
+    const half = State.halfOpen(
+      4,
+      0,
+      0,
+      2,
+      [
+        { ticket: 0, expiresAt: 100 },
+        { ticket: 1, expiresAt: 150 }
+      ],
+      0,
+      0
+    )
+    // both expired at 200, as many as the probes: the oldest one's failure still re-opens the circuit
+    expect(two.step(half, Event.failure(Decision.probe(4, 0)), 200)).toEqual(State.open(5, 200, 30_000, 1))
+    // and its ignored outcome frees its lease alone
+    expect(two.step(half, Event.ignored(Decision.probe(4, 0)), 200)).toEqual(
+      State.halfOpen(4, 0, 0, 2, [{ ticket: 1, expiresAt: 150 }], 0, 0)
+    )
+  })
 })
 
 describe('step(Admitted) of a permit that is not a probe', () => {

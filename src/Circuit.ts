@@ -228,7 +228,7 @@ export const fromConfig = (config: Config.Config): Circuit => {
   // -- admission ------------------------------------------------------------------------
 
   const liveLeases = (s: S.HalfOpen, now: number): ReadonlyArray<S.Lease> =>
-    s.leases.every((l) => l.expiresAt > now) ? s.leases : s.leases.filter((l) => l.expiresAt > now)
+    s.leases.filter((l) => l.expiresAt > now)
 
   /**
    * The leases a half-open state keeps at `now`: every live one, and the `halfOpenProbes` most recent
@@ -238,7 +238,6 @@ export const fromConfig = (config: Config.Config): Circuit => {
   const keptLeases = (s: S.HalfOpen, now: number): ReadonlyArray<S.Lease> => {
     let expired = 0
     for (const l of s.leases) if (l.expiresAt <= now) expired++
-    if (expired <= halfOpenProbes) return s.leases
     let forget = expired - halfOpenProbes // the oldest come first: tickets grow with admission time
     return s.leases.filter((l) => l.expiresAt > now || forget-- <= 0)
   }
