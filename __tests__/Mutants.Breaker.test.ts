@@ -4,7 +4,7 @@
  * (see docs/testing.md "Mutation testing").
  */
 import * as O from 'fp-ts/Option'
-import { Breaker, Config, Decision, type Listener } from 'tripswitch'
+import { Breaker, Config, Decision, Event, type Listener, State, StateCodec } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import { thrownProblems } from './_support/problems'
 
@@ -238,5 +238,84 @@ describe('Breaker: the IO module functions', () => {
     reset()
     expect(Breaker.state(b)()._tag).toBe('Closed')
     expect(Breaker.retryAfter(b)()).toBe(0)
+  })
+})
+
+describe("Breaker: the breaker's time", () => {
+  const failures = () => {
+    const seen: Array<Listener.BreakerEvent> = []
+    return { seen, onListenerError: (_: unknown, e: Listener.BreakerEvent) => void seen.push(e) }
+  }
+
+  it('starts at its first clock reading, or at 0 with a clock that fails from the start', () => {
+    expect(Breaker.make({}, { clock: () => 5_000 })().state()).toMatchObject({ _tag: 'Closed', since: 5_000 })
+    const { onListenerError } = failures()
+    const broken = (clock: () => number) => Breaker.make({}, { clock, onListenerError })()
+    expect(
+      broken(() => {
+        throw new Error('no clock')
+      }).state()
+    ).toMatchObject({ _tag: 'Closed', since: 0 })
+    expect(broken(() => NaN).state()).toMatchObject({ _tag: 'Closed', since: 0 })
+  })
+
+  it('takes readings up to ±maxTime, and reports one beyond it, naming the reading and the bound', async () => {
+    const { maxTime } = StateCodec
+    expect(Breaker.make({}, { clock: () => maxTime })().state()).toMatchObject({ since: maxTime })
+    expect(Breaker.make({}, { clock: () => -maxTime })().state()).toMatchObject({ since: -maxTime })
+    const { seen, onListenerError } = failures()
+    // beyond it from the start, either way: the breaker starts at 0
+    for (const beyond of [maxTime + 1, -maxTime - 1]) {
+      const quiet = { clock: () => beyond, onListenerError: () => undefined }
+      expect(Breaker.make({}, quiet)().state()).toMatchObject({ since: 0 })
+    }
+    let t = 1_000
+    const b = Breaker.make({}, { clock: () => t, onListenerError })()
+    t = maxTime + 1
+    b.forceOpen()
+    expect(b.state()).toMatchObject({ _tag: 'ForcedOpen', since: 1_000 })
+    t = -maxTime - 1
+    b.reset()
+    expect(b.state()).toMatchObject({ _tag: 'Closed', since: 1_000 })
+    await new Promise<void>((resolve) => queueMicrotask(resolve))
+    expect(seen).toHaveLength(1)
+    expect(String((seen[0] as Listener.ClockFailed).error)).toBe(
+      `Error: the clock read ${maxTime + 1}, not a finite number of milliseconds within ±${maxTime}`
+    )
+  })
+
+  it('does not follow a clock back: time stands at the latest reading, then goes on at the clock pace', () => {
+    // a wall clock stepped back by hand (the test clock never goes back)
+    let t = 10_000
+    const b = Breaker.make({ failureThreshold: 1, openFor: 1_000 }, { clock: () => t })()
+    b.record(b.admit() as Decision.Permit, 'failure')
+    expect(b.state()).toMatchObject({ _tag: 'Open', openedAt: 10_000 })
+    t = 4_000 // 6 s back
+    expect(b.retryAfter()).toBe(1_000)
+    t = 4_400
+    expect(b.retryAfter()).toBe(600)
+    t = 5_000
+    expect(b.retryAfter()).toBe(0)
+    expect(Decision.isPermit(b.admit())).toBe(true)
+    expect(b.state()).toMatchObject({ _tag: 'HalfOpen', since: 11_000 })
+  })
+
+  it('records the latency of an untimed success given a duration', () => {
+    const b = Breaker.make({}, { latencySamplesPerSecond: 0 })()
+    b.record(b.admit() as Decision.Permit, 'success', 25)
+    b.record(b.admit() as Decision.Permit, 'success')
+    expect(b.metrics().latency).toMatchObject({ count: 1, max: 25 })
+    expect(b.counts()).toMatchObject({ calls: 2, successes: 2 })
+  })
+
+  it('reports changes by a control or through ref as manual transitions', () => {
+    const clock = testClock(0)
+    const b = Breaker.make({ failureThreshold: 1 }, { clock: clock.now })()
+    const why: Array<string> = []
+    b.subscribe((e) => void (e._tag === 'Transition' && why.push(`${e.from}>${e.to}:${e.why}`)))
+    b.control(Event.forceOpen)()
+    b.reset()
+    b.ref.set(State.open(1, 0, 1_000, 0))()
+    expect(why).toEqual(['Closed>ForcedOpen:manual', 'ForcedOpen>Closed:manual', 'Closed>Open:manual'])
   })
 })
