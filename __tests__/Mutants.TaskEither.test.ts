@@ -69,10 +69,13 @@ describe('TaskEither, pinned', () => {
     expect(await through(null)).toEqual(E.right(null))
     expect(await through(7)).toEqual(E.right(7))
     expect(await through('Right')).toEqual(E.right('Right'))
+    // a function is no Either, whatever it carries
+    const tagged = Object.assign(() => 0, { _tag: 'Right', right: 1 })
+    expect(await through(tagged)).toEqual(E.right(tagged))
     expect(await through(E.right(5))).toEqual(E.right(5))
     const left = await through(E.left('no'))
     expect(E.isLeft(left) && isFallbackError(left.left) && left.left.cause).toBe('no')
-    expect(b.counts()).toMatchObject({ fallbacks: 5, fallbackFailures: 1 })
+    expect(b.counts()).toMatchObject({ fallbacks: 6, fallbackFailures: 1 })
   })
 
   it('lets the error of a fallback Task that rejects propagate, counted as a failed fallback', async () => {
@@ -100,5 +103,16 @@ describe('TaskEither, pinned', () => {
     // counted by the guard whose fallback ran, and recorded as the outer call's failure
     expect(outer.counts()).toMatchObject({ failures: 1, fallbacks: 1 })
     expect(inner.counts()).toMatchObject({ fallbacks: 0 })
+  })
+
+  it("with on: 'failure' or 'both' but no fallback, gives every Left as it is", async () => {
+    for (const on of ['failure', 'both'] as const) {
+      const b = Breaker.make({ failureThreshold: 1 }, { name: 'te' })()
+      const guard = withBreaker(b, { on })
+      expect(await guard(TE.left('down'))()).toEqual(E.left('down'))
+      const rejected = await guard(TE.right(1))()
+      expect(E.isLeft(rejected) && rejected.left).toMatchObject({ _tag: 'CircuitOpenError', breaker: 'te' })
+      expect(b.counts()).toMatchObject({ failures: 1, rejected: 1, fallbacks: 0 })
+    }
   })
 })
