@@ -2,6 +2,7 @@
  * Deterministic examples for what a mutation run of src/Wrap.ts (`npm run mutate -- --mutate
  * src/Wrap.ts`) found unchecked: each test names the behaviour it pins.
  */
+import * as E from 'fp-ts/Either'
 import { Breaker, wrap, wrapSync } from 'tripswitch'
 import { thrownProblems } from './_support/problems'
 
@@ -55,5 +56,21 @@ describe('Wrap, pinned', () => {
     )
     await expect(strict()).rejects.toThrow('boom')
     expect(lenient.state()._tag).toBe('Open')
+  })
+
+  it("uses a wrapped function's own classify, given alone, for wrap and wrapSync", async () => {
+    const b = Breaker.make({ failureThreshold: 1 }, { name: 'own' })()
+    // a reply of 503 is a failure for this function's classifier, whatever the breaker's says
+    const classify = (result: E.Either<unknown, number>) =>
+      E.isRight(result) && result.right === 503 ? ('failure' as const) : ('success' as const)
+    const status = wrap(b)(async (code: number) => code, { classify })
+    expect(await status(200)).toBe(200)
+    expect(b.state()._tag).toBe('Closed')
+    expect(await status(503)).toBe(503)
+    expect(b.state()._tag).toBe('Open')
+    b.reset()
+    const statusSync = wrapSync(b)((code: number) => code, { classify })
+    expect(statusSync(503)).toBe(503)
+    expect(b.state()._tag).toBe('Open')
   })
 })
