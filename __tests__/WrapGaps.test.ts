@@ -33,6 +33,12 @@ describe('Wrap, pinned', () => {
     expect(problems(() => wrapSync(b)(() => 1, { timeout: 10 } as never))).toBe(
       `wrapSync.timeout: unknown option (known options: ${syncKeys}); timeouts, retries and bulkheads are for async functions: use wrap`
     )
+    expect(problems(() => wrap(b)(fn, { classify: 5 as never }))).toBe(
+      'wrap.classify: expected a function (result, duration) => verdict, got number'
+    )
+    expect(problems(() => wrapSync(b)(() => 1, { classify: 5 as never }))).toBe(
+      'wrapSync.classify: expected a function (result, duration) => verdict, got number'
+    )
     expect(problems(() => wrapSync(b)(() => 1, { extra: 1 } as never))).toBe(
       `wrapSync.extra: unknown option (known options: ${syncKeys})`
     )
