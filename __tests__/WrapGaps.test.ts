@@ -24,6 +24,12 @@ describe('Wrap, pinned', () => {
         .map((k) => `${k}?`)
         .join(', ')} }, got null`
     )
+    expect(problems(() => wrapSync(b)(() => 1, 5 as never))).toBe(
+      `wrapSync: expected options { ${syncKeys
+        .split(', ')
+        .map((k) => `${k}?`)
+        .join(', ')} }, got 5`
+    )
     expect(problems(() => wrap(b)(fn, { retyr: 3 } as never))).toBe(
       `wrap.retyr: unknown option (known options: ${asyncKeys})`
     )
