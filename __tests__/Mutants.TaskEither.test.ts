@@ -73,7 +73,7 @@ describe('TaskEither, pinned', () => {
     const tagged = Object.assign(() => 0, { _tag: 'Right', right: 1 })
     expect(await through(tagged)).toEqual(E.right(tagged))
     expect(await through(E.right(5))).toEqual(E.right(5))
-    const left = await through(E.left('no'))
+    const left: E.Either<unknown, unknown> = await through(E.left('no'))
     expect(E.isLeft(left) && isFallbackError(left.left) && left.left.cause).toBe('no')
     expect(b.counts()).toMatchObject({ fallbacks: 6, fallbackFailures: 1 })
   })
