@@ -2,6 +2,7 @@
  * Deterministic examples for what a mutation run of src/Wrap.ts (`npm run mutate -- --mutate
  * src/Wrap.ts`) found unchecked: each test names the behaviour it pins.
  */
+import * as E from 'fp-ts/Either'
 import { Breaker, wrap, wrapSync } from 'tripswitch'
 import { thrownProblems } from './_support/problems'
 
@@ -23,6 +24,12 @@ describe('Wrap, pinned', () => {
         .map((k) => `${k}?`)
         .join(', ')} }, got null`
     )
+    expect(problems(() => wrapSync(b)(() => 1, 5 as never))).toBe(
+      `wrapSync: expected options { ${syncKeys
+        .split(', ')
+        .map((k) => `${k}?`)
+        .join(', ')} }, got 5`
+    )
     expect(problems(() => wrap(b)(fn, { retyr: 3 } as never))).toBe(
       `wrap.retyr: unknown option (known options: ${asyncKeys})`
     )
@@ -31,6 +38,12 @@ describe('Wrap, pinned', () => {
     )
     expect(problems(() => wrapSync(b)(() => 1, { timeout: 10 } as never))).toBe(
       `wrapSync.timeout: unknown option (known options: ${syncKeys}); timeouts, retries and bulkheads are for async functions: use wrap`
+    )
+    expect(problems(() => wrap(b)(fn, { classify: 5 as never }))).toBe(
+      'wrap.classify: expected a function (result, duration) => verdict, got number'
+    )
+    expect(problems(() => wrapSync(b)(() => 1, { classify: 5 as never }))).toBe(
+      'wrapSync.classify: expected a function (result, duration) => verdict, got number'
     )
     expect(problems(() => wrapSync(b)(() => 1, { extra: 1 } as never))).toBe(
       `wrapSync.extra: unknown option (known options: ${syncKeys})`
@@ -55,5 +68,21 @@ describe('Wrap, pinned', () => {
     )
     await expect(strict()).rejects.toThrow('boom')
     expect(lenient.state()._tag).toBe('Open')
+  })
+
+  it("uses a wrapped function's own classify, given alone, for wrap and wrapSync", async () => {
+    const b = Breaker.make({ failureThreshold: 1 }, { name: 'own' })()
+    // a reply of 503 is a failure for this function's classifier, whatever the breaker's says
+    const classify = (result: E.Either<unknown, number>) =>
+      E.isRight(result) && result.right === 503 ? ('failure' as const) : ('success' as const)
+    const status = wrap(b)(async (code: number) => code, { classify })
+    expect(await status(200)).toBe(200)
+    expect(b.state()._tag).toBe('Closed')
+    expect(await status(503)).toBe(503)
+    expect(b.state()._tag).toBe('Open')
+    b.reset()
+    const statusSync = wrapSync(b)((code: number) => code, { classify })
+    expect(statusSync(503)).toBe(503)
+    expect(b.state()._tag).toBe('Open')
   })
 })
