@@ -2,7 +2,8 @@
  * Deterministic examples for the mutants of src/Window.ts that no other test killed (issue 18, see
  * docs/testing.md "Mutation testing"): each test names the behaviour it pins.
  */
-import { Window } from 'tripswitch'
+import * as E from 'fp-ts/Either'
+import { Strategy, Window } from 'tripswitch'
 
 const recordAll = (
   w: Window.Window,
@@ -149,5 +150,16 @@ describe('Window.empty: shared empty states', () => {
     expect(Window.empty(Window.time(1_000, 4))).toBe(Window.empty(Window.time(8_000, 4)))
     expect(Window.empty(Window.time(1_000, 4))).not.toBe(Window.empty(Window.time(1_000, 5)))
     expect(Window.empty(Window.count(10))).toBe(Window.empty(Window.count(2_000)))
+  })
+})
+
+describe('Window.documentCheck: a window in a config document that is not an object', () => {
+  it('says a window was expected, also below a strategy document', () => {
+    expect(Window.documentCheck.decode(5)).toEqual(
+      E.left([{ path: [], message: 'expected a window, got 5' }])
+    )
+    expect(Strategy.documentCheck.decode({ kind: 'failureCount', window: 'count', threshold: 1 })).toEqual(
+      E.left([{ path: ['window'], message: 'expected a window, got "count"' }])
+    )
   })
 })
