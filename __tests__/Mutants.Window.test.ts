@@ -55,24 +55,29 @@ describe('Window.stateProblems: the bounds a count window implies', () => {
 })
 
 describe('Window.stateProblems: where the cursor puts the words and pages of a count window', () => {
-  it('names a page being filled with fewer words than the cursor has passed', () => {
-    const w = Window.count(100) // pages of 4 words
-    const s = recordAll(w, 'F'.repeat(40)) as Window.CountWindowState
+  it.each([
+    {
+      what: 'a page being filled with fewer words than the cursor has passed',
+      size: 100, // pages of 4 words
+      calls: 40,
+      change: { page: [] },
+      layout: { page: 1, pages: 0 },
+      problem: 'tally.page: expected 1 words at cursor 40, got 0'
+    },
+    {
+      what: 'missing pages behind the cursor',
+      size: 2_500, // three pages of 1,024 calls
+      calls: 1_030,
+      change: { pages: [] },
+      layout: { page: 0, pages: 1 },
+      problem: 'tally.pages: expected at least 1 pages at cursor 1030, got 0'
+    }
+  ])('names $what', ({ size, calls, change, layout, problem }) => {
+    const w = Window.count(size)
+    const s = recordAll(w, 'F'.repeat(calls)) as Window.CountWindowState
     expect(Window.stateProblems(w, s)).toEqual([])
-    expect(s.page).toHaveLength(1)
-    expect(Window.stateProblems(w, { ...s, page: [] })).toEqual([
-      'tally.page: expected 1 words at cursor 40, got 0'
-    ])
-  })
-
-  it('names missing pages behind the cursor', () => {
-    const w = Window.count(2_500) // three pages of 1,024 calls
-    const s = recordAll(w, 'F'.repeat(1_030)) as Window.CountWindowState
-    expect(Window.stateProblems(w, s)).toEqual([])
-    expect(s.pages).toHaveLength(1)
-    expect(Window.stateProblems(w, { ...s, pages: [] })).toEqual([
-      'tally.pages: expected at least 1 pages at cursor 1030, got 0'
-    ])
+    expect({ page: s.page.length, pages: s.pages.length }).toEqual(layout)
+    expect(Window.stateProblems(w, { ...s, ...change })).toEqual([problem])
   })
 })
 
@@ -87,34 +92,50 @@ describe('Window.stateProblems: the bounds and sums of a time window', () => {
     expect(Window.stateProblems(w, s)).toEqual([])
   })
 
-  it('names marks above the calls, and counts of the newest bucket above those of the window', () => {
-    expect(Window.stateProblems(w, { ...s, marked: 5 })).toEqual([
-      'tally.marked: expected an integer from 0 to 4, got 5'
-    ])
-    expect(Window.stateProblems(w, { ...s, bucketCalls: 5 })).toEqual([
-      'tally.bucketCalls: expected an integer from 0 to 4, got 5'
-    ])
-    expect(Window.stateProblems(w, { ...s, bucketMarked: 3 })).toEqual([
-      'tally.bucketMarked: expected an integer from 0 to 2, got 3'
-    ])
-  })
-
-  it('names a bucket with more marks than calls, and marks that do not add up', () => {
-    expect(Window.stateProblems(w, { ...s, ring: [1, 2, 1, 0, 0, 0, 0, 0] })).toEqual([
-      "tally.ring[1]: expected at most the bucket's calls (1), got 2",
-      'tally.marked: expected 4 (the sum of the buckets), got 3'
-    ])
-    expect(Window.stateProblems(w, { ...s, marked: 2 })).toEqual([
-      'tally.marked: expected 3 (the sum of the buckets), got 2'
-    ])
-  })
-
-  it("names counts left in the newest bucket's slot", () => {
-    expect(Window.stateProblems(w, { ...s, ring: [1, 1, 1, 0, 1, 1, 0, 0] })).toEqual([
-      "tally.ring[4]: expected zeros in the newest bucket's slot (its counts are bucketCalls and bucketMarked)",
-      'tally.calls: expected 5 (the sum of the buckets), got 4',
-      'tally.marked: expected 4 (the sum of the buckets), got 3'
-    ])
+  it.each<{
+    readonly what: string
+    readonly change: Partial<Window.TimeWindowState>
+    readonly problems: ReadonlyArray<string>
+  }>([
+    {
+      what: 'marks above the calls',
+      change: { marked: 5 },
+      problems: ['tally.marked: expected an integer from 0 to 4, got 5']
+    },
+    {
+      what: "calls of the newest bucket above the window's",
+      change: { bucketCalls: 5 },
+      problems: ['tally.bucketCalls: expected an integer from 0 to 4, got 5']
+    },
+    {
+      what: 'marks of the newest bucket above its calls',
+      change: { bucketMarked: 3 },
+      problems: ['tally.bucketMarked: expected an integer from 0 to 2, got 3']
+    },
+    {
+      what: 'a bucket with more marks than calls',
+      change: { ring: [1, 2, 1, 0, 0, 0, 0, 0] },
+      problems: [
+        "tally.ring[1]: expected at most the bucket's calls (1), got 2",
+        'tally.marked: expected 4 (the sum of the buckets), got 3'
+      ]
+    },
+    {
+      what: 'marks that do not add up',
+      change: { marked: 2 },
+      problems: ['tally.marked: expected 3 (the sum of the buckets), got 2']
+    },
+    {
+      what: "counts left in the newest bucket's slot",
+      change: { ring: [1, 1, 1, 0, 1, 1, 0, 0] },
+      problems: [
+        "tally.ring[4]: expected zeros in the newest bucket's slot (its counts are bucketCalls and bucketMarked)",
+        'tally.calls: expected 5 (the sum of the buckets), got 4',
+        'tally.marked: expected 4 (the sum of the buckets), got 3'
+      ]
+    }
+  ])('names $what', ({ change, problems }) => {
+    expect(Window.stateProblems(w, { ...s, ...change })).toEqual(problems)
   })
 })
 
