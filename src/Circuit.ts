@@ -227,8 +227,12 @@ export const fromConfig = (config: Config.Config): Circuit => {
 
   // -- admission ------------------------------------------------------------------------
 
-  const liveLeases = (s: S.HalfOpen, now: number): ReadonlyArray<S.Lease> =>
-    s.leases.filter((l) => l.expiresAt > now)
+  /** How many of a half-open state's leases are live at `now` (a lease expiring at `now` is not). */
+  const liveCount = (s: S.HalfOpen, now: number): number => {
+    let live = 0
+    for (const l of s.leases) if (l.expiresAt > now) live++
+    return live
+  }
 
   /**
    * The leases a half-open state keeps at `now`: every live one, and the `halfOpenProbes` most recent
@@ -253,15 +257,16 @@ export const fromConfig = (config: Config.Config): Circuit => {
         return now >= at ? D.probe(s.generation + 1, 0) : D.rejection(at - now)
       }
       case 'HalfOpen': {
-        const live = liveLeases(s, now)
-        if (live.length + s.successes + s.failures < halfOpenProbes) {
+        if (liveCount(s, now) + s.successes + s.failures < halfOpenProbes) {
           return D.probe(s.generation, s.nextTicket)
         }
         // A slot frees when a lease expires, unless the deadline comes first: then the circuit closes,
         // and admits at once, or re-opens, and the next call may pass when that re-open runs out.
         const deadline = halfOpenMaxDuration === undefined ? Infinity : s.since + halfOpenMaxDuration
         let soonest = Infinity
-        for (const l of live) if (l.expiresAt < deadline) soonest = Math.min(soonest, l.expiresAt)
+        for (const l of s.leases) {
+          if (l.expiresAt > now && l.expiresAt < deadline) soonest = Math.min(soonest, l.expiresAt)
+        }
         if (deadline !== Infinity) {
           const after = expired(s, deadline)
           soonest = Math.min(soonest, after._tag === 'Open' ? after.openedAt + after.openFor : deadline)
@@ -301,7 +306,7 @@ export const fromConfig = (config: Config.Config): Circuit => {
           : s
       case 'HalfOpen': {
         if (p.generation !== s.generation || p.ticket !== s.nextTicket) return s
-        if (liveLeases(s, now).length + s.successes + s.failures >= halfOpenProbes) return s
+        if (liveCount(s, now) + s.successes + s.failures >= halfOpenProbes) return s
         return S.halfOpen(
           s.generation,
           s.since,
