@@ -10,13 +10,17 @@ import { checkTimeout, maxTimeout, race } from '../src/Timeout'
 import { thrownProblems } from './_support/problems'
 import { flush } from './_support/timers'
 
+// A second copy of the library, loaded as the file loads rather than inside a test: a mutation run's
+// per-test coverage would otherwise count every module-level line of the core (which src/Timeout
+// loads through Config) as covered by that one test, and test those mutants against it alone.
+let Foreign: typeof CallTimeoutError | undefined
+jest.isolateModules(() => {
+  Foreign = (jest.requireActual('../src/Timeout') as { CallTimeoutError: typeof CallTimeoutError })
+    .CallTimeoutError
+})
+
 describe('Timeout, pinned', () => {
   it('recognizes a CallTimeoutError made by another copy of the library (by its brand)', () => {
-    let Foreign: typeof CallTimeoutError | undefined
-    jest.isolateModules(() => {
-      Foreign = (jest.requireActual('../src/Timeout') as { CallTimeoutError: typeof CallTimeoutError })
-        .CallTimeoutError
-    })
     const foreign = new Foreign!(50, 'db')
     expect(foreign instanceof CallTimeoutError).toBe(false)
     expect(isCallTimeoutError(foreign)).toBe(true)
