@@ -437,7 +437,9 @@ const timeTotals = (w: TimeWindow, s: TimeWindowState, now: number): Totals => {
 // -------------------------------------------------------------------------------------
 
 /**
- * An empty window of the given kind. Empty states of the same shape are the same (immutable) object.
+ * An empty window of the given kind. Empty states are immutable and shared: every empty count window
+ * is one object, and so is every empty time window of the same number of buckets (for the first 1,024
+ * numbers of buckets asked for; past those, each call makes a new one, equal in value).
  *
  * @category running state
  * @since 0.1.0
