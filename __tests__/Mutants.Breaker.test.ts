@@ -4,9 +4,10 @@
  * (see docs/testing.md "Mutation testing").
  */
 import * as O from 'fp-ts/Option'
-import { Breaker, Config, Decision, Event, type Listener, State, StateCodec } from 'tripswitch'
+import { Breaker, Config, Decision, Event, type Listener, State, StateCodec, Store } from 'tripswitch'
 import { testClock } from 'tripswitch/testing'
 import { thrownProblems } from './_support/problems'
+import { flush } from './_support/timers'
 
 // the calls of a store, none of which is made by `problems`
 const store = {
@@ -317,5 +318,41 @@ describe("Breaker: the breaker's time", () => {
     b.reset()
     b.ref.set(State.open(1, 0, 1_000, 0))()
     expect(why).toEqual(['Closed>ForcedOpen:manual', 'ForcedOpen>Closed:manual', 'Closed>Open:manual'])
+  })
+})
+
+describe('Breaker: manual controls and a store, by hand', () => {
+  it('names what a control was given instead of an event, exactly, and changes nothing', () => {
+    const b = Breaker.make({}, { name: 'ctl' })()
+    const message = (given: unknown): string => thrownProblems(() => b.control(given as never)()).join('\n')
+    const expected =
+      "control: expected one of { _tag: 'ForceOpen' }, { _tag: 'Disable' }, { _tag: 'MetricsOnly' }, { _tag: 'Reset' }, got"
+    expect(message(null)).toBe(`${expected} null`)
+    expect(message({ _tag: 'HalfOpen' })).toBe(`${expected} "HalfOpen"`)
+    expect(message('reset')).toBe(`${expected} "reset"`)
+    expect(b.state()._tag).toBe('Closed')
+  })
+
+  it('reports no StoreRecovered while its store has never failed, and StoreDegraded at the first failure', async () => {
+    let down = false
+    const healthy = Store.memory().connect()
+    const flaky: Store.Store = {
+      id: healthy.id,
+      load: (n) => (down ? Promise.reject(new Error('down')) : healthy.load(n)),
+      propose: (n, p) => (down ? Promise.reject(new Error('down')) : healthy.propose(n, p)),
+      claim: (n, e, l) => (down ? Promise.reject(new Error('down')) : healthy.claim(n, e, l)),
+      watch: (n, w) => healthy.watch(n, w)
+    }
+    const b = Breaker.make({ failureThreshold: 1 }, { name: 'users', store: flaky })()
+    const events: Array<string> = []
+    b.subscribe((e) => void (e._tag.startsWith('Store') && events.push(e._tag)))
+    await flush()
+    b.record(b.admit() as Decision.Permit, 'success')
+    await flush()
+    expect(events).toEqual([])
+    down = true
+    b.record(b.admit() as Decision.Permit, 'failure')
+    await flush()
+    expect(events).toEqual(['StoreFailed', 'StoreDegraded'])
   })
 })
