@@ -362,7 +362,7 @@ const anyKind: StrategyKind<Any, AnyTally, TypeOf<typeof anyDocument>> = {
     let min: number | undefined
     for (const x of s.strategies) {
       const d = slowCallDuration(x)
-      if (d !== undefined && (min === undefined || d < min)) min = d
+      if (d !== undefined) min = min === undefined ? d : Math.min(min, d)
     }
     return min
   }

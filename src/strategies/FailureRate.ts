@@ -53,7 +53,7 @@ export interface FailureRate {
 export const failureRate = (options: {
   readonly window: W.Window
   readonly threshold: number
-  readonly minimumCalls?: number
+  readonly minimumCalls?: number | undefined
 }): FailureRate => ({
   _tag: 'FailureRate',
   window: options.window,
@@ -99,7 +99,7 @@ export const kind: StrategyKind<FailureRate, W.WindowState, TypeOf<typeof docume
     failureRate({
       window: W.fromDocument(window),
       threshold,
-      ...(minimumCalls === undefined ? {} : { minimumCalls })
+      minimumCalls
     }),
   record: (s, tally, failure, _, now) => W.record(s.window, tally, failure, now),
   isTripped: (s, tally, now) => rateReached(W.totals(s.window, tally, now), s.threshold, s.minimumCalls),

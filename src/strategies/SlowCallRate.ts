@@ -58,7 +58,7 @@ export const slowCallRate = (options: {
   readonly window: W.Window
   readonly threshold: number
   readonly slowCallDuration: number
-  readonly minimumCalls?: number
+  readonly minimumCalls?: number | undefined
 }): SlowCallRate => ({
   _tag: 'SlowCallRate',
   window: options.window,
@@ -117,7 +117,7 @@ export const kind: StrategyKind<SlowCallRate, W.WindowState, TypeOf<typeof docum
       window: W.fromDocument(window),
       threshold,
       slowCallDuration,
-      ...(minimumCalls === undefined ? {} : { minimumCalls })
+      minimumCalls
     }),
   record: (s, tally, _, duration, now) => W.record(s.window, tally, duration >= s.slowCallDuration, now),
   isTripped: (s, tally, now) => rateReached(W.totals(s.window, tally, now), s.threshold, s.minimumCalls),
