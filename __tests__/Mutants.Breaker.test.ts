@@ -356,3 +356,31 @@ describe('Breaker: manual controls and a store, by hand', () => {
     expect(events).toEqual(['StoreFailed', 'StoreDegraded'])
   })
 })
+
+describe('Breaker: what its clock throws', () => {
+  it('reports the error a clock threw, as it threw it, and goes on at its latest reading', async () => {
+    const thrown = new Error('no clock')
+    let t = 5_000
+    let broken = false
+    const b = Breaker.make(
+      { failureThreshold: 1 },
+      {
+        clock: () => {
+          if (broken) throw thrown
+          return t
+        }
+      }
+    )()
+    const seen: Array<Listener.BreakerEvent> = []
+    b.subscribe((e) => void seen.push(e))
+    t = 6_000
+    b.record(b.admit() as Decision.Permit, 'success')
+    broken = true
+    b.record(b.admit() as Decision.Permit, 'failure')
+    await flush()
+    const failed = seen.filter((e): e is Listener.ClockFailed => e._tag === 'ClockFailed')
+    expect(failed).toHaveLength(1)
+    expect(failed[0]!.error).toBe(thrown)
+    expect(b.state()).toMatchObject({ _tag: 'Open', openedAt: 6_000 })
+  })
+})
