@@ -547,12 +547,12 @@ export class Breaker {
         ? Ev.outcome(verdict, permit, duration)
         : Ev.outcome('failure', permit, duration, verdict.openFor)
     // the clock is read only when the core says the result depends on it (then no transition
-    // follows, so `now` is used by no event either); the core's answer is stored as it is, unless the
-    // cell has changed since it was read
+    // follows, so `now` is used by no event either); otherwise the core's answer, computed from the
+    // state just read with nothing run in between, is stored as it is
     let timeless: State | undefined
     if (end === undefined && !this.listening()) {
       const untimed = circuit.stepUntimed(prev, event)
-      if (untimed._tag === 'Some' && cell.compareAndSet(prev, untimed.value)) timeless = untimed.value
+      if (untimed._tag === 'Some') timeless = cell.replace(untimed.value)
     }
     const now = end ?? (timeless !== undefined ? NaN : this.now())
     const next = timeless ?? cell.updateBy(circuit.step, event, now)
@@ -856,11 +856,9 @@ class Cell implements Ref.Ref<State> {
   updateBy<X, Y>(f: (a: State, x: X, y: Y) => State, x: X, y: Y): State {
     return (this.value = f(this.value, x, y))
   }
-  /** Stores `next` if the state is still `expected` (an update computed from it); says whether it did. */
-  compareAndSet(expected: State, next: State): boolean {
-    if (this.value !== expected) return false
-    this.value = next
-    return true
+  /** Stores `next`, an update of the state computed from it in the same synchronous run; returns it. */
+  replace(next: State): State {
+    return (this.value = next)
   }
 }
 
