@@ -384,3 +384,155 @@ describe('Breaker: what its clock throws', () => {
     expect(b.state()).toMatchObject({ _tag: 'Open', openedAt: 6_000 })
   })
 })
+
+describe('Breaker: its store, by hand', () => {
+  // a handle on a memory store that fails while `down()`, and keeps the watcher the breaker gives it
+  const flakyHandle = (backend: ReturnType<typeof Store.memory>, down: () => boolean) => {
+    const real = backend.connect()
+    let watcher: Store.Watcher | undefined
+    const failing = <A>(op: () => Promise<A>): Promise<A> =>
+      down() ? Promise.reject(new Error('down')) : op()
+    const store: Store.Store = {
+      id: real.id,
+      load: (n) => failing(() => real.load(n)),
+      propose: (n, p) => failing(() => real.propose(n, p)),
+      claim: (n, e, l) => failing(() => real.claim(n, e, l)),
+      watch: (n, w) => {
+        watcher = w
+        // while down, what the store pushes is lost on the way
+        return real.watch(n, { ...w, onRecord: (r) => (down() ? undefined : w.onRecord(r)) })
+      }
+    }
+    return { real, store, watcher: (): Store.Watcher => watcher! }
+  }
+  const failOnce = (b: Breaker.Breaker): void => b.record(b.admit() as Decision.Permit, 'failure')
+
+  it("tells its store's poller whether it ran calls since the poller last asked", () => {
+    const clock = testClock(0)
+    const handle = flakyHandle(Store.memory({ clock: clock.now }), () => false)
+    const b = Breaker.make({}, { name: 'users', clock: clock.now, store: handle.store })()
+    expect(handle.watcher().active()).toBe(false)
+    b.record(b.admit() as Decision.Permit, 'success')
+    expect(handle.watcher().active()).toBe(true)
+    expect(handle.watcher().active()).toBe(false)
+  })
+
+  it('reports a watch that throws as a failed store, and protects alone', async () => {
+    const seen: Array<string> = []
+    const broken: Store.Store = {
+      ...Store.memory().connect(),
+      watch: () => {
+        throw new Error('no watch')
+      }
+    }
+    const b = Breaker.make(
+      { failureThreshold: 1 },
+      {
+        name: 'users',
+        store: broken,
+        listeners: [(e) => void seen.push(e._tag === 'StoreFailed' ? `StoreFailed:${e.operation}` : e._tag)]
+      }
+    )()
+    await flush()
+    expect(seen.slice(0, 2)).toEqual(['StoreFailed:watch', 'StoreDegraded'])
+    failOnce(b)
+    expect(b.state()._tag).toBe('Open')
+  })
+
+  it('adopts what the fleet did while its store was down, once the store answers again', async () => {
+    const clock = testClock(0)
+    const backend = Store.memory({ clock: clock.now })
+    let down = true
+    const handle = flakyHandle(backend, () => down)
+    const a = Breaker.make(
+      { failureThreshold: 1 },
+      { name: 'users', clock: clock.now, store: handle.store }
+    )()
+    const other = Breaker.make(
+      { failureThreshold: 1 },
+      { name: 'users', clock: clock.now, store: backend.connect() }
+    )()
+    await flush()
+    failOnce(other)
+    await flush()
+    expect(a.state()._tag).toBe('Closed')
+    down = false
+    handle.watcher().onRecord(await handle.real.load('users'))
+    await flush()
+    expect(a.state()._tag).toBe('Open')
+  })
+
+  it('adopts the fleet record after an outage in which its own changes went unshared but left it closed', async () => {
+    const clock = testClock(0)
+    const backend = Store.memory({ clock: clock.now })
+    let down = true
+    const handle = flakyHandle(backend, () => down)
+    const a = Breaker.make(
+      { failureThreshold: 1 },
+      { name: 'users', clock: clock.now, store: handle.store }
+    )()
+    const other = Breaker.make(
+      { failureThreshold: 1 },
+      { name: 'users', clock: clock.now, store: backend.connect() }
+    )()
+    await flush()
+    failOnce(a) // a trip the store never hears of
+    a.reset() // and a reset, as unshared
+    await flush()
+    failOnce(other)
+    await flush()
+    expect(a.state()._tag).toBe('Closed')
+    down = false
+    handle.watcher().onRecord(await handle.real.load('users'))
+    await flush()
+    expect(a.state()._tag).toBe('Open')
+  })
+
+  it('refuses a fleet record that does not fit its circuit, reporting it, and keeps its state', async () => {
+    const clock = testClock(0)
+    const handle = flakyHandle(Store.memory({ clock: clock.now }), () => false)
+    const seen: Array<Listener.BreakerEvent> = []
+    const b = Breaker.make({ openFor: 30_000 }, { name: 'users', clock: clock.now, store: handle.store })()
+    b.subscribe((e) => void seen.push(e))
+    await flush()
+    const twoDays = 2 * 24 * 60 * 60 * 1_000
+    handle
+      .watcher()
+      .onRecord({ phase: 'Open', epoch: 5, attempt: 0, openFor: twoDays, remaining: twoDays, holder: '' })
+    await flush()
+    expect(b.state()._tag).toBe('Closed')
+    const failed = seen.filter((e): e is Listener.StoreFailed => e._tag === 'StoreFailed')
+    expect(failed.map((e) => e.operation)).toEqual(['adopt'])
+    expect(String(failed[0]!.error)).toMatch(
+      /openFor: expected the backoff's delay at attempt 0 \(30000 ms\)/
+    )
+    expect(seen.map((e) => e._tag)).not.toContain('StoreDegraded')
+    // a record that fits is adopted after it: the refusal did not count as seen
+    handle
+      .watcher()
+      .onRecord({ phase: 'Open', epoch: 5, attempt: 0, openFor: 30_000, remaining: 30_000, holder: '' })
+    await flush()
+    expect(b.state()._tag).toBe('Open')
+  })
+
+  it('runs its own probe when a refused claim brings a fleet record that does not fit its circuit', async () => {
+    const clock = testClock(0)
+    const twoDays = 2 * 24 * 60 * 60 * 1_000
+    const unfit = { phase: 'Open', epoch: 9, attempt: 0, openFor: twoDays, remaining: twoDays, holder: 'p2' }
+    const store: Store.Store = {
+      ...Store.memory({ clock: clock.now }).connect(),
+      claim: () => Promise.resolve({ outcome: 'refused', record: unfit } as Store.Reply)
+    }
+    const b = Breaker.make(
+      { failureThreshold: 1, openFor: 1_000 },
+      { name: 'users', clock: clock.now, store }
+    )()
+    await flush()
+    failOnce(b)
+    clock.advance(1_000)
+    const probe = b.admit()
+    expect(Decision.isPermit(probe) && probe.probe).toBe(true)
+    expect(await b.claim(probe as Decision.Permit)).toBe(probe)
+    expect(b.state()._tag).toBe('HalfOpen')
+  })
+})
