@@ -152,14 +152,15 @@ export const atMostWindowSize = <K extends string>(
 })
 
 /**
- * Whether the marked share of `totals` reaches `threshold`, once they hold at least `minimumCalls`.
+ * Whether the marked share of `totals` reaches `threshold`, once they hold at least `minimumCalls`
+ * (with no calls at all, the share is `NaN`, which reaches no threshold).
  *
  * @internal
  * @category windowed
  * @since 0.1.0
  */
 export const rateReached = (totals: W.Totals, threshold: number, minimumCalls: number): boolean =>
-  totals.calls >= minimumCalls && totals.calls > 0 && totals.marked / totals.calls >= threshold
+  totals.calls >= minimumCalls && totals.marked / totals.calls >= threshold
 
 /**
  * The default `minimumCalls` of a rate over `window`: a count window's size; 100 for a time window.
