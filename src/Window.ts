@@ -232,11 +232,14 @@ interface Geometry {
   readonly positions: number
 }
 
-/** The smallest power of two at least `n` (for `n >= 1`). */
-const pow2 = (n: number): number => (n <= 1 ? 1 : 1 << (32 - Math.clz32(n - 1)))
+/** The smallest power of two at least `n`, for `1 <= n <= 2^31` (`Math.clz32(0)` is 32, so `pow2(1)` is 1). */
+const pow2 = (n: number): number => 1 << (32 - Math.clz32(n - 1))
 
-/** Words per page: a power of two, so that positions within a page are found by masks and shifts. */
-const pageWords = (size: number): number => (size >= 1024 ? 32 : pow2((size + 31) >>> 5))
+/**
+ * Words per page: a power of two, so that positions within a page are found by masks and shifts; at
+ * most 32 (1,024 positions), the pages of larger windows.
+ */
+const pageWords = (size: number): number => Math.min(32, pow2((size + 31) >>> 5))
 
 const geometry = (size: number): Geometry => {
   const words = pageWords(size)
