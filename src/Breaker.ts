@@ -875,7 +875,8 @@ const decodeRecord = decodeSharedWith(sharedCheck, 'record')
 // `every` ms.
 const nextSpan = (span: number, elapsed: number, every: number): number => {
   const mean = elapsed > 0 ? Math.min((span * every) / elapsed, 2 * span) : 2 * span
-  return mean <= 1 ? 1 : Math.max(1, Math.round(mean * (0.5 + Math.random())))
+  // (at a mean of 1 or less, the jittered mean rounds to 0 or 1, so the span is 1)
+  return Math.max(1, Math.round(mean * (0.5 + Math.random())))
 }
 
 // -------------------------------------------------------------------------------------
