@@ -172,6 +172,15 @@ describe('Window.empty: shared empty states', () => {
     expect(Window.empty(Window.time(1_000, 4))).not.toBe(Window.empty(Window.time(1_000, 5)))
     expect(Window.empty(Window.count(10))).toBe(Window.empty(Window.count(2_000)))
   })
+
+  it('keeps at most 1,024 shapes of empty time windows: past those, each is made anew, equal in value', () => {
+    // ask for more shapes than the cache holds, whatever this file asked for before
+    for (let buckets = 1; buckets <= 1_100; buckets++) Window.empty(Window.time(buckets * 1_000, buckets))
+    const uncached = Window.time(9_999_000, 9_999)
+    expect(Window.empty(uncached)).not.toBe(Window.empty(uncached))
+    expect(Window.empty(uncached)).toEqual(Window.empty(uncached))
+    expect(Window.empty(Window.time(4_000, 4))).toBe(Window.empty(Window.time(8_000, 4)))
+  })
 })
 
 describe('Window.documentCheck: a window in a config document that is not an object', () => {
