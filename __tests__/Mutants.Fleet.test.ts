@@ -135,6 +135,21 @@ describe('what a breaker reports of its proposals and claims', () => {
     expect(await probeOf('granted', 1)).toEqual([])
   })
 
+  it('decides on the record a refused claim brings: another process probes, so this call is rejected', async () => {
+    const t = await setup()
+    t.answers.propose = () => reply('accepted', record('Open', 1))
+    fail(t.b)
+    await flush()
+    t.clock.advance(30_000)
+    t.answers.claim = () => reply('refused', record('HalfOpen', 2, { holder: 'p2', remaining: 1_000 }))
+    const probe = t.b.admit() as Decision.Permit
+    const decided = await t.b.claim(probe)
+    expect(decided).not.toBe(probe)
+    expect(Decision.isPermit(decided)).toBe(false)
+    expect(t.b.state()._tag).toBe('HalfOpen')
+    expect(t.fleetChanges()).toEqual(['Trip:Open@1'])
+  })
+
   it('adopts the record a refused proposal brings: a verdict the fleet overtook', async () => {
     const t = await setup()
     t.answers.propose = () => reply('accepted', record('Open', 1))
