@@ -218,7 +218,7 @@ export const unit = (generation: number, openedAt: number): number => {
  * @since 0.1.0
  */
 export const jittered = (delay: number, jitter: number, generation: number, openedAt: number): number =>
-  jitter === 0 ? delay : delay * (1 - jitter * unit(generation, openedAt))
+  delay * (1 - jitter * unit(generation, openedAt)) // with no jitter, `delay * 1`: the delay itself
 
 /**
  * Flap damping: the backoff level of a circuit closed since `since` with `level`, at `now`: one level
