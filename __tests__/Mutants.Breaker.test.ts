@@ -9,6 +9,13 @@ import { testClock } from 'tripswitch/testing'
 import { thrownProblems } from './_support/problems'
 import { flush } from './_support/timers'
 
+// A second copy of the library's Breaker module, loaded as the file loads (not inside a test, see
+// TimeoutGaps.test.ts): a breaker made by another copy is recognized by its brand.
+let ForeignBreaker: typeof Breaker | undefined
+jest.isolateModules(() => {
+  ForeignBreaker = jest.requireActual<typeof Breaker>('../src/Breaker')
+})
+
 // the calls of a store, none of which is made by `problems`
 const store = {
   id: 'p1',
@@ -534,5 +541,23 @@ describe('Breaker: its store, by hand', () => {
     expect(Decision.isPermit(probe) && probe.probe).toBe(true)
     expect(await b.claim(probe as Decision.Permit)).toBe(probe)
     expect(b.state()._tag).toBe('HalfOpen')
+  })
+})
+
+describe('Breaker: what a breaker is', () => {
+  it('is tagged Breaker, an enumerable property that is not its own (no per-breaker cost)', () => {
+    const b = Breaker.make()()
+    expect(b._tag).toBe('Breaker')
+    expect(Object.keys(b)).not.toContain('_tag')
+    const keys: Array<string> = []
+    for (const k in b) keys.push(k)
+    expect(keys).toContain('_tag')
+  })
+
+  it('is recognized when another copy of the library made it, by its brand', () => {
+    const foreign = ForeignBreaker!.make()()
+    expect(foreign instanceof Breaker.Breaker).toBe(false)
+    expect(Breaker.isBreaker(foreign)).toBe(true)
+    expect(ForeignBreaker!.isBreaker(Breaker.make()())).toBe(true)
   })
 })
