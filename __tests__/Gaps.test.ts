@@ -381,8 +381,8 @@ describe('runtime: the latency sampling rate', () => {
   })
 
   /** How many of `calls` calls, `gap` ms apart, the breaker times (the sample's jitter pinned to its mean). */
-  const timedOf = (calls: number, gap: number, latencySamplesPerSecond?: number): number => {
-    jest.spyOn(Math, 'random').mockReturnValue(0.5)
+  const timedOf = (calls: number, gap: number, latencySamplesPerSecond?: number, random = 0.5): number => {
+    jest.spyOn(Math, 'random').mockReturnValue(random)
     const clock = testClock(0)
     const options = latencySamplesPerSecond === undefined ? {} : { latencySamplesPerSecond }
     const b = Breaker.make({}, { ...options, clock: clock.now })()
@@ -403,6 +403,22 @@ describe('runtime: the latency sampling rate', () => {
     const fewer = timedOf(20_000, 0.1, 100)
     expect(fewer).toBeGreaterThanOrEqual(200)
     expect(fewer).toBeLessThanOrEqual(210)
+  })
+
+  it('jitters the span between timed calls within half of it either way', () => {
+    // 10,000 calls a second, 1,000 timed a second on average: spans of 10 calls, jittered by a factor
+    // of 0.5 + Math.random(). A fifth below the mean, spans settle at 10 * 0.8 = 8 calls (2,500 timed
+    // in 2 s); near half above it, at round(10 * 1.499) = 15 (1,333 in 2 s).
+    const at = (random: number): number => {
+      jest.restoreAllMocks()
+      return timedOf(20_000, 0.1, undefined, random)
+    }
+    const below = at(0.3)
+    expect(below).toBeGreaterThanOrEqual(2_500)
+    expect(below).toBeLessThanOrEqual(2_510)
+    const above = at(0.999)
+    expect(above).toBeGreaterThanOrEqual(1_333)
+    expect(above).toBeLessThanOrEqual(1_345)
   })
 
   it('lets the span between timed calls at most double at once', () => {

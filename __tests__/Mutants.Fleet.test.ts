@@ -253,6 +253,18 @@ describe('re-synchronizing after an outage', () => {
     expect(b.state()._tag).toBe('Open')
   })
 
+  it('names what is wrong with a record from its store that is not one, and keeps its state', async () => {
+    const t = await setup()
+    t.watcher().onRecord({ ...record('Open', 2), epoch: -1 })
+    t.watcher().onRecord('Open' as never)
+    await flush()
+    const failed = t.events.filter((e): e is Listener.StoreFailed => e._tag === 'StoreFailed')
+    expect(failed.map((e) => e.operation)).toEqual(['adopt', 'adopt'])
+    expect(String(failed[0]!.error)).toMatch(/- epoch: expected a non-negative integer, got -1$/)
+    expect(String(failed[1]!.error)).toMatch(/- record: expected /)
+    expect(t.b.state()._tag).toBe('Closed')
+  })
+
   it('does not count a record it refuses as an outage: no StoreDegraded, no StoreRecovered after it', async () => {
     const t = await setup()
     const twoDays = 2 * 24 * 60 * 60 * 1_000

@@ -874,7 +874,8 @@ const decodeRecord = decodeSharedWith(sharedCheck, 'record')
 // calls lines up with the sample. `1`, timing the next call, while calls are sparser than one per
 // `every` ms.
 const nextSpan = (span: number, elapsed: number, every: number): number => {
-  const mean = elapsed > 0 ? Math.min((span * every) / elapsed, 2 * span) : 2 * span
+  // (with no time elapsed, the quotient is Infinity: twice the span)
+  const mean = Math.min((span * every) / elapsed, 2 * span)
   // (at a mean of 1 or less, the jittered mean rounds to 0 or 1, so the span is 1)
   return Math.max(1, Math.round(mean * (0.5 + Math.random())))
 }
