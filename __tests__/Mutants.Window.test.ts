@@ -133,6 +133,23 @@ describe('Window.stateProblems: the bounds and sums of a time window', () => {
         'tally.calls: expected 5 (the sum of the buckets), got 4',
         'tally.marked: expected 4 (the sum of the buckets), got 3'
       ]
+    },
+    {
+      what: "calls alone left in the newest bucket's slot",
+      change: { ring: [1, 1, 1, 0, 1, 0, 0, 0] },
+      problems: [
+        "tally.ring[4]: expected zeros in the newest bucket's slot (its counts are bucketCalls and bucketMarked)",
+        'tally.calls: expected 5 (the sum of the buckets), got 4'
+      ]
+    },
+    {
+      what: "marks alone left in the newest bucket's slot",
+      change: { ring: [1, 1, 1, 0, 0, 1, 0, 0] },
+      problems: [
+        "tally.ring[5]: expected at most the bucket's calls (0), got 1",
+        "tally.ring[4]: expected zeros in the newest bucket's slot (its counts are bucketCalls and bucketMarked)",
+        'tally.marked: expected 4 (the sum of the buckets), got 3'
+      ]
     }
   ])('names $what', ({ change, problems }) => {
     expect(Window.stateProblems(w, { ...s, ...change })).toEqual(problems)
@@ -163,6 +180,17 @@ describe('Window: the layout of a count window state (what a persisted state hol
     expect(
       Window.stateProblems(w, { ...(recordAll(w, 'S'.repeat(100)) as Window.CountWindowState), cursor: 128 })
     ).toEqual(['tally.cursor: expected an integer from 0 to 127, got 128'])
+  })
+})
+
+describe('Window.stateShapeChecks: a state that is not an object', () => {
+  it('names a count window and a time window', () => {
+    expect(Window.stateShapeChecks.CountWindow.decode(5)).toEqual(
+      E.left([expect.objectContaining({ message: 'expected a count window, got 5' })])
+    )
+    expect(Window.stateShapeChecks.TimeWindow.decode(5)).toEqual(
+      E.left([expect.objectContaining({ message: 'expected a time window, got 5' })])
+    )
   })
 })
 
