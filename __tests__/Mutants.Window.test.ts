@@ -183,7 +183,13 @@ describe('Window: the layout of a count window state (what a persisted state hol
   })
 })
 
-describe('Window.stateShapeChecks: a state that is not an object', () => {
+describe('Window.check and Window.stateShapeChecks: a value that is not an object', () => {
+  it('names a window, for Window.check', () => {
+    expect(Window.check.decode(5)).toEqual(
+      E.left([{ path: [], message: 'expected a window (Window.count or Window.time), got 5' }])
+    )
+  })
+
   it('names a count window and a time window', () => {
     expect(Window.stateShapeChecks.CountWindow.decode(5)).toEqual(
       E.left([expect.objectContaining({ message: 'expected a count window, got 5' })])
