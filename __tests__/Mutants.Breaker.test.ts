@@ -413,6 +413,8 @@ describe('Breaker: its store, by hand', () => {
     return { real, store, watcher: (): Store.Watcher => watcher! }
   }
   const failOnce = (b: Breaker.Breaker): void => b.record(b.admit() as Decision.Permit, 'failure')
+  // the store's failures are what these tests make: no warning for them
+  const quiet = (): void => undefined
 
   it("tells its store's poller whether it ran calls since the poller last asked", () => {
     const clock = testClock(0)
@@ -453,7 +455,7 @@ describe('Breaker: its store, by hand', () => {
     const handle = flakyHandle(backend, () => down)
     const a = Breaker.make(
       { failureThreshold: 1 },
-      { name: 'users', clock: clock.now, store: handle.store }
+      { name: 'users', clock: clock.now, store: handle.store, onListenerError: quiet }
     )()
     const other = Breaker.make(
       { failureThreshold: 1 },
@@ -476,7 +478,7 @@ describe('Breaker: its store, by hand', () => {
     const handle = flakyHandle(backend, () => down)
     const a = Breaker.make(
       { failureThreshold: 1 },
-      { name: 'users', clock: clock.now, store: handle.store }
+      { name: 'users', clock: clock.now, store: handle.store, onListenerError: quiet }
     )()
     const other = Breaker.make(
       { failureThreshold: 1 },
@@ -532,7 +534,7 @@ describe('Breaker: its store, by hand', () => {
     }
     const b = Breaker.make(
       { failureThreshold: 1, openFor: 1_000 },
-      { name: 'users', clock: clock.now, store }
+      { name: 'users', clock: clock.now, store, onListenerError: quiet }
     )()
     await flush()
     failOnce(b)

@@ -241,7 +241,10 @@ describe('re-synchronizing after an outage', () => {
   it('re-synchronizes as well with nobody listening', async () => {
     const clock = testClock(0)
     const s = scripted()
-    const b = Breaker.make({ failureThreshold: 1 }, { name: 'users', clock: clock.now, store: s.store })()
+    const b = Breaker.make(
+      { failureThreshold: 1 },
+      { name: 'users', clock: clock.now, store: s.store, onListenerError: () => undefined }
+    )()
     await flush()
     s.answers.propose = () => Promise.resolve({ outcome: 'maybe' })
     fail(b)
