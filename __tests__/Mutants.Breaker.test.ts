@@ -38,6 +38,15 @@ describe('Breaker settings: each problem named exactly', () => {
     expect(Breaker.problems({}, {})).toEqual([])
   })
 
+  it('takes an option given in one argument and left undefined in the other as given once', () => {
+    const clock = (): number => 0
+    expect(Breaker.problems({ name: 'a', clock }, { clock: undefined, name: undefined })).toEqual([])
+    expect(Breaker.problems({ name: undefined }, { name: 'b' })).toEqual([])
+    expect(Breaker.problems({ name: 'a' }, { name: 'b' })).toEqual([
+      'name: given in both arguments; give it once'
+    ])
+  })
+
   it('names each option that must be a function', () => {
     expect(
       Breaker.problems({
