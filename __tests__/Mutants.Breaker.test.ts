@@ -47,6 +47,17 @@ describe('Breaker settings: each problem named exactly', () => {
     ])
   })
 
+  it('checks the settings a maker is given when it is made, not per name', () => {
+    expect(thrownProblems(() => Breaker.maker({ failureThreshold: 0 }))).toEqual([
+      'failureThreshold: expected a positive integer, got 0'
+    ])
+    const make = Breaker.maker({ failureThreshold: 2 })
+    expect(make('a').name).toBe('a')
+    expect(thrownProblems(() => make(''))).toEqual([
+      'name: expected a non-empty string of at most 256 characters, got ""'
+    ])
+  })
+
   it('names each option that must be a function', () => {
     expect(
       Breaker.problems({
