@@ -199,6 +199,20 @@ describe('re-synchronizing after an outage', () => {
     expect(t.b.state()._tag).toBe('Open')
   })
 
+  it('pushes nothing after an outage that left nothing unshared: a trip the fleet accepted', async () => {
+    const t = await setup()
+    t.answers.propose = () => reply('accepted', record('Open', 1))
+    fail(t.b)
+    await flush()
+    t.watcher().onFailure(new Error('poll failed'))
+    await flush()
+    expect(t.count('StoreDegraded')).toBe(1)
+    t.watcher().onRecord(record('Open', 1))
+    await flush()
+    expect(t.count('StoreRecovered')).toBe(1)
+    expect(t.proposals.map((p) => p._tag)).toEqual(['Trip'])
+  })
+
   it('pushes it once: a second outage, with nothing unshared, ends without a push', async () => {
     const t = await trippedUnshared()
     t.watcher().onRecord(record('Closed', 3))
