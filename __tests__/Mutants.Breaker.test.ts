@@ -581,5 +581,9 @@ describe('Breaker: what a breaker is', () => {
     expect(foreign instanceof Breaker.Breaker).toBe(false)
     expect(Breaker.isBreaker(foreign)).toBe(true)
     expect(ForeignBreaker!.isBreaker(Breaker.make()())).toBe(true)
+    // the brand every copy and version shares: a registered symbol of the library's name
+    expect((Breaker.make()() as unknown as Record<symbol, unknown>)[Symbol.for('tripswitch/Breaker')]).toBe(
+      true
+    )
   })
 })
