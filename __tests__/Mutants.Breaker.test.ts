@@ -133,6 +133,11 @@ describe('Breaker settings: each problem named exactly', () => {
         (f) => `store.${f}: expected a function (see Store), got undefined`
       )
     )
+    // a store is an object: a function carrying the calls is not one
+    const callable = Object.assign(() => undefined, store)
+    expect(Breaker.problems({ store: callable }).map((p) => p.split(':')[0])).toEqual(
+      ['load', 'propose', 'claim', 'watch'].map((f) => `store.${f}`)
+    )
   })
 
   it('names listeners that are not an array of functions', () => {
