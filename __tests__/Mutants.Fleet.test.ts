@@ -282,6 +282,16 @@ describe('re-synchronizing after an outage', () => {
     expect(t.b.state()._tag).toBe('Closed')
   })
 
+  it('names a reply from its store that is not one', async () => {
+    const t = await setup()
+    t.answers.propose = () => Promise.resolve('yes')
+    fail(t.b)
+    await flush()
+    const failed = t.events.filter((e): e is Listener.StoreFailed => e._tag === 'StoreFailed')
+    expect(failed.map((e) => e.operation)).toEqual(['propose'])
+    expect(String(failed[0]!.error)).toMatch(/- reply: expected /)
+  })
+
   it('does not count a record it refuses as an outage: no StoreDegraded, no StoreRecovered after it', async () => {
     const t = await setup()
     const twoDays = 2 * 24 * 60 * 60 * 1_000
