@@ -473,7 +473,8 @@ describe('Breaker: its store, by hand', () => {
     expect(b.state()._tag).toBe('Open')
   })
 
-  it('adopts what the fleet did while its store was down, once the store answers again', async () => {
+  // breaker `a`, whose store is down from the start, and `other`, a breaker of the same name whose is not
+  const outage = async () => {
     const clock = testClock(0)
     const backend = Store.memory({ clock: clock.now })
     let down = true
@@ -487,40 +488,33 @@ describe('Breaker: its store, by hand', () => {
       { name: 'users', clock: clock.now, store: backend.connect() }
     )()
     await flush()
-    failOnce(other)
-    await flush()
-    expect(a.state()._tag).toBe('Closed')
-    down = false
-    handle.watcher().onRecord(await handle.real.load('users'))
-    await flush()
-    expect(a.state()._tag).toBe('Open')
-  })
+    return { a, other, handle, up: () => void (down = false) }
+  }
 
-  it('adopts the fleet record after an outage in which its own changes went unshared but left it closed', async () => {
-    const clock = testClock(0)
-    const backend = Store.memory({ clock: clock.now })
-    let down = true
-    const handle = flakyHandle(backend, () => down)
-    const a = Breaker.make(
-      { failureThreshold: 1 },
-      { name: 'users', clock: clock.now, store: handle.store, onListenerError: quiet }
-    )()
-    const other = Breaker.make(
-      { failureThreshold: 1 },
-      { name: 'users', clock: clock.now, store: backend.connect() }
-    )()
-    await flush()
-    failOnce(a) // a trip the store never hears of
-    a.reset() // and a reset, as unshared
-    await flush()
-    failOnce(other)
-    await flush()
-    expect(a.state()._tag).toBe('Closed')
-    down = false
-    handle.watcher().onRecord(await handle.real.load('users'))
-    await flush()
-    expect(a.state()._tag).toBe('Open')
-  })
+  it.each<[string, (a: Breaker.Breaker) => void]>([
+    ['with nothing of its own meanwhile', () => undefined],
+    [
+      'after its own changes went unshared but left it closed',
+      (a) => {
+        failOnce(a) // a trip the store never hears of
+        a.reset() // and a reset, as unshared
+      }
+    ]
+  ])(
+    'adopts what the fleet did while its store was down, once the store answers again: %s',
+    async (_, meanwhile) => {
+      const { a, other, handle, up } = await outage()
+      meanwhile(a)
+      await flush()
+      failOnce(other)
+      await flush()
+      expect(a.state()._tag).toBe('Closed')
+      up()
+      handle.watcher().onRecord(await handle.real.load('users'))
+      await flush()
+      expect(a.state()._tag).toBe('Open')
+    }
+  )
 
   it('refuses a fleet record that does not fit its circuit, reporting it, and keeps its state', async () => {
     const clock = testClock(0)

@@ -65,6 +65,14 @@ const setup = async () => {
 
 const fail = (b: Breaker.Breaker): void => b.record(b.admit() as Decision.Permit, 'failure')
 
+/** Trips `t.b`, the fleet accepting the trip at epoch 1, and lets its open period (30 s) pass. */
+const tripAndWait = async (t: Awaited<ReturnType<typeof setup>>): Promise<void> => {
+  t.answers.propose = () => reply('accepted', record('Open', 1))
+  fail(t.b)
+  await flush()
+  t.clock.advance(30_000)
+}
+
 describe('a breaker joining its fleet', () => {
   it('adopts the record its first load reads', async () => {
     const clock = testClock(0)
@@ -121,10 +129,7 @@ describe('what a breaker reports of its proposals and claims', () => {
   it('reports a change of the fleet when a claim of its own is granted at a newer epoch, only then', async () => {
     const probeOf = async (outcome: Store.Reply['outcome'], epoch: number) => {
       const t = await setup()
-      t.answers.propose = () => reply('accepted', record('Open', 1))
-      fail(t.b)
-      await flush()
-      t.clock.advance(30_000)
+      await tripAndWait(t)
       t.answers.claim = () => reply(outcome, record('HalfOpen', epoch, { holder: 'me', remaining: 1_000 }))
       const probe = t.b.admit() as Decision.Permit
       expect(await t.b.claim(probe)).toBe(probe)
@@ -137,10 +142,7 @@ describe('what a breaker reports of its proposals and claims', () => {
 
   it('decides on the record a refused claim brings: another process probes, so this call is rejected', async () => {
     const t = await setup()
-    t.answers.propose = () => reply('accepted', record('Open', 1))
-    fail(t.b)
-    await flush()
-    t.clock.advance(30_000)
+    await tripAndWait(t)
     t.answers.claim = () => reply('refused', record('HalfOpen', 2, { holder: 'p2', remaining: 1_000 }))
     const probe = t.b.admit() as Decision.Permit
     const decided = await t.b.claim(probe)
@@ -152,10 +154,7 @@ describe('what a breaker reports of its proposals and claims', () => {
 
   it('adopts the record a refused proposal brings: a verdict the fleet overtook', async () => {
     const t = await setup()
-    t.answers.propose = () => reply('accepted', record('Open', 1))
-    fail(t.b)
-    await flush()
-    t.clock.advance(30_000)
+    await tripAndWait(t)
     const probe = t.b.admit() as Decision.Permit
     // the probe succeeds here, but the fleet has opened again meanwhile
     t.answers.propose = () => reply('refused', record('Open', 5))
@@ -228,10 +227,7 @@ describe('re-synchronizing after an outage', () => {
 
   it('ends the handling of a reply that brought the push: the reply itself is not adopted', async () => {
     const t = await setup()
-    t.answers.propose = () => reply('accepted', record('Open', 1))
-    fail(t.b)
-    await flush()
-    t.clock.advance(30_000)
+    await tripAndWait(t)
     const probe = t.b.admit() as Decision.Permit
     // the verdict's proposal is answered late; meanwhile the breaker opens again, unshared
     let answerVerdict: (r: Store.Reply) => void = () => undefined
