@@ -38,6 +38,7 @@ if (!Number.isFinite(limit) || limit <= 0) {
 }
 
 const root = process.cwd()
+const jest = require.resolve('jest/bin/jest', { paths: [root] })
 const files = JSON.parse(fs.readFileSync(report, 'utf8')).files
 let restore
 process.on('SIGINT', () => {
@@ -50,15 +51,15 @@ for (const [file, { source, mutants }] of Object.entries(files)) {
   const original = fs.readFileSync(target, 'utf8')
   restore = () => fs.writeFileSync(target, original)
   // offsets of the lines of the source the run mutated (1-based lines and columns in the report)
+  const lines = source.split('\n')
   const starts = [0]
-  for (const line of source.split('\n')) starts.push(starts[starts.length - 1] + line.length + 1)
+  for (const line of lines) starts.push(starts[starts.length - 1] + line.length + 1)
   const at = ({ line, column }) => starts[line - 1] + column - 1
   for (const m of mutants.filter((m) => statuses.includes(m.status))) {
     const { start, end } = m.location
     fs.writeFileSync(target, source.slice(0, at(start)) + m.replacement + source.slice(at(end)))
     const began = performance.now()
     // jest in band, in this process's child only, so that the limit's kill stops every test
-    const jest = require.resolve('jest/bin/jest', { paths: [root] })
     const run = spawnSync(process.execPath, [jest, '--bail', '--ci', '--silent', '--runInBand', ...tests], {
       cwd: root,
       encoding: 'utf8',
@@ -68,7 +69,7 @@ for (const [file, { source, mutants }] of Object.entries(files)) {
     restore()
     const failed = `${run.stdout}${run.stderr}`.split('\n').find((l) => l.trim().startsWith('●'))
     const verdict = run.error?.code === 'ETIMEDOUT' ? 'HANG' : run.status === 0 ? 'SURVIVED' : 'KILLED'
-    const line = source.split('\n')[start.line - 1].trim().slice(0, 90)
+    const line = lines[start.line - 1].trim().slice(0, 90)
     const why = verdict === 'KILLED' && failed !== undefined ? ` | ${failed.trim().slice(0, 110)}` : ''
     const took = Math.round((performance.now() - began) / 1_000)
     console.log(
